@@ -1,0 +1,16 @@
+"""Helpers shared by the bench scripts: import path set-up and the closing RESULT line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def print_result(values: dict) -> None:
+    """Print the machine-readable last line every bench script ends with."""
+    print("RESULT " + json.dumps(values, sort_keys=True), flush=True)

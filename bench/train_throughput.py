@@ -1,0 +1,91 @@
+"""Training throughput: the engine's compiled steps against ``keras.Model.fit`` on the same work.
+
+Both train the ``quick`` autoencoder (same layers, initial weights, batch, 10,000 digits and log
+loss) in this one process; the first epoch of each (tracing, XLA compilation) is not timed. Also
+estimates the ``seed`` preset's seconds per epoch from a few hundred steps.
+
+    python bench/train_throughput.py [--epochs 3] [--seed-steps 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _common import print_result  # also puts the project on sys.path
+import numpy as np
+
+from engine.autoencoder_config import preset_config
+from engine.datasets import load_bundled
+from engine.tf_runtime import device_summary, keras, tf
+from engine.trainer import AutoencoderTrainer
+from engine.training_data import prepare_training_data
+
+
+def engine_samples_per_second(config, data) -> float:
+    trainer = AutoencoderTrainer(config, data)
+    for _ in trainer.run(live_snapshots=False):
+        pass
+    timed = [p for p in trainer.loss_history if p.epoch >= 1]
+    span = timed[-1].wall_s - trainer.loss_history[len(trainer.loss_history) - len(timed) - 1].wall_s
+    return len(timed) * config.batch_size / span
+
+
+def keras_fit_samples_per_second(config, data) -> float:
+    trainer = AutoencoderTrainer(config, data)  # same initial weights as the engine's run
+    models = trainer.models
+    image = keras.Input((28, 28, 1))
+    model = keras.Model(image, models.decoder(models.encoder(image)))
+
+    def log_loss(x, logits):  # the engine's per-image log loss; fit averages it over the batch
+        return tf.reduce_sum(tf.nn.softplus(logits) - x * logits, axis=[1, 2, 3])
+
+    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss=log_loss)
+    x = data.train_images
+    model.fit(x, x, batch_size=config.batch_size, epochs=1, verbose=0, shuffle=True)
+    start = time.perf_counter()
+    model.fit(x, x, batch_size=config.batch_size, epochs=config.epochs - 1, verbose=0, shuffle=True)
+    return (config.epochs - 1) * len(x) / (time.perf_counter() - start)
+
+
+def seed_seconds_per_epoch(steps: int, dataset) -> float:
+    config = preset_config("ae", "bce", "seed", epochs=1)
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))
+    run = trainer.run(live_snapshots=False)
+    next(run)
+    for _ in run:
+        if trainer.step >= steps:
+            break
+    points = trainer.loss_history
+    warm = points[len(points) // 3:]  # skip the first third: compilation
+    per_step = (warm[-1].wall_s - warm[0].wall_s) / (len(warm) - 1)
+    return per_step * trainer.steps_per_epoch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--seed-steps", type=int, default=60)
+    args = parser.parse_args()
+    print(device_summary())
+    dataset = load_bundled("mnist")
+    config = preset_config("ae", "bce", "quick", epochs=args.epochs)
+    data = prepare_training_data(config, dataset)
+    fit_sps = keras_fit_samples_per_second(config, data)
+    print(f"keras.Model.fit:         {fit_sps:9.0f} samples/s")
+    engine_sps = engine_samples_per_second(config, data)
+    print(f"engine (compiled steps): {engine_sps:9.0f} samples/s")
+    ratio = engine_sps / fit_sps
+    print(f"ratio:                   {ratio:9.2f}x")
+    seed_epoch = seed_seconds_per_epoch(args.seed_steps, dataset)
+    print(f"seed preset: {seed_epoch:.0f} s per epoch of 10,000 digits "
+          f"(from {args.seed_steps} steps of batch 10)")
+    print(f"quick model: {10_000 / engine_sps:.2f} s per epoch of 10,000 digits")
+
+    print_result({"engine_sps": round(engine_sps), "keras_fit_sps": round(fit_sps),
+                  "ratio": round(ratio, 3), "seed_epoch_s": round(seed_epoch, 1),
+                  "batch_size": config.batch_size, "model": "quick 784-512-256-3 dense AE"})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The 2018 run's logged losses (spec §7): epoch means of the per-batch cost, batch 10, summed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LOGGED_EPOCHS = np.arange(0, 21, 2)
+SEED_LOG = {
+    ("ae", "bce"): (1821.450, 1608.880, 1565.155, 1533.478, 1509.163, 1487.054, 1471.532,
+                    1456.650, 1446.438, 1436.907, 1428.190),
+    ("ae", "mse"): (222.554, 184.807, 177.756, 173.167, 169.868, 167.046, 164.889, 162.969,
+                    161.796, 160.258, 159.037),
+    ("vae", "bce"): (1928.843, 1648.309, 1597.703, 1563.056, 1541.235, 1525.410, 1511.024,
+                     1496.156, 1485.402, 1473.312, 1469.560),
+    ("vae", "mse"): (261.059, 216.121, 209.636, 205.260, 199.841, 196.702, 192.787, 191.254,
+                     188.762, 187.779, 185.313),
+    ("vae", "kl"): (39.621, 98.066, 77.788, 53.436, 62.909, 57.628, 67.624, 73.968, 49.292,
+                    33.230, 60.487),
+}
+
+
+def seed_curve(kind: str, loss: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(epoch midpoints, logged epoch-mean losses) for a model and loss, or None if not logged."""
+    values = SEED_LOG.get((kind, loss))
+    if values is None:
+        return None
+    return LOGGED_EPOCHS + 0.5, np.asarray(values)

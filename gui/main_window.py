@@ -1,0 +1,44 @@
+"""The Latent Lab window: one tab per experiment of the 2018 post."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from gui.app import APP_NAME
+
+TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
+
+
+def _coming(text: str) -> QtWidgets.QWidget:
+    label = QtWidgets.QLabel(text)
+    label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Four tabs; the autoencoder and VAE tabs share one class (``AutoencoderTab``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 820)
+        self.tabs = QtWidgets.QTabWidget()
+        self.setCentralWidget(self.tabs)
+        self.tabs.addTab(_coming("CPPN art is coming: a canvas that repaints as you drag."),
+                         TAB_TITLES[0])
+        from gui.autoencoder_tab import AutoencoderTab
+        from engine.autoencoder_config import ModelKind
+
+        self.autoencoder_tab = AutoencoderTab(ModelKind.AE)
+        self.vae_tab = AutoencoderTab(ModelKind.VAE)
+        self.tabs.addTab(self.autoencoder_tab, TAB_TITLES[1])
+        self.tabs.addTab(self.vae_tab, TAB_TITLES[2])
+        self.tabs.addTab(_coming("De-emoji is coming: remove emoji pasted on photos."),
+                         TAB_TITLES[3])
+        self.tabs.setCurrentIndex(1)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        for tab in (self.autoencoder_tab, self.vae_tab):
+            tab.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,28 @@
+"""Latent Lab: watch CPPNs, autoencoders and VAEs learn.
+
+    python main.py                 open the window
+    python main.py --self-test     train a step of each model, draw a GL frame, print "self-test: ok"
+    python main.py train ae|vae …  train from the terminal (``python main.py train -h``)
+"""
+
+from __future__ import annotations
+
+import sys
+
+# TensorFlow must be loaded (the GL-safe way) before any QApplication or GL context exists:
+# see engine/tf_runtime.py. Nothing above this line may import Qt.
+from engine import tf_runtime  # noqa: F401
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "train":
+        from engine.train_cli import main as train_main
+
+        return train_main(argv[1:])
+    from gui.app import run_app
+
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

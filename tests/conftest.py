@@ -1,0 +1,88 @@
+"""Test set-up: a virtual X display with real GL (never ``offscreen``), TensorFlow loaded the
+GL-safe way before Qt, and a guard that fails any test leaving a QThread running."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import weakref
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import engine.tf_runtime  # noqa: E402,F401  (before any Qt import: see engine/tf_runtime.py)
+
+_xvfb: subprocess.Popen | None = None
+
+
+def _start_xvfb() -> None:
+    global _xvfb
+    if os.environ.get("DISPLAY"):
+        return
+    if shutil.which("Xvfb") is None:
+        pytest.exit("Xvfb is missing: install xvfb libgl1-mesa-dri (see README)", returncode=3)
+    display = f":{90 + os.getpid() % 500}"
+    _xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
+            break
+        time.sleep(0.05)
+    os.environ["DISPLAY"] = display
+
+
+def pytest_configure(config) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    _start_xvfb()
+    from gui.app import prepare_qt
+
+    prepare_qt()  # before pytest-qt creates the QApplication
+
+
+def pytest_unconfigure(config) -> None:
+    if _xvfb is not None:
+        _xvfb.terminate()
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(request):
+    """Fails a test that leaves one of its QThreads running (as napari's leak fixtures do)."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6 import QtCore
+
+    started: list[weakref.ref] = []
+    original = QtCore.QThread.start
+
+    def recording_start(self, *args):
+        started.append(weakref.ref(self))
+        return original(self, *args)
+
+    QtCore.QThread.start = recording_start
+    try:
+        yield
+    finally:
+        QtCore.QThread.start = original
+    alive = [t() for t in started if t() is not None]
+    running = []
+    for thread in alive:
+        try:
+            if thread.isRunning():
+                running.append(type(thread).__name__)
+        except RuntimeError:  # the C++ object is gone: not running
+            pass
+    assert not running, f"QThreads still running after the test: {running}"
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    from engine.datasets import load_bundled
+
+    return load_bundled("mnist")

@@ -1,0 +1,27 @@
+"""Run as a script by test_gl_coexistence: paint a GL scatter and train a TF step in one process."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import engine.tf_runtime as runtime  # noqa: E402  (TF first, as main.py does)
+import numpy as np  # noqa: E402
+from PySide6 import QtWidgets  # noqa: E402
+
+from gui.latent_scatter import LatentScatterView  # noqa: E402
+
+app = QtWidgets.QApplication([])
+view = LatentScatterView()
+view.set_points(np.random.default_rng(0).normal(size=(1000, 3)).astype(np.float32),
+                np.arange(1000) % 10)
+view.show()
+app.processEvents()
+frame = view.grabFramebuffer()
+tf = runtime.tf
+w = tf.Variable(2.0)
+with tf.GradientTape() as tape:
+    loss = w * w
+grad = float(tape.gradient(loss, w))
+pixels = np.frombuffer(frame.constBits(), np.uint8)
+print(f"local={runtime.loaded_with_local_symbols()} grad={grad} painted={(pixels != 255).sum()}")

@@ -1,0 +1,131 @@
+"""The autoencoder/VAE tab driven with qtbot in a real window under Xvfb, with real GL."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+from PySide6 import QtCore
+
+from engine.autoencoder_config import ModelKind
+from gui.app import make_application
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    make_application()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def start_small(tab, qtbot, epochs=3):
+    tab.epochs_box.setValue(epochs)
+    qtbot.mouseClick(tab.start_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.trainer is not None, timeout=60_000)
+
+
+def test_training_moves_the_scatter_and_the_images(window, qtbot):
+    tab = window.autoencoder_tab
+    shown = []
+    tab.sig_snapshot_shown.connect(shown.append)
+    start_small(tab, qtbot)
+    qtbot.waitUntil(lambda: len(shown) >= 1, timeout=30_000)
+    first_pos = tab.scatter.positions.copy()
+    first_img = tab.reconstructions.image.copy()
+    qtbot.waitUntil(lambda: len(shown) >= 4, timeout=30_000)
+    assert np.abs(tab.scatter.positions - first_pos).max() > 1e-3
+    assert np.abs(tab.reconstructions.image - first_img).max() > 1e-2
+    frame = tab.scatter.grabFramebuffer()
+    pixels = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1, 4)
+    assert (pixels[..., :3] != 255).any(axis=-1).sum() > 500  # the points are drawn
+    assert len(tab.loss_plot.epochs) > 0
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+
+
+def test_click_a_point_decodes_that_digit(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    xy = tab.scatter.screen_positions()
+    inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < tab.scatter.width() - 5) &
+                            (xy[:, 1] > 5) & (xy[:, 1] < tab.scatter.height() - 5))
+    target = int(inside[len(inside) // 2])
+    click = QtCore.QPoint(int(round(xy[target, 0])), int(round(xy[target, 1])))
+    expected = tab.scatter.point_at(click.x(), click.y())  # nearest to the clicked pixel
+    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+        qtbot.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=click)
+    assert tab.selected is not None
+    assert np.linalg.norm(xy[tab.selected] - xy[target]) <= 7 + 1
+    assert tab.selected == expected
+    assert f"digit #{tab.selected}" in tab.selected_label.text()
+    assert np.array_equal(tab.selected_original.image, tab.trainer.data.view_images[tab.selected, ..., 0])
+    qtbot.waitUntil(lambda: tab.selected_decoded.image.std() > 0.05, timeout=5_000)
+
+
+def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+        tab.z_sliders[0].setValue(-800)
+    before = tab.slider_decoded.image.copy()
+    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+        tab.z_sliders[0].setValue(800)
+    assert np.abs(tab.slider_decoded.image - before).mean() > 0.01
+
+
+def test_pause_stops_updates_and_resume_continues(window, qtbot):
+    tab = window.vae_tab
+    window.tabs.setCurrentWidget(tab)
+    start_small(tab, qtbot, epochs=200)
+    updates = []
+    tab.worker.sig_update.connect(updates.append)
+    qtbot.waitUntil(lambda: len(updates) >= 2, timeout=30_000)
+    qtbot.mouseClick(tab.pause_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # an update already on its way may still land
+    count = len(updates)
+    qtbot.wait(1000)
+    assert len(updates) == count and tab.state == "paused"
+    qtbot.mouseClick(tab.pause_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(updates) > count, timeout=10_000)
+    assert not tab.start()  # a second Start while running is refused
+    assert "already going" in tab.message_label.text()
+
+
+def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
+    tab = window.vae_tab
+    start_small(tab, qtbot, epochs=2)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    task = tab.export_latent_gif(tmp_path / "latent.gif")
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "latent.gif") as img:
+        gif = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(img)]
+    assert len(gif) >= 3 and all(f.std() > 5 for f in gif)
+    assert tab.export_latent_codes(tmp_path / "codes.csv")
+    table = np.loadtxt(tmp_path / "codes.csv", delimiter=",", skiprows=1)
+    assert table.shape == (1000, 4)
+    task = tab.save_model(tmp_path / "vae.keras")
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    assert (tmp_path / "vae.keras").exists()
+    (tmp_path / "junk.keras").write_bytes(b"junk")
+    tab.load_model(tmp_path / "junk.keras")
+    qtbot.waitUntil(lambda: "not a Keras 3 .keras file" in tab.message_label.text(), timeout=10_000)
+
+
+def test_close_mid_training_leaves_no_thread(qtbot):
+    make_application()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    tab = win.autoencoder_tab
+    start_small(tab, qtbot, epochs=200)
+    qtbot.waitUntil(lambda: tab.trainer is not None and tab.trainer.step > 0, timeout=30_000)
+    worker = tab.worker
+    win.close()
+    assert not worker.isRunning()
+    assert not tab.decoder_service.isRunning()

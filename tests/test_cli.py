@@ -1,0 +1,59 @@
+"""``main.py train`` and ``main.py --self-test`` as a user runs them, in subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_main(*args, timeout=600):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT,
+                          env={**os.environ, "QT_QPA_PLATFORM": "xcb"})
+
+
+def frames(path):
+    with Image.open(path) as img:
+        return [np.asarray(f.convert("RGB"), np.float32) for f in ImageSequence.Iterator(img)]
+
+
+@pytest.mark.parametrize("kind, loss", [("ae", "bce"), ("vae", "mse")])
+def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
+    out = tmp_path / "run"
+    result = run_main("train", kind, "--loss", loss, "--preset", "quick", "--epochs", "2",
+                      "--train-size", "2000", "--frames-per-epoch", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "step 40/40" in result.stdout
+    history = json.loads((out / "history.json").read_text())
+    points = history["loss_points"]
+    assert [p["step"] for p in points] == list(range(40))
+    assert {"step", "epoch", "wall_s", "total", "reconstruction", "kl"} <= points[0].keys()
+    assert history["config"]["kind"] == kind and history["state"] == "finished"
+    for name in ("latent.gif", "reconstructions.gif"):
+        seq = frames(out / name)
+        assert len(seq) == 2 * 3 + 1  # the start, then 3 frames per epoch
+        assert all(f.std() > 5 for f in seq), f"{name} has a blank frame"
+        assert np.abs(seq[0] - seq[-1]).mean() > 1, f"{name} does not change over time"
+    assert (out / "model.keras").stat().st_size > 100_000
+
+
+def test_train_reports_a_bad_dataset(tmp_path):
+    bad = tmp_path / "mnist.npz"
+    bad.write_bytes(b"not a zip")
+    result = run_main("train", "ae", "--dataset", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "not a readable .npz" in result.stderr
+
+
+def test_self_test_passes():
+    result = run_main("--self-test", timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "self-test: ok"
+    assert "GL frame" in result.stdout
