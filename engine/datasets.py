@@ -119,7 +119,7 @@ def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES) -> Im
     path = Path(path)
     _read_bytes(path)  # names empty and unreadable files before numpy does
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             keys = set(npz.files)
             missing = {"x_train", "y_train"} - keys
             if missing:

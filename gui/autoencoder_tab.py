@@ -7,6 +7,7 @@ recorded history, export GIFs, PNGs and latent codes, save and load the model.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -122,13 +123,16 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.export_button.setText("Export / model ▾")
         self.export_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QtWidgets.QMenu(self.export_button)
-        for text, slot in (("Latent space GIF…", self._ask_latent_gif),
-                           ("Reconstructions GIF…", self._ask_reconstruction_gif),
-                           ("Scatter PNG…", self._ask_scatter_png),
-                           ("Latent codes (CSV or NPY)…", self._ask_latent_codes),
-                           ("Save model (.keras)…", self._ask_save_model),
-                           ("Load model (.keras)…", self._ask_load_model)):
-            menu.addAction(text).triggered.connect(slot)
+        for text, filters, action, save in (
+                ("Latent space GIF…", "GIF (*.gif)", self.export_latent_gif, True),
+                ("Reconstructions GIF…", "GIF (*.gif)", self.export_reconstruction_gif, True),
+                ("Scatter PNG…", "PNG (*.png)", self.export_scatter_png, True),
+                ("Latent codes (CSV or NPY)…", "CSV (*.csv);;NumPy (*.npy)",
+                 self.export_latent_codes, True),
+                ("Save model (.keras)…", "Keras model (*.keras)", self.save_model, True),
+                ("Load model (.keras)…", "Keras model (*.keras)", self.load_model, False)):
+            menu.addAction(text).triggered.connect(
+                functools.partial(self._ask_then, text.rstrip("…"), filters, action, save))
         self.export_button.setMenu(menu)
 
         form = QtWidgets.QFormLayout()
@@ -594,31 +598,9 @@ class AutoencoderTab(QtWidgets.QWidget):
             self.timeline.setValue(self.timeline.maximum())
             self._show_snapshot(snapshot, live=True)
 
-    def _ask_path(self, title: str, filters: str, save: bool = True) -> str:
+    def _ask_then(self, title: str, filters: str, action, save: bool = True, *_checked) -> None:
+        """Ask for a file name, then call ``action(path)`` with it (nothing if cancelled)."""
         dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
         path, _ = dialog(self, title, str(Path.home()), filters)
-        return path
-
-    def _ask_latent_gif(self):
-        if path := self._ask_path("Save the latent space GIF", "GIF (*.gif)"):
-            self.export_latent_gif(path)
-
-    def _ask_reconstruction_gif(self):
-        if path := self._ask_path("Save the reconstructions GIF", "GIF (*.gif)"):
-            self.export_reconstruction_gif(path)
-
-    def _ask_scatter_png(self):
-        if path := self._ask_path("Save the 3-D view", "PNG (*.png)"):
-            self.export_scatter_png(path)
-
-    def _ask_latent_codes(self):
-        if path := self._ask_path("Save latent codes", "CSV (*.csv);;NumPy (*.npy)"):
-            self.export_latent_codes(path)
-
-    def _ask_save_model(self):
-        if path := self._ask_path("Save the model", "Keras model (*.keras)"):
-            self.save_model(path)
-
-    def _ask_load_model(self):
-        if path := self._ask_path("Load a model", "Keras model (*.keras)", save=False):
-            self.load_model(path)
+        if path:
+            action(path)

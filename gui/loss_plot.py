@@ -18,6 +18,7 @@ class LossPlot(pg.PlotWidget):
         self.setMinimumSize(260, 160)
         self._legend = self.addLegend(offset=(-10, 10))
         self.setLabel("bottom", "epoch")
+        self.getAxis("bottom").enableAutoSIPrefix(False)
         self.setLabel("left", "loss")
         self.showGrid(x=True, y=True, alpha=0.25)
         self.setClipToView(True)

@@ -48,6 +48,7 @@ def pytest_configure(config) -> None:
 def pytest_unconfigure(config) -> None:
     if _xvfb is not None:
         _xvfb.terminate()
+        _xvfb.wait(10)
 
 
 @pytest.fixture(autouse=True)
