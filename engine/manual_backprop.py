@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine import losses
 from engine.autoencoder_config import AutoencoderConfig, Loss, Reduction
 from engine.autoencoder_models import AutoencoderModels
 from engine.tf_runtime import keras, tf
@@ -75,17 +76,14 @@ def manual_loss_and_gradients(config: AutoencoderConfig, models: AutoencoderMode
         h = out
     logits = h
     p = tf.sigmoid(logits)
+    per_image = losses.reconstruction_per_image(config, x, logits)
+    total, _, _ = losses.reduce_batch(config, per_image, tf.zeros_like(per_image))
     if config.loss is Loss.BCE:
-        per_image = tf.reduce_sum(tf.nn.softplus(logits) - x * logits, axis=[1, 2, 3])
         grad = p - x  # d/dl of the log loss: the post's (p-x)/(p(1-p)) times sigmoid' = p(1-p)
     else:
-        per_image = 0.5 * tf.reduce_sum(tf.square(p - x), axis=[1, 2, 3])
         grad = (p - x) * p * (1.0 - p)
     if config.reduction is Reduction.MEAN:
-        total = tf.reduce_mean(per_image)
         grad = grad / tf.cast(tf.shape(x)[0], grad.dtype)
-    else:
-        total = tf.reduce_sum(per_image)
 
     grads = {}
     quirks = config.seed_backprop_quirks
