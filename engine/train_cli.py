@@ -17,9 +17,10 @@ from engine.autoencoder_config import AutoencoderConfig, Backprop, Loss, ModelKi
     Reduction, preset_config
 from engine.atomic_file import write_atomically
 from engine.datasets import DatasetError, load_dataset
-from engine.gif_writer import save_gif
+from engine.animation_files import save_animation
 from engine.run_animation import latent_frames, reconstruction_frames
-from engine.trainer import AutoencoderTrainer, TrainingUpdate
+from engine.trainer import AutoencoderTrainer
+from engine.training_update import TrainingUpdate
 from engine.training_data import prepare_training_data
 
 
@@ -101,8 +102,8 @@ def main(argv: list[str]) -> int:
         out.write("\n")
     snaps = trainer.snapshots.pinned()
     write_history(args.out / "history.json", trainer, final)
-    save_gif(latent_frames(snaps, data.view_labels), args.out / "latent.gif")
-    save_gif(reconstruction_frames(snaps, data.reconstruction_images),
+    save_animation(latent_frames(snaps, data.view_labels), args.out / "latent.gif")
+    save_animation(reconstruction_frames(snaps, data.reconstruction_images),
              args.out / "reconstructions.gif")
     trainer.save(args.out / "model.keras")
     print(f"{final.state}: {trainer.step} steps, final loss "

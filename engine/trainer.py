@@ -25,41 +25,11 @@ from engine.run_control import RunControl
 from engine.snapshot_history import Snapshot, SnapshotHistory
 from engine.tf_runtime import keras, tf
 from engine.training_data import TrainingData
+from engine.training_update import LossPoint, TrainingUpdate
 
 FRAME_BUDGET = 0.1      # the share of wall time live snapshots may take
 ENCODE_BATCH = 250
 MAX_CHUNK = 16          # training steps per compiled call, at most
-
-
-@dataclass(frozen=True)
-class LossPoint:
-    """The loss of one training step, measured before that step's update."""
-
-    step: int
-    epoch: int
-    wall_s: float
-    total: float
-    reconstruction: float
-    kl: float
-
-
-@dataclass(frozen=True)
-class TrainingUpdate:
-    """What one ``yield`` of a run carries across to the GUI or CLI."""
-
-    step: int                       # steps done so far
-    total_steps: int
-    epoch: float                    # fractional epochs done
-    loss_points: tuple[LossPoint, ...]
-    snapshot: Snapshot | None
-    samples_per_second: float
-    eta_s: float
-    state: str = "running"          # running, finished, stopped or failed
-    message: str = ""
-
-    @property
-    def done(self) -> bool:
-        return self.state != "running"
 
 
 @dataclass

@@ -15,15 +15,16 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.autoencoder_config import ModelKind, Preset, preset_config
 from engine.datasets import load_dataset
-from engine.gif_writer import save_gif
+from engine.animation_files import save_animation
 from engine.model_files import load_weights_into
 from engine.run_animation import latent_frames, reconstruction_frames
 from engine.seed_reference import seed_curve
-from engine.trainer import AutoencoderTrainer, TrainingUpdate
+from engine.trainer import AutoencoderTrainer
+from engine.training_update import TrainingUpdate
 from engine.training_data import prepare_training_data
 from gui.background_task import BackgroundTask
-from gui.decode_service import DecodeService
 from gui.image_panel import ImagePanel
+from gui.latest_request_worker import LatestRequestWorker
 from gui.latent_scatter import LatentScatterView
 from gui.loss_plot import LossPlot
 from gui.training_worker import TrainingWorker
@@ -56,9 +57,9 @@ class AutoencoderTab(QtWidgets.QWidget):
         self._tasks: set[BackgroundTask] = set()
         self._steps_per_epoch = 1
         self._custom_dataset = ""
-        self.decoder_service = DecodeService(self)
-        self.decoder_service.sig_decoded.connect(self._on_decoded)
-        self.decoder_service.sig_failed.connect(self.show_message)
+        self.decoder_service = LatestRequestWorker(self)
+        self.decoder_service.sig_done.connect(self._on_decoded)
+        self.decoder_service.sig_failed.connect(self._on_decode_failed)
         self.decoder_service.start()
         self._build()
         self._set_state("idle")
@@ -185,7 +186,8 @@ class AutoencoderTab(QtWidgets.QWidget):
 
         self.reconstructions = ImagePanel("Originals (top) and their reconstructions (bottom)",
                                           (260, 70))
-        self.loss_plot = LossPlot(show_kl=self.kind is ModelKind.VAE)
+        self.loss_plot = LossPlot(("total", "reconstruction", "kl") if self.kind is ModelKind.VAE
+                                  else ("total", "reconstruction"))
         self.right = QtWidgets.QVBoxLayout()
         self.right.addWidget(QtWidgets.QLabel("Reconstructions"))
         self.right.addWidget(self.reconstructions)
@@ -309,7 +311,7 @@ class AutoencoderTab(QtWidgets.QWidget):
     def reset(self) -> None:
         self._stop_worker()
         self.trainer = None
-        self.decoder_service.set_decoder(None)
+        self.decoder_service.cancel()
         self.selected = None
         self._picks.clear()
         self.loss_plot.clear_points()
@@ -349,7 +351,6 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.trainer = trainer
         self._steps_per_epoch = trainer.steps_per_epoch
         self.progress.setRange(0, trainer.total_steps)
-        self.decoder_service.set_decoder(trainer.decode)
         self._update_legend(trainer.data.class_names)
 
     @QtCore.Slot(object)
@@ -427,7 +428,7 @@ class AutoencoderTab(QtWidgets.QWidget):
         self._request_selected_decode()
 
     def _request_selected_decode(self) -> None:
-        self.decoder_service.request("selected", self.scatter.positions[self.selected])
+        self._decode("selected", self.scatter.positions[self.selected])
 
     def _slider_latent(self) -> np.ndarray:
         lo, hi = self.scatter.extent
@@ -437,7 +438,7 @@ class AutoencoderTab(QtWidgets.QWidget):
     @QtCore.Slot()
     def _on_slider_moved(self) -> None:
         if self.trainer is not None:
-            self.decoder_service.request("slider", self._slider_latent())
+            self._decode("slider", self._slider_latent())
 
     def set_slider_latent(self, z: np.ndarray) -> None:
         lo, hi = self.scatter.extent
@@ -456,12 +457,21 @@ class AutoencoderTab(QtWidgets.QWidget):
         if {"a", "b"} <= self._picks.keys():
             t = np.linspace(0, 1, INTERPOLATION_STEPS)[:, None]
             path = (1 - t) * self._picks["a"] + t * self._picks["b"]
-            self.decoder_service.request("interpolation", path)
+            self._decode("interpolation", path)
 
     @QtCore.Slot()
     def sample_prior(self) -> None:
         z = np.random.default_rng().standard_normal(3).astype(np.float32)
         self.set_slider_latent(z)
+
+    def _decode(self, tag: str, latent: np.ndarray) -> None:
+        """Decode ``latent`` off the GUI thread; the answer comes to ``_on_decoded``."""
+        if self.trainer is not None:
+            self.decoder_service.request(tag, functools.partial(self.trainer.decode, np.array(latent)))
+
+    @QtCore.Slot(str, str)
+    def _on_decode_failed(self, _tag: str, message: str) -> None:
+        self.show_message(f"decoding failed: {message}")
 
     @QtCore.Slot(str, object)
     def _on_decoded(self, tag: str, images: np.ndarray) -> None:
@@ -534,14 +544,14 @@ class AutoencoderTab(QtWidgets.QWidget):
         if not self._need_run():
             return None
         snaps, labels = self._gif_snapshots(), self.trainer.data.view_labels
-        return self._run_task(lambda: save_gif(latent_frames(snaps, labels), path),
+        return self._run_task(lambda: save_animation(latent_frames(snaps, labels), path),
                               f"Saved {path}")
 
     def export_reconstruction_gif(self, path: str | Path) -> BackgroundTask | None:
         if not self._need_run():
             return None
         snaps, originals = self._gif_snapshots(), self.trainer.data.reconstruction_images
-        return self._run_task(lambda: save_gif(reconstruction_frames(snaps, originals), path),
+        return self._run_task(lambda: save_animation(reconstruction_frames(snaps, originals), path),
                               f"Saved {path}")
 
     def export_scatter_png(self, path: str | Path) -> bool:

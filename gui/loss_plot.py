@@ -11,20 +11,21 @@ CURVE_PENS = {"total": pg.mkPen((20, 20, 20), width=1.5),
 
 
 class LossPlot(pg.PlotWidget):
-    """Appends every loss point it is given; x is the fractional epoch."""
+    """Appends every loss point it is given (each curve is a LossPoint attribute); x is the
+    fractional epoch, or the step where a run has no epochs."""
 
-    def __init__(self, show_kl: bool, parent=None):
+    def __init__(self, curves: tuple[str, ...] = ("total", "reconstruction"),
+                 x_label: str = "epoch", parent=None):
         super().__init__(parent, background="w")
         self.setMinimumSize(260, 160)
         self._legend = self.addLegend(offset=(-10, 10))
-        self.setLabel("bottom", "epoch")
+        self.setLabel("bottom", x_label)
         self.getAxis("bottom").enableAutoSIPrefix(False)
         self.setLabel("left", "loss")
         self.showGrid(x=True, y=True, alpha=0.25)
         self.setClipToView(True)
         self.setDownsampling(auto=True, mode="peak")
-        names = ["total", "reconstruction"] + (["kl"] if show_kl else [])
-        self._curves = {n: self.plot(name=n, pen=CURVE_PENS[n]) for n in names}
+        self._curves = {n: self.plot(name=n, pen=CURVE_PENS[n]) for n in curves}
         self._reference = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=(255, 127, 14))
         self._reference.setVisible(False)
         self.clear_points()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.autoencoder_config import ModelKind
 from gui.app import APP_NAME
+from gui.autoencoder_tab import AutoencoderTab
+from gui.cppn_tab import CPPNTab
 
 TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
 
@@ -22,16 +25,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 820)
+        self.resize(1360, 860)
         self.tabs = QtWidgets.QTabWidget()
         self.setCentralWidget(self.tabs)
-        self.tabs.addTab(_coming("CPPN art is coming: a canvas that repaints as you drag."),
-                         TAB_TITLES[0])
-        from gui.autoencoder_tab import AutoencoderTab
-        from engine.autoencoder_config import ModelKind
-
+        self.cppn_tab = CPPNTab()
         self.autoencoder_tab = AutoencoderTab(ModelKind.AE)
         self.vae_tab = AutoencoderTab(ModelKind.VAE)
+        self.tabs.addTab(self.cppn_tab, TAB_TITLES[0])
         self.tabs.addTab(self.autoencoder_tab, TAB_TITLES[1])
         self.tabs.addTab(self.vae_tab, TAB_TITLES[2])
         self.tabs.addTab(_coming("De-emoji is coming: remove emoji pasted on photos."),
@@ -39,6 +39,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.setCurrentIndex(1)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        for tab in (self.autoencoder_tab, self.vae_tab):
+        for tab in (self.cppn_tab, self.autoencoder_tab, self.vae_tab):
             tab.shutdown()
         super().closeEvent(event)

@@ -3,11 +3,7 @@ GL-safe way before Qt, and a guard that fails any test leaving a QThread running
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import time
 import weakref
 from pathlib import Path
 
@@ -18,37 +14,26 @@ sys.path.insert(0, str(ROOT))
 
 import engine.tf_runtime  # noqa: E402,F401  (before any Qt import: see engine/tf_runtime.py)
 
-_xvfb: subprocess.Popen | None = None
-
-
-def _start_xvfb() -> None:
-    global _xvfb
-    if os.environ.get("DISPLAY"):
-        return
-    if shutil.which("Xvfb") is None:
-        pytest.exit("Xvfb is missing: install xvfb libgl1-mesa-dri (see README)", returncode=3)
-    display = f":{90 + os.getpid() % 500}"
-    _xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-            break
-        time.sleep(0.05)
-    os.environ["DISPLAY"] = display
+_xvfb = None
 
 
 def pytest_configure(config) -> None:
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    _start_xvfb()
+    global _xvfb
+    from gui.virtual_display import start_virtual_display
+
+    try:
+        _xvfb = start_virtual_display()
+    except RuntimeError as exc:
+        pytest.exit(str(exc), returncode=3)
     from gui.app import prepare_qt
 
     prepare_qt()  # before pytest-qt creates the QApplication
 
 
 def pytest_unconfigure(config) -> None:
-    if _xvfb is not None:
-        _xvfb.terminate()
-        _xvfb.wait(10)
+    from gui.virtual_display import stop_virtual_display
+
+    stop_virtual_display(_xvfb)
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
     target = int(inside[len(inside) // 2])
     click = QtCore.QPoint(int(round(xy[target, 0])), int(round(xy[target, 1])))
     expected = tab.scatter.point_at(click.x(), click.y())  # nearest to the clicked pixel
-    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
         qtbot.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=click)
     assert tab.selected is not None
     assert np.linalg.norm(xy[tab.selected] - xy[target]) <= 7 + 1
@@ -69,10 +69,10 @@ def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
     tab = window.autoencoder_tab
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
         tab.z_sliders[0].setValue(-800)
     before = tab.slider_decoded.image.copy()
-    with qtbot.waitSignal(tab.decoder_service.sig_decoded, timeout=10_000):
+    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
         tab.z_sliders[0].setValue(800)
     assert np.abs(tab.slider_decoded.image - before).mean() > 0.01
 

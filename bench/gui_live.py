@@ -1,0 +1,150 @@
+"""The live autoencoder tab under load: GUI heartbeat, training speed against headless, click to
+decoded picture, and 3-D scatter frame rate, all measured in one run under Xvfb + Mesa.
+
+    python bench/gui_live.py [--epochs 4]
+
+- heartbeat: a 10 ms QTimer in the GUI thread while the quick AE trains; its gaps' p99 and max.
+- gui_vs_headless: samples/s of the same run (epochs after the first) in the tab, live scatter
+  and all, against the engine alone with no GUI and no live snapshots.
+- click_to_decode_ms: a mouse click on a point's pixel until its decoded picture is on screen.
+- fps_1k / fps_10k: new codes for every point and a full GL repaint, back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _common import print_result  # also puts the project on sys.path
+import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
+import numpy as np
+
+from engine.autoencoder_config import preset_config
+from engine.datasets import load_bundled
+from engine.trainer import AutoencoderTrainer
+from engine.training_data import prepare_training_data
+from gui.virtual_display import start_virtual_display, stop_virtual_display
+
+
+def samples_per_second(trainer) -> float:
+    points = [p for p in trainer.loss_history if p.epoch >= 1]
+    first = trainer.loss_history[len(trainer.loss_history) - len(points) - 1]
+    return len(points) * trainer.config.batch_size / (points[-1].wall_s - first.wall_s)
+
+
+def headless_sps(epochs: int) -> float:
+    config = preset_config("ae", "bce", "quick", epochs=epochs)
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, load_bundled("mnist")))
+    for _ in trainer.run(live_snapshots=False):
+        pass
+    return samples_per_second(trainer)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--clicks", type=int, default=30)
+    args = parser.parse_args()
+    display = start_virtual_display()
+    try:
+        run(args)
+    finally:
+        stop_virtual_display(display)
+
+
+def run(args) -> None:
+    from PySide6 import QtCore, QtTest
+
+    from gui.app import make_application
+    from gui.main_window import MainWindow
+
+    class Recorder(QtCore.QObject):
+        """Lives in the GUI thread; stamps when its slots run."""
+
+        def __init__(self):
+            super().__init__()
+            self.beats: list[float] = []
+            self.decoded_at: float | None = None
+
+        @QtCore.Slot()
+        def beat(self):
+            self.beats.append(time.perf_counter())
+
+        @QtCore.Slot(str, object)
+        def decoded(self, tag, _images):
+            if tag == "selected":
+                self.decoded_at = time.perf_counter()
+
+    def wait_until(condition, timeout_s: float) -> None:
+        end = time.perf_counter() + timeout_s
+        while not condition():
+            if time.perf_counter() > end:
+                raise TimeoutError("the GUI did not get there in time")
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    headless = headless_sps(args.epochs)
+    print(f"headless engine: {headless:,.0f} samples/s")
+
+    app = make_application([])
+    window = MainWindow()
+    window.show()
+    tab = window.autoencoder_tab
+    wait_until(lambda: window.isVisible(), 10)
+    recorder = Recorder()
+    heartbeat = QtCore.QTimer()
+    heartbeat.timeout.connect(recorder.beat)
+    tab.epochs_box.setValue(args.epochs)
+    tab.start()
+    wait_until(lambda: tab.trainer is not None and tab.trainer.step > 0, 120)
+    heartbeat.start(10)
+    wait_until(lambda: tab.state == "finished", 600)
+    heartbeat.stop()
+    gaps = np.diff(recorder.beats) * 1000
+    gui = samples_per_second(tab.trainer)
+    print(f"in the live tab:  {gui:,.0f} samples/s ({gui / headless:.0%} of headless)")
+    print(f"heartbeat: {len(gaps)} gaps, p50 {np.percentile(gaps, 50):.1f} ms, "
+          f"p99 {np.percentile(gaps, 99):.1f} ms, max {gaps.max():.1f} ms")
+
+    tab.decoder_service.sig_done.connect(recorder.decoded)
+    rng = np.random.default_rng(0)
+    latencies = []
+    for _ in range(args.clicks):
+        xy = tab.scatter.screen_positions()
+        w, h = tab.scatter.width(), tab.scatter.height()
+        inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < w - 5) & (xy[:, 1] > 5) & (xy[:, 1] < h - 5))
+        target = int(rng.choice(inside))
+        recorder.decoded_at = None
+        start = time.perf_counter()
+        QtTest.QTest.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(
+            round(xy[target, 0]), round(xy[target, 1])))
+        wait_until(lambda: recorder.decoded_at is not None, 10)
+        app.processEvents()  # the decoded picture is drawn
+        latencies.append((time.perf_counter() - start) * 1000)
+    click_ms = float(np.median(latencies))
+    print(f"click to decoded picture: median {click_ms:.1f} ms, max {max(latencies):.1f} ms "
+          f"({args.clicks} clicks)")
+
+    fps = {}
+    scatter = tab.scatter
+    for n in (1_000, 10_000):
+        labels = np.arange(n) % 10
+        base = rng.normal(size=(n, 3)).astype(np.float32) * 20
+        scatter.set_points(base, labels)
+        scatter.repaint()
+        frames = 120
+        start = time.perf_counter()
+        for k in range(frames):
+            scatter.set_points(base + 0.05 * k, labels)
+            scatter.repaint()
+        fps[n] = frames / (time.perf_counter() - start)
+        print(f"scatter, {n:,} points: {fps[n]:.0f} fps (new codes + repaint each frame)")
+    window.close()
+    print_result({"heartbeat_p99_ms": round(float(np.percentile(gaps, 99)), 1),
+                  "heartbeat_max_ms": round(float(gaps.max()), 1),
+                  "gui_vs_headless": round(gui / headless, 3), "gui_sps": round(gui),
+                  "headless_sps": round(headless), "click_to_decode_ms": round(click_ms, 1),
+                  "fps_1k": round(fps[1_000], 1), "fps_10k": round(fps[10_000], 1)})
+
+
+if __name__ == "__main__":
+    main()

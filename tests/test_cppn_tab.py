@@ -1,0 +1,106 @@
+"""The CPPN tab driven with qtbot under Xvfb: it paints on opening, repaints while a slider is
+dragged (without freezing the window), shows RGBA over a checkerboard, fits a digit, exports."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+from PySide6 import QtCore
+
+from gui.app import make_application
+from gui.cppn_tab import CPPNTab
+
+
+@pytest.fixture
+def tab(qtbot):
+    make_application()
+    widget = CPPNTab()
+    qtbot.addWidget(widget)
+    widget.resize(1300, 820)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.canvas.pixels.shape[0] == 512, timeout=30_000)
+    yield widget
+    widget.shutdown()
+
+
+def test_paints_from_the_moment_it_opens(tab):
+    assert tab.canvas.pixels.shape == (512, 512, 3)
+    assert tab.canvas.pixels.std() > 3
+    assert "512 × 512 rendered" in tab.info_label.text()
+
+
+def test_dragging_the_scale_slider_repaints_and_the_window_stays_live(tab, qtbot):
+    before = tab.canvas.pixels.copy()
+    ticks = []
+    heartbeat = QtCore.QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    painted = []
+    tab.sig_rendered.connect(lambda tag, ms: painted.append(tag))
+    slider = tab.scale_slider
+    start = slider.value()
+    for k in range(1, 9):  # a drag: the value moves in steps, as a mouse drag sends them
+        slider.setValue(start + 40 * k)
+        qtbot.wait(15)
+    qtbot.waitUntil(lambda: tab.renderer.is_idle() and "full" in painted, timeout=30_000)
+    heartbeat.stop()
+    assert np.abs(tab.canvas.pixels.astype(int) - before).mean() > 2
+    assert tab.scale_label.text() == f"Scale {tab.scale_value():.2f}"
+    assert len(painted) < 2 * 8  # stale requests were replaced, not queued
+    assert len(ticks) >= 10      # the GUI thread kept serving timers while renders ran
+
+
+def test_rgba_shows_a_checkerboard_under_transparency(tab, qtbot):
+    tab.apply_preset(1)
+    tab.channels_box.setCurrentIndex(2)
+    tab.channels_box.activated.emit(2)
+    qtbot.waitUntil(lambda: tab.config.channels == 4 and tab.renderer.is_idle(), timeout=30_000)
+    qtbot.waitUntil(lambda: "4 channel" in tab.info_label.text(), timeout=30_000)
+    assert tab.canvas.pixels.shape == (512, 512, 3)
+
+
+def test_fit_a_digit_then_the_canvas_shows_the_learned_picture(tab, qtbot):
+    tab.apply_preset(0)
+    tab.weight_scale.setValue(round(1000 * np.log(0.5 / 0.05) / np.log(8 / 0.05)))
+    tab.fit_steps.setValue(200)
+    tab.fit_lr.setValue(5e-3)
+    qtbot.mouseClick(tab.fit_button, QtCore.Qt.MouseButton.LeftButton)
+    assert not tab.start_fit()  # a second start while fitting is refused
+    assert "already going" in tab.message_label.text()
+    qtbot.waitUntil(lambda: tab.fit_button.isEnabled(), timeout=60_000)
+    losses = tab.fit_plot.values["total"]
+    assert len(losses) == 200 and losses[-10:].mean() < 0.6 * losses[:3].mean()
+    qtbot.waitUntil(lambda: tab.renderer.is_idle(), timeout=30_000)
+    assert tab.target_view.image.shape == (28, 28)
+    assert np.abs(tab.fit_view.image - tab.target_view.image).mean() < 0.2
+
+
+def test_broken_target_picture_gets_a_message(tab, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    tab.target_box.insertItem(0, "broken", str(broken))
+    tab.target_box.setCurrentIndex(0)
+    assert not tab.start_fit()
+    assert "broken.jpg" in tab.message_label.text()
+
+
+def test_export_gif_and_png(tab, qtbot, tmp_path):
+    tab.frames_box.setValue(8)
+    tab.animation_side.setValue(64)
+    task = tab.export_animation(tmp_path / "sweep.gif")
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    with Image.open(tmp_path / "sweep.gif") as img:
+        assert sum(1 for _ in ImageSequence.Iterator(img)) == 8
+    tab.export_width.setValue(640)
+    tab.export_height.setValue(360)
+    task = tab.export_still(tmp_path / "still.png")
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    assert tab.export_progress.value() == 100
+    with Image.open(tmp_path / "still.png") as img:
+        assert img.size == (640, 360)
+    task = tab.export_still("/proc/no/still.png")  # a folder nobody can write
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    assert "/proc/no" in tab.message_label.text()
