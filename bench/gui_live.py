@@ -75,12 +75,15 @@ def run(args) -> None:
             if tag == "selected":
                 self.decoded_at = time.perf_counter()
 
-    def wait_until(condition, timeout_s: float) -> None:
+    def wait_until(condition, timeout_s: float, poll_ms: int = 20) -> None:
+        """Run the event loop (sleeping between events, as app.exec() does) until ``condition``."""
         end = time.perf_counter() + timeout_s
         while not condition():
             if time.perf_counter() > end:
                 raise TimeoutError("the GUI did not get there in time")
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            loop = QtCore.QEventLoop()
+            QtCore.QTimer.singleShot(poll_ms, loop.quit)
+            loop.exec()
 
     headless = headless_sps(args.epochs)
     print(f"headless engine: {headless:,.0f} samples/s")
@@ -117,7 +120,7 @@ def run(args) -> None:
         start = time.perf_counter()
         QtTest.QTest.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(
             round(xy[target, 0]), round(xy[target, 1])))
-        wait_until(lambda: recorder.decoded_at is not None, 10)
+        wait_until(lambda: recorder.decoded_at is not None, 10, poll_ms=1)
         app.processEvents()  # the decoded picture is drawn
         latencies.append((time.perf_counter() - start) * 1000)
     click_ms = float(np.median(latencies))

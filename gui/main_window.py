@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.autoencoder_config import ModelKind
+from gui.about_dialog import AboutDialog
 from gui.app import APP_NAME
 from gui.autoencoder_tab import AutoencoderTab
 from gui.cppn_tab import CPPNTab
@@ -37,6 +38,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(_coming("De-emoji is coming: remove emoji pasted on photos."),
                          TAB_TITLES[3])
         self.tabs.setCurrentIndex(1)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = file_menu.addAction("Quit")
+        quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("About Latent Lab and licences…").triggered.connect(self.show_about)
+
+    @QtCore.Slot()
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.show()
+        return dialog
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         for tab in (self.cppn_tab, self.autoencoder_tab, self.vae_tab):
