@@ -13,7 +13,6 @@ import argparse
 import time
 
 from _common import print_result  # also puts the project on sys.path
-import numpy as np
 
 from engine.autoencoder_config import preset_config
 from engine.datasets import load_bundled

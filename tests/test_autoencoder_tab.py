@@ -5,7 +5,6 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6 import QtCore
 
-from engine.autoencoder_config import ModelKind
 from gui.app import make_application
 from gui.main_window import MainWindow
 
