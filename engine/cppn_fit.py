@@ -69,6 +69,14 @@ def loss_and_logit_gradient(loss: FitLoss, target, logits):
     return value, 2.0 * (p - target) * p * (1.0 - p) / n
 
 
+@dataclass(frozen=True)
+class FitSnapshot:
+    """The network as it stands: its picture at the target's size, and a copy of its weights."""
+
+    picture: np.ndarray          # (rows, cols, C) in [0, 1]
+    weights: CPPNWeights
+
+
 class CPPNFitter:
     """One fit: the weights being learned, their optimiser, and the loss history."""
 
@@ -112,13 +120,13 @@ class CPPNFitter:
         """A copy of the weights as they are now (render them at any size)."""
         return CPPNWeights(self.network, tuple(v.numpy() for v in self.variables))
 
-    def picture(self) -> np.ndarray:
-        """The network's current output at the target's resolution, (rows, cols, C)."""
-        return tf.sigmoid(self._logits()).numpy()
+    def snapshot(self) -> FitSnapshot:
+        """The network's current output at the target's resolution, with its weights."""
+        return FitSnapshot(tf.sigmoid(self._logits()).numpy(), self.weights())
 
     def run(self, control: RunControl | None = None,
             update_interval_s: float = 1 / 20) -> Iterator[TrainingUpdate]:
-        """Take ``config.steps`` Adam steps, yielding the loss points and the current picture at
+        """Take ``config.steps`` Adam steps, yielding the loss points and a :class:`FitSnapshot` at
         most every ``update_interval_s``; stops at the first non-finite loss, keeping the last
         good weights."""
         control = control or RunControl()
@@ -127,7 +135,7 @@ class CPPNFitter:
         state, message = "finished", ""
         total = self.config.steps
         good = None   # the latest weights whose loss was finite
-        yield self._update((), self.picture(), 0.0, start)
+        yield self._update((), self.snapshot(), 0.0, start)
         while self.step < total:
             while not control.wait_while_paused():
                 pass
@@ -155,13 +163,13 @@ class CPPNFitter:
                 break
             now = time.perf_counter()
             if now - last >= update_interval_s:
-                yield self._update(tuple(pending), self.picture(), len(pending) / (now - last), start)
+                yield self._update(tuple(pending), self.snapshot(), len(pending) / (now - last), start)
                 pending, last = [], time.perf_counter()
-        yield self._update(tuple(pending), self.picture(), 0.0, start, state, message)
+        yield self._update(tuple(pending), self.snapshot(), 0.0, start, state, message)
 
-    def _update(self, points, picture, rate, start, state="running", message="") -> TrainingUpdate:
+    def _update(self, points, snapshot, rate, start, state="running", message="") -> TrainingUpdate:
         elapsed = time.perf_counter() - start
         eta = (self.config.steps - self.step) * elapsed / self.step if self.step else 0.0
         return TrainingUpdate(step=self.step, total_steps=self.config.steps, epoch=float(self.step),
-                              loss_points=points, snapshot=picture, samples_per_second=rate,
+                              loss_points=points, snapshot=snapshot, samples_per_second=rate,
                               eta_s=eta, state=state, message=message)

@@ -60,8 +60,9 @@ class CPPNTab(QtWidgets.QWidget):
         self.config = PRESETS[0].config
         self.weights = init_weights(self.config)
         self.z_seed = 1
-        self.fitter: CPPNFitter | None = None
+        self.fitted = None   # the latest FitSnapshot of a fit
         self.fitter_z = np.zeros(self.config.z_dim, np.float32)
+        self.fitter_scale = 1.0
         self.fit_worker: TrainingWorker | None = None
         self._generation = 0
         self._shown_generation = -1
@@ -530,11 +531,11 @@ class CPPNTab(QtWidgets.QWidget):
         return self._run_task(job, f"Saved {path} ({frames} frames)", with_progress=True)
 
     def export_fit_8x(self, path: str | Path) -> BackgroundTask | None:
-        if self.fitter is None:
+        if self.fitted is None:
             self.show_message("Fit a target first.")
             return None
-        rows, cols = self.fitter.target.shape[:2]
-        weights, z, scale = self.fitter.weights(), self.fitter_z, self.fitter.scale
+        rows, cols = self.fitted.picture.shape[:2]
+        weights, z, scale = self.fitted.weights, self.fitter_z, self.fitter_scale
         job = functools.partial(export_png, weights, z, cols * 8, rows * 8, scale,
                                 self.colormap_box.currentText(), path)
         return self._run_task(job, f"Saved {path} ({cols * 8} × {rows * 8})", with_progress=True)
@@ -581,14 +582,13 @@ class CPPNTab(QtWidgets.QWidget):
         except ValueError as exc:  # bad picture or setting: say so, keep everything else
             self.show_message(str(exc))
             return False
-        self.fitter_z = self.current_z()
-        weights, z, scale = self.weights, self.fitter_z, self.scale_value()
+        self.fitter_z, self.fitter_scale = self.current_z(), self.scale_value()
+        weights, z, scale = self.weights, self.fitter_z, self.fitter_scale
         self.target_view.show_image(target[..., :3] if target.shape[-1] >= 3 else target[..., 0])
         self.fit_plot.clear_points()
         self.show_message("", error=False)
         self.fit_worker = TrainingWorker(lambda: CPPNFitter(weights, z, scale, target, fit_config),
                                          self)
-        self.fit_worker.sig_ready.connect(self._on_fitter_ready)
         self.fit_worker.sig_update.connect(self._on_fit_update)
         self.fit_worker.sig_failed.connect(self.show_message)
         self.fit_worker.finished.connect(self._on_fit_finished)
@@ -609,13 +609,10 @@ class CPPNTab(QtWidgets.QWidget):
             w.setEnabled(not fitting)
 
     @QtCore.Slot(object)
-    def _on_fitter_ready(self, fitter: CPPNFitter) -> None:
-        self.fitter = fitter
-
-    @QtCore.Slot(object)
     def _on_fit_update(self, update) -> None:
         self.fit_plot.append(update.loss_points, 1)
-        picture = update.snapshot
+        self.fitted = update.snapshot
+        picture = self.fitted.picture
         self.fit_view.show_image(picture[..., :3] if picture.shape[-1] >= 3 else picture[..., 0])
         last = update.loss_points[-1].total if update.loss_points else float("nan")
         self.fit_status.setText(f"step {update.step}/{update.total_steps} · loss {last:.4f}"
@@ -623,7 +620,7 @@ class CPPNTab(QtWidgets.QWidget):
         if update.done:
             if update.message:
                 self.show_message(update.message)
-            self.weights = self.fitter.weights()
+            self.weights = self.fitted.weights
             self.request_render()
 
     @QtCore.Slot()

@@ -182,7 +182,8 @@ def test_fitting_a_digit_lowers_the_loss(mnist, backprop):
     losses = [p.total for p in fitter.loss_history]
     assert len(losses) == 300 and updates[-1].state == "finished"
     assert np.mean(losses[-20:]) < 0.5 * np.mean(losses[:5])
-    assert updates[-1].snapshot.shape == (28, 28, 1)
+    assert updates[-1].snapshot.picture.shape == (28, 28, 1)
+    assert np.array_equal(updates[-1].snapshot.weights.arrays[-1], fitter.weights().arrays[-1])
 
 
 def test_a_diverging_fit_stops_and_keeps_finite_weights():
