@@ -8,11 +8,9 @@ random seed); what is *rendered* from it (coordinate scale, z, resolution) is pa
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from enum import Enum
 
-SCHEMA_VERSION = 1
 ACTIVATIONS = ("atan", "tanh", "sigmoid", "sin", "gaussian", "relu", "softplus", "abs")
 CHANNELS = (1, 3, 4)
 
@@ -68,19 +66,6 @@ class CPPNConfig:
             acts += [acts[-1] if acts else "atan"] * (changes["depth"] - len(acts))
             changes["activations"] = tuple(acts)
         return dataclasses.replace(self, **changes)
-
-    def to_json(self) -> str:
-        data = dataclasses.asdict(self)
-        data["style"] = self.style.value
-        return json.dumps({"schema": SCHEMA_VERSION, **data})
-
-    @classmethod
-    def from_json(cls, text: str) -> "CPPNConfig":
-        data = json.loads(text)
-        if data.pop("schema", None) != SCHEMA_VERSION:
-            raise ValueError("these CPPN settings were written by another version of Latent Lab")
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def _check_int(name: str, value, lo: int, hi: int) -> None:

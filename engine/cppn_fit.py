@@ -137,12 +137,10 @@ class CPPNFitter:
         good = None   # the latest weights whose loss was finite
         yield self._update((), self.snapshot(), 0.0, start)
         while self.step < total:
-            while not control.wait_while_paused():
-                pass
-            if control.stop_requested:
+            stop, lr = control.checkpoint()
+            if stop:
                 state, message = "stopped", f"stopped at step {self.step}"
                 break
-            lr = control.take_learning_rate()
             if lr is not None:
                 self.optimizer.learning_rate.assign(lr)
             before = [v.numpy() for v in self.variables]

@@ -37,6 +37,13 @@ class RunControl:
         """Block while paused, up to ``timeout`` seconds; True once running (or stopping)."""
         return self._running.wait(timeout)
 
+    def checkpoint(self) -> tuple[bool, float | None]:
+        """Between two training steps: block while paused, then return (stop requested?,
+        the learning rate asked for since the last checkpoint, if any)."""
+        while not self.wait_while_paused():
+            pass
+        return self.stop_requested, self.take_learning_rate()
+
     def set_learning_rate(self, value: float) -> None:
         if not 0.0 < value <= 10.0:
             raise ValueError(f"learning rate must be in (0, 10], not {value}")

@@ -170,12 +170,10 @@ class AutoencoderTrainer:
             eps = tf.constant(rng.standard_normal((spe, bs, cfg.latent_dim)).astype(np.float32))
             b = 0
             while b < spe and state == "finished":
-                while not control.wait_while_paused():
-                    pass
-                if control.stop_requested:
+                stop, lr = control.checkpoint()
+                if stop:
                     state, message = "stopped", f"stopped at step {self.step}"
                     break
-                lr = control.take_learning_rate()
                 if lr is not None:
                     self.set_learning_rate(lr)
                 count = min(chunk, min(p for p in pinned_steps if p > b) - b)
