@@ -176,7 +176,7 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.timeline_label = QtWidgets.QLabel("live")
         centre = QtWidgets.QVBoxLayout()
         centre.addWidget(self.legend)
-        centre.addWidget(self.scatter, 1)
+        centre.addWidget(self.scatter.container(self), 1)
         centre.addWidget(self.extent_label)
         row = QtWidgets.QHBoxLayout()
         row.addWidget(QtWidgets.QLabel("Timeline"))

@@ -1,17 +1,24 @@
-"""The live OpenGL 3-D scatter of latent codes, coloured by label, with its axis extents."""
+"""The live OpenGL 3-D scatter of latent codes, coloured by label, with its axis extents.
+
+The view is a ``QOpenGLWindow`` (pyqtgraph's GLViewMixin), a native window of its own that the
+tab embeds with :meth:`LatentScatterView.container`. A ``QOpenGLWidget`` would instead make Qt
+compose the *whole* main window through OpenGL on every repaint of any widget, which on a
+software GL (llvmpipe) starved the GUI thread and halved training speed (bench/gui_live.py).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
-from PySide6 import QtCore, QtGui, QtWidgets
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from engine.palette import label_colours
 
-MIN_SIZE = QtCore.QSize(320, 280)  # a GLViewWidget without a minimum collapses to nothing
+MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 
 
-class LatentScatterView(gl.GLViewWidget):
+class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     sig_point_clicked = QtCore.Signal(int)   # index into the shown points
     sig_extent_changed = QtCore.Signal(object)  # (lo, hi) arrays
 
@@ -22,8 +29,8 @@ class LatentScatterView(gl.GLViewWidget):
     largest extent seen, so growth is visible as points moving outwards.
     """
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
+    def __init__(self):
+        super().__init__()
         self.setMinimumSize(MIN_SIZE)
         self.setBackgroundColor(QtGui.QColor(255, 255, 255))
         self.fit_to_data = True
@@ -43,8 +50,17 @@ class LatentScatterView(gl.GLViewWidget):
         self.addItem(self._highlight)
         self.highlighted: int | None = None
         self._press_pos: QtCore.QPointF | None = None
-        self.setMouseTracking(True)
         self.setCameraPosition(distance=4.6, elevation=22, azimuth=40)
+
+    def container(self, parent: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:
+        """A widget holding this window, to put in a layout."""
+        holder = QtWidgets.QWidget.createWindowContainer(self, parent)
+        holder.setMinimumSize(MIN_SIZE)
+        holder.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        return holder
+
+    def devicePixelRatioF(self) -> float:  # noqa: N802 (what GLViewMixin asks a widget for)
+        return float(self.devicePixelRatio())
 
     @property
     def positions(self) -> np.ndarray:
@@ -129,7 +145,7 @@ class LatentScatterView(gl.GLViewWidget):
         if ev.buttons() == QtCore.Qt.MouseButton.NoButton:
             index = self.point_at(ev.position().x(), ev.position().y())
             tip = "" if index is None else self.describe_point(index)
-            QtWidgets.QToolTip.showText(ev.globalPosition().toPoint(), tip, self)
+            QtWidgets.QToolTip.showText(ev.globalPosition().toPoint(), tip)
 
     def describe_point(self, index: int) -> str:
         code = ", ".join(f"{v:.2f}" for v in self._positions[index])

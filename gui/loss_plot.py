@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore
+
+REDRAW_MS = 200  # curves are redrawn at most 5 times a second; the data is always complete
 
 CURVE_PENS = {"total": pg.mkPen((20, 20, 20), width=1.5),
               "reconstruction": pg.mkPen((31, 119, 180), width=1),
@@ -28,6 +31,10 @@ class LossPlot(pg.PlotWidget):
         self._curves = {n: self.plot(name=n, pen=CURVE_PENS[n]) for n in curves}
         self._reference = self.plot(pen=None, symbol="o", symbolSize=6, symbolBrush=(255, 127, 14))
         self._reference.setVisible(False)
+        self._redraw = QtCore.QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self.redraw)
         self.clear_points()
 
     def clear_points(self) -> None:
@@ -43,7 +50,14 @@ class LossPlot(pg.PlotWidget):
         for name in self._curves:
             new = [getattr(p, name) for p in points]
             self.values[name] = np.concatenate([self.values[name], new])
-            self._curves[name].setData(self.epochs, self.values[name])
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    @QtCore.Slot()
+    def redraw(self) -> None:
+        """Draw every point appended so far (painting a plot per training update is costly)."""
+        for name, curve in self._curves.items():
+            curve.setData(self.epochs, self.values[name])
 
     def set_reference(self, curve: tuple[np.ndarray, np.ndarray] | None) -> None:
         """Show the 2018 run's logged curve (or hide it when there is none for this setting)."""
