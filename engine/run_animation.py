@@ -17,14 +17,21 @@ def latent_frames(snapshots: list[Snapshot], labels: np.ndarray) -> list[Image.I
             for i, s in enumerate(snapshots)]
 
 
+def captioned_grids(grids: list[list[np.ndarray]], captions: list[str],
+                    scale: int = 3) -> list[Image.Image]:
+    """One frame per entry: its rows of images (see ``image_grid``) under a caption line."""
+    frames = []
+    for rows, caption in zip(grids, captions):
+        grid = image_grid(rows, scale=scale)
+        frame = Image.new(grid.mode, (grid.width, grid.height + 18), "white")
+        frame.paste(grid, (0, 18))
+        ImageDraw.Draw(frame).text((4, 3), caption, fill="black")
+        frames.append(frame)
+    return frames
+
+
 def reconstruction_frames(snapshots: list[Snapshot], originals: np.ndarray) -> list[Image.Image]:
     """Originals (top row) above their reconstructions (bottom row), captioned with the step."""
     originals = originals.reshape(-1, 28, 28)
-    frames = []
-    for s in snapshots:
-        grid = image_grid([originals, s.reconstructions], scale=3)
-        frame = Image.new("L", (grid.width, grid.height + 18), 255)
-        frame.paste(grid, (0, 18))
-        ImageDraw.Draw(frame).text((4, 3), f"epoch {s.epoch:.2f}  step {s.step}", fill=0)
-        frames.append(frame)
-    return frames
+    return captioned_grids([[originals, s.reconstructions] for s in snapshots],
+                           [f"epoch {s.epoch:.2f}  step {s.step}" for s in snapshots])

@@ -10,7 +10,10 @@ REDRAW_MS = 200  # curves are redrawn at most 5 times a second; the data is alwa
 
 CURVE_PENS = {"total": pg.mkPen((20, 20, 20), width=1.5),
               "reconstruction": pg.mkPen((31, 119, 180), width=1),
-              "kl": pg.mkPen((214, 39, 40), width=1)}
+              "kl": pg.mkPen((214, 39, 40), width=1),
+              "whole": pg.mkPen((20, 20, 20), width=1.5),
+              "inside": pg.mkPen((214, 39, 40), width=1.5),
+              "outside": pg.mkPen((31, 119, 180), width=1)}
 
 
 class LossPlot(pg.PlotWidget):
@@ -18,13 +21,13 @@ class LossPlot(pg.PlotWidget):
     fractional epoch, or the step where a run has no epochs."""
 
     def __init__(self, curves: tuple[str, ...] = ("total", "reconstruction"),
-                 x_label: str = "epoch", parent=None):
+                 x_label: str = "epoch", y_label: str = "loss", parent=None):
         super().__init__(parent, background="w")
         self.setMinimumSize(260, 160)
         self._legend = self.addLegend(offset=(-10, 10))
         self.setLabel("bottom", x_label)
         self.getAxis("bottom").enableAutoSIPrefix(False)
-        self.setLabel("left", "loss")
+        self.setLabel("left", y_label)
         self.showGrid(x=True, y=True, alpha=0.25)
         self.setClipToView(True)
         self.setDownsampling(auto=True, mode="peak")

@@ -9,15 +9,9 @@ from gui.about_dialog import AboutDialog
 from gui.app import APP_NAME
 from gui.autoencoder_tab import AutoencoderTab
 from gui.cppn_tab import CPPNTab
+from gui.deemoji_tab import DeEmojiTab
 
 TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
-
-
-def _coming(text: str) -> QtWidgets.QWidget:
-    label = QtWidgets.QLabel(text)
-    label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -35,8 +29,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(self.cppn_tab, TAB_TITLES[0])
         self.tabs.addTab(self.autoencoder_tab, TAB_TITLES[1])
         self.tabs.addTab(self.vae_tab, TAB_TITLES[2])
-        self.tabs.addTab(_coming("De-emoji is coming: remove emoji pasted on photos."),
-                         TAB_TITLES[3])
+        self.deemoji_tab = DeEmojiTab()
+        self.tabs.addTab(self.deemoji_tab, TAB_TITLES[3])
         self.tabs.setCurrentIndex(1)
         self._build_menus()
 
@@ -55,6 +49,6 @@ class MainWindow(QtWidgets.QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        for tab in (self.cppn_tab, self.autoencoder_tab, self.vae_tab):
+        for tab in (self.cppn_tab, self.autoencoder_tab, self.vae_tab, self.deemoji_tab):
             tab.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,140 @@
+"""De-emoji engine: compositing and its mask, deterministic crops, the STL-10 reader, a user's
+folder with bad files, PSNR, and networks that learn (loss falls) and refuse foreign weights."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.deemoji_data import (SIDE, corrupt, crops_from_photos, load_emoji, emoji_paths,
+                                 load_photo_folder, paste, read_stl10)
+from engine.deemoji_models import DeEmojiNet, preset
+from engine.deemoji_trainer import DeEmojiData, DeEmojiTrainer, prepare_data, psnr
+from engine.image_files import ImageFileError, load_image
+
+
+@pytest.fixture(scope="module")
+def emoji():
+    return load_emoji(emoji_paths()[:12])
+
+
+def test_paste_blends_inside_the_box_and_leaves_the_rest_untouched(emoji):
+    photo = np.random.default_rng(0).uniform(0, 255, (96, 96, 3)).astype(np.float32)
+    out, mask = paste(photo, emoji[0], row=30, col=50)
+    box = np.zeros((96, 96), bool)
+    box[30:70, 50:90] = True
+    assert np.array_equal(out[~box], photo[~box])
+    assert (mask[~box] == 0).all()
+    alpha = emoji[0][..., 3] / 255.0
+    np.testing.assert_allclose(mask[box].reshape(40, 40), alpha, atol=1e-6)
+    opaque = alpha == 1.0
+    np.testing.assert_allclose(out[30:70, 50:90][opaque], emoji[0][..., :3][opaque], atol=1e-4)
+
+
+def test_paste_clips_at_the_edges(emoji):
+    photo = np.zeros((50, 60, 3), np.float32)
+    out, mask = paste(photo, emoji[1], row=-10, col=45)
+    assert out.shape == (50, 60, 3) and mask[:30, 45:].sum() > 0 and mask[:, :45].sum() == 0
+
+
+def test_corrupt_changes_only_what_the_mask_covers(emoji):
+    photos = np.random.default_rng(1).integers(0, 256, (8, SIDE, SIDE, 3), dtype=np.uint8)
+    pairs = corrupt(photos, emoji, seed=3)
+    clean_where = pairs.mask == 0
+    assert np.array_equal(pairs.corrupted[clean_where], pairs.clean[clean_where])
+    assert all(m.sum() > 100 for m in pairs.mask)  # one emoji on every photo
+    assert np.array_equal(corrupt(photos, emoji, seed=3).corrupted, pairs.corrupted)
+
+
+def test_crops_are_deterministic_for_a_seed():
+    photos = [Image.fromarray(np.random.default_rng(i).integers(0, 256, (200, 300, 3),
+                                                                dtype=np.uint8)) for i in range(3)]
+    a = crops_from_photos(photos, 10, seed=7)
+    assert a.shape == (10, 96, 96, 3) and a.dtype == np.uint8
+    assert np.array_equal(a, crops_from_photos(photos, 10, seed=7))
+    assert not np.array_equal(a, crops_from_photos(photos, 10, seed=8))
+
+
+def test_stl10_reader_decodes_column_major_images(tmp_path):
+    images = np.random.default_rng(2).integers(0, 256, (3, 96, 96, 3), dtype=np.uint8)
+    images[0, 5, 70] = (255, 0, 0)  # row 5, column 70 red: a transposed reader would miss it
+    path = tmp_path / "train_X.bin"
+    path.write_bytes(images.transpose(0, 3, 2, 1).tobytes())  # STL-10 stores each channel column-major
+    read = read_stl10(path)
+    assert np.array_equal(read, images)
+    assert np.array_equal(read_stl10(path, limit=2), images[:2])
+    (tmp_path / "short.bin").write_bytes(b"\0" * 1000)
+    with pytest.raises(ImageFileError, match="not a whole number"):
+        read_stl10(tmp_path / "short.bin")
+
+
+def test_a_folder_with_bad_files_says_which_and_loads_the_rest(tmp_path):
+    Image.new("RGB", (120, 100), (10, 200, 30)).save(tmp_path / "good.png")
+    Image.new("RGB", (100, 140), (200, 10, 30)).save(tmp_path / "good2.jpg")
+    (tmp_path / "notes.txt").write_text("not a picture")
+    (tmp_path / "broken.jpg").write_bytes(Image.new("RGB", (50, 50)).tobytes()[:100])
+    jpeg = tmp_path / "half.jpg"
+    Image.new("RGB", (200, 200), (1, 2, 3)).save(tmp_path / "full.jpg")
+    jpeg.write_bytes((tmp_path / "full.jpg").read_bytes()[:300])
+    (tmp_path / "full.jpg").unlink()
+    photos, problems = load_photo_folder(tmp_path)
+    assert len(photos) == 2
+    text = " ".join(problems)
+    assert "notes.txt" in text and "broken.jpg" in text and "half.jpg" in text
+
+
+def test_a_huge_picture_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(path)  # 400 MP, a few kB on disk
+    with pytest.raises(ImageFileError, match="too large"):
+        load_image(path)
+
+
+def test_psnr_inside_and_outside():
+    clean = np.full((2, 8, 8, 3), 0.5, np.float32)
+    mask = np.zeros((2, 8, 8), np.float32)
+    mask[:, 2:6, 2:6] = 1.0
+    out = clean.copy()
+    out[:, 2:6, 2:6] += 0.1
+    p = psnr(out, clean, mask)
+    assert p["inside"] == pytest.approx(20.0, abs=1e-3)     # MSE 0.01
+    assert p["outside"] == pytest.approx(60.0)              # identical: capped at 60 dB
+    assert p["whole"] == pytest.approx(10 * np.log10(1 / (0.01 * 16 / 64)), abs=1e-3)
+
+
+def small_data(emoji, n=60):
+    rng = np.random.default_rng(0)
+    photos = rng.integers(0, 256, (n, SIDE, SIDE, 3), dtype=np.uint8)
+    photos[:] = (photos // 64) * 64  # blocky, learnable pictures
+    return DeEmojiData(photos, emoji, corrupt(photos[:6], emoji, seed=9), "test")
+
+
+@pytest.mark.parametrize("net,width", [(DeEmojiNet.IMPROVED, 0.34), (DeEmojiNet.SEED, 0.1)])
+def test_training_loss_falls(emoji, net, width):
+    config = preset(net, width_scale=width, train_images=60, epochs=6, learning_rate=3e-3)
+    trainer = DeEmojiTrainer(config, small_data(emoji))
+    updates = list(trainer.run(update_interval_s=0.2))
+    losses = [p.total for p in trainer.loss_history]
+    assert updates[-1].state == "finished" and len(losses) == 36
+    assert np.mean(losses[-6:]) < 0.7 * np.mean(losses[:3])
+    assert updates[-1].snapshot.outputs.shape == (6, 96, 96, 3)
+    out = trainer.clean_up(np.random.default_rng(0).random((1, 50, 70, 3)))
+    assert out.shape == (1, 50, 70, 3)  # any size, padded to a multiple of 4 and cropped back
+
+
+def test_weights_of_another_network_are_refused(emoji, tmp_path):
+    a = DeEmojiTrainer(preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=10), small_data(emoji))
+    b = DeEmojiTrainer(preset(DeEmojiNet.SEED, width_scale=0.1, train_images=10), small_data(emoji))
+    a.save(tmp_path / "a.keras")
+    with pytest.raises(ValueError, match="another shape"):
+        b.load_weights(tmp_path / "a.keras")
+    a.load_weights(tmp_path / "a.keras")
+    (tmp_path / "junk.keras").write_bytes(b"junk")
+    with pytest.raises(ValueError, match="not a Latent Lab de-emoji model"):
+        a.load_weights(tmp_path / "junk.keras")
+
+
+def test_bundled_data_holds_out_photos_and_emoji():
+    data = prepare_data(preset(DeEmojiNet.IMPROVED, train_images=20, held_out_images=8))
+    assert data.train_photos.shape == (20, 96, 96, 3)
+    assert data.held_out.corrupted.shape == (8, 96, 96, 3)
+    assert len(data.train_emoji) == 85  # 15 of the 100 are held out
