@@ -40,8 +40,11 @@ def run_app(argv: list[str]) -> int:
         from gui.self_test import run_self_test
 
         return run_self_test()
+    from gui.error_report import ErrorReporter, start_logging
     from gui.main_window import MainWindow
 
+    log_file = start_logging()
     window = MainWindow()
+    ErrorReporter(log_file, window).install()
     window.show()
     return app.exec()

@@ -23,6 +23,7 @@ from engine.trainer import AutoencoderTrainer
 from engine.training_update import TrainingUpdate
 from engine.training_data import prepare_training_data
 from gui.background_task import BackgroundTask
+from gui.file_dialogs import ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.latent_scatter import LatentScatterView
@@ -133,7 +134,7 @@ class AutoencoderTab(QtWidgets.QWidget):
                 ("Save model (.keras)…", "Keras model (*.keras)", self.save_model, True),
                 ("Load model (.keras)…", "Keras model (*.keras)", self.load_model, False)):
             menu.addAction(text).triggered.connect(
-                functools.partial(self._ask_then, text.rstrip("…"), filters, action, save))
+                functools.partial(ask_then, self, text.rstrip("…"), filters, action, save))
         self.export_button.setMenu(menu)
 
         form = QtWidgets.QFormLayout()
@@ -497,8 +498,8 @@ class AutoencoderTab(QtWidgets.QWidget):
     def _on_dataset_chosen(self, index: int) -> None:
         if self.dataset_box.itemData(index):
             return
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Choose a dataset", str(Path.home()), "MNIST files (*.npz *ubyte *.gz);;All (*)")
+        path = ask_path(self, "Choose a dataset", "MNIST files (*.npz *ubyte *.gz);;All (*)",
+                        save=False)
         if path:
             self._custom_dataset = path
             self.dataset_box.setItemText(index, Path(path).name)
@@ -608,9 +609,17 @@ class AutoencoderTab(QtWidgets.QWidget):
             self.timeline.setValue(self.timeline.maximum())
             self._show_snapshot(snapshot, live=True)
 
-    def _ask_then(self, title: str, filters: str, action, save: bool = True, *_checked) -> None:
-        """Ask for a file name, then call ``action(path)`` with it (nothing if cancelled)."""
-        dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
-        path, _ = dialog(self, title, str(Path.home()), filters)
-        if path:
-            action(path)
+    # -- what the window's shortcuts and settings ask of a tab ------------------------------
+    def ask_save(self) -> None:
+        ask_then(self, "Save model", "Keras model (*.keras)", self.save_model)
+
+    def ask_export(self) -> None:
+        ask_then(self, "Latent space GIF", "GIF (*.gif)", self.export_latent_gif)
+
+    def settings_widgets(self) -> dict:
+        return {"preset": self.preset_box, "loss": self.loss_box, "epochs": self.epochs_box,
+                "learning_rate": self.lr_box, "many_points": self.many_points,
+                "fit_axes": self.fit_axes}
+
+    def settings_restored(self) -> None:
+        self.scatter.set_fit_to_data(self.fit_axes.isChecked())

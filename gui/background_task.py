@@ -7,7 +7,7 @@ report how far it got (``sig_progress``) and notice :meth:`cancel`.
 from __future__ import annotations
 
 import threading
-import traceback
+import logging
 from typing import Callable
 
 from PySide6 import QtCore
@@ -38,6 +38,6 @@ class BackgroundTask(QtCore.QThread):
             self.sig_done.emit(result)
         except Exception as exc:  # reaches the user as a message
             if not self._cancel.is_set():
-                traceback.print_exc()
+                logging.getLogger("latent_lab").exception("a background task failed")
             self.sig_failed.emit(f"{type(exc).__name__}: {exc}" if not self._cancel.is_set()
                                  else "Cancelled; nothing was written.")

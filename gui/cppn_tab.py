@@ -29,6 +29,7 @@ from engine.image_files import fit_within, image_to_array, load_image
 from engine.resources import resource_path
 from gui.background_task import BackgroundTask
 from gui.cppn_canvas import CPPNCanvas
+from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.loss_plot import LossPlot
@@ -231,8 +232,7 @@ class CPPNTab(QtWidgets.QWidget):
         form.addRow("Size", self.animation_side)
         export = QtWidgets.QPushButton("Export GIF / WebP…")
         export.setToolTip("Render the sweep and save it as an animated GIF or WebP.")
-        export.clicked.connect(lambda: self._ask_path("Export animation", "GIF (*.gif);;WebP (*.webp)",
-                                                      self.export_animation))
+        export.clicked.connect(self.ask_export)
         form.addRow(export)
         return box
 
@@ -251,7 +251,7 @@ class CPPNTab(QtWidgets.QWidget):
         buttons = QtWidgets.QHBoxLayout()
         export = QtWidgets.QPushButton("Export PNG…")
         export.setToolTip("Render at this size in bands (bounded memory) and save a PNG.")
-        export.clicked.connect(lambda: self._ask_path("Export PNG", "PNG (*.png)", self.export_still))
+        export.clicked.connect(self.ask_save)
         self.cancel_export = QtWidgets.QPushButton("Cancel")
         self.cancel_export.setToolTip("Stop the export; nothing is written.")
         self.cancel_export.setEnabled(False)
@@ -320,7 +320,7 @@ class CPPNTab(QtWidgets.QWidget):
         form.addRow(self.fit_plot)
         render8 = QtWidgets.QPushButton("Export at 8× the target…")
         render8.setToolTip("Render the learned function at eight times the target's resolution.")
-        render8.clicked.connect(lambda: self._ask_path("Export PNG", "PNG (*.png)", self.export_fit_8x))
+        render8.clicked.connect(lambda: ask_then(self, "Export PNG", "PNG (*.png)", self.export_fit_8x))
         form.addRow(render8)
         return box
 
@@ -540,10 +540,30 @@ class CPPNTab(QtWidgets.QWidget):
                                 self.colormap_box.currentText(), path)
         return self._run_task(job, f"Saved {path} ({cols * 8} × {rows * 8})", with_progress=True)
 
-    def _ask_path(self, title: str, filters: str, action) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, title, str(Path.home()), filters)
-        if path:
-            action(path)
+    # -- what the window's shortcuts and settings ask of a tab ------------------------------
+    def toggle_pause(self) -> None:
+        """Space: play or pause the z sweep."""
+        self.set_playing(not self.play_timer.isActive())
+
+    def ask_save(self) -> None:
+        ask_then(self, "Export PNG", "PNG (*.png)", self.export_still)
+
+    def ask_export(self) -> None:
+        ask_then(self, "Export animation", "GIF (*.gif);;WebP (*.webp)", self.export_animation)
+
+    def settings_widgets(self) -> dict:
+        widgets = {"preset": self.preset_box, "width": self.width_box, "depth": self.depth_box,
+                   "channels": self.channels_box, "colormap": self.colormap_box,
+                   "weight_scale": self.weight_scale, "seed": self.seed_box,
+                   "scale": self.scale_slider, "t": self.t_slider, "z_path": self.z_path_box,
+                   "z_dim": self.z_dim_box, "canvas": self.resolution_box, "fps": self.fps_box,
+                   "frames": self.frames_box, "export_width": self.export_width,
+                   "export_height": self.export_height}
+        widgets.update({f"activation{i}": c for i, c in enumerate(self.activation_boxes)})
+        return widgets
+
+    def settings_restored(self) -> None:
+        self._on_network_changed()
 
     # -- fitting -------------------------------------------------------------------------------
     def load_target(self) -> np.ndarray:
@@ -559,9 +579,7 @@ class CPPNTab(QtWidgets.QWidget):
     @QtCore.Slot(int)
     def _on_target_chosen(self, index: int) -> None:
         if self.target_box.itemData(index) == "":
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, "Choose a target picture", str(Path.home()),
-                "Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All (*)")
+            path = ask_path(self, "Choose a target picture", PICTURE_FILTER, save=False)
             if path:
                 self.target_box.insertItem(index, f"File: {Path(path).name}", path)
                 self.target_box.setCurrentIndex(index)

@@ -20,6 +20,7 @@ from engine.deemoji_trainer import DeEmojiTrainer, prepare_data
 from engine.image_files import ImageFileError, fit_within, image_to_array, load_image
 from engine.run_animation import captioned_grids
 from gui.background_task import BackgroundTask
+from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.loss_plot import LossPlot
@@ -101,9 +102,9 @@ class DeEmojiTab(QtWidgets.QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #b00020;")
         files = QtWidgets.QHBoxLayout()
-        for text, tip, slot in (("Save…", "Save the network (.keras).", self._on_save),
-                                ("Load…", "Load a saved network of the chosen design.", self._on_load),
-                                ("GIF…", "Export the held-out triplets over time.", self._on_gif)):
+        for text, tip, slot in (("Save…", "Save the network (.keras).", self.ask_save),
+                                ("Load…", "Load a saved network of the chosen design.", self.ask_load),
+                                ("GIF…", "Export the held-out triplets over time.", self.ask_export)):
             button = QtWidgets.QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
@@ -312,10 +313,9 @@ class DeEmojiTab(QtWidgets.QWidget):
     def _on_photos_chosen(self, index: int) -> None:
         source = self.photos_box.itemData(index)
         if source is PhotoSource.FOLDER:
-            path = QtWidgets.QFileDialog.getExistingDirectory(self, "A folder of photos")
+            path = ask_path(self, "A folder of photos", folder=True)
         elif source is PhotoSource.STL10:
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "STL-10 train_X.bin", "",
-                                                            "STL-10 binary (*.bin);;All (*)")
+            path = ask_path(self, "STL-10 train_X.bin", "STL-10 binary (*.bin);;All (*)", save=False)
         else:
             return
         if path:
@@ -338,8 +338,7 @@ class DeEmojiTab(QtWidgets.QWidget):
     def _on_hand_photo_chosen(self, index: int) -> None:
         path = self.hand_photo_box.itemData(index)
         if not path:
-            path, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, "A photo", "", "Pictures (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)")
+            path = ask_path(self, "A photo", PICTURE_FILTER, save=False)
             if not path:
                 return
         self._load_hand_photo(path)
@@ -378,9 +377,7 @@ class DeEmojiTab(QtWidgets.QWidget):
 
     @QtCore.Slot()
     def _on_save_hand(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save result", "", "PNG (*.png)")
-        if path:
-            self.save_hand_result(path)
+        ask_then(self, "Save result", "PNG (*.png)", self.save_hand_result)
 
     def save_hand_result(self, path: str | Path) -> bool:
         if self.hand_output is None:
@@ -443,23 +440,26 @@ class DeEmojiTab(QtWidgets.QWidget):
         return self._run_task(lambda: save_animation(captioned_grids(grids, captions, scale=2),
                                                      path), f"Saved {path}")
 
-    def _ask(self, title: str, filters: str, action, save: bool = True) -> None:
-        dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
-        path, _ = dialog(self, title, str(Path.home()), filters)
-        if path:
-            action(path)
+    # -- what the window's shortcuts and settings ask of a tab ------------------------------
+    @QtCore.Slot()
+    def ask_save(self) -> None:
+        ask_then(self, "Save network", "Keras model (*.keras)", self.save_model)
 
     @QtCore.Slot()
-    def _on_save(self) -> None:
-        self._ask("Save network", "Keras model (*.keras)", self.save_model)
+    def ask_load(self) -> None:
+        ask_then(self, "Load network", "Keras model (*.keras)", self.load_model, save=False)
 
     @QtCore.Slot()
-    def _on_load(self) -> None:
-        self._ask("Load network", "Keras model (*.keras)", self.load_model, save=False)
+    def ask_export(self) -> None:
+        ask_then(self, "Export GIF", "GIF (*.gif);;WebP (*.webp)", self.export_gif)
 
-    @QtCore.Slot()
-    def _on_gif(self) -> None:
-        self._ask("Export GIF", "GIF (*.gif);;WebP (*.webp)", self.export_gif)
+    def settings_widgets(self) -> dict:
+        return {"network": self.net_box, "pictures": self.images_box, "epochs": self.epochs_box,
+                "learning_rate": self.lr_box, "fresh_emoji": self.fresh_box,
+                "emoji_size": self.emoji_size}
+
+    def settings_restored(self) -> None:
+        pass
 
     def show_message(self, text: str, error: bool = True) -> None:
         self.message_label.setStyleSheet("color: #b00020;" if error else "color: #205020;")

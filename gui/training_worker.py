@@ -8,7 +8,7 @@ worker thread (DEVELOPERS.md pitfall 4).
 
 from __future__ import annotations
 
-import traceback
+import logging
 from typing import Callable
 
 from PySide6 import QtCore
@@ -39,7 +39,7 @@ class TrainingWorker(QtCore.QThread):
             for update in trainer.run(self.control, **self._run_options):
                 self.sig_update.emit(update)
         except Exception as exc:  # everything reaches the user as a message
-            traceback.print_exc()
+            logging.getLogger("latent_lab").exception("training failed")
             self.sig_failed.emit(f"{type(exc).__name__}: {exc}")
 
     def stop_and_wait(self, timeout_ms: int = STOP_WAIT_MS) -> bool:

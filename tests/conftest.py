@@ -14,15 +14,11 @@ sys.path.insert(0, str(ROOT))
 
 import engine.tf_runtime  # noqa: E402,F401  (before any Qt import: see engine/tf_runtime.py)
 
-_xvfb = None
-
-
 def pytest_configure(config) -> None:
-    global _xvfb
     from gui.virtual_display import start_virtual_display
 
     try:
-        _xvfb = start_virtual_display()
+        start_virtual_display()
     except RuntimeError as exc:
         pytest.exit(str(exc), returncode=3)
     from gui.app import prepare_qt
@@ -30,10 +26,15 @@ def pytest_configure(config) -> None:
     prepare_qt()  # before pytest-qt creates the QApplication
 
 
-def pytest_unconfigure(config) -> None:
-    from gui.virtual_display import stop_virtual_display
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path):
+    """Each test reads and writes its own empty QSettings, never the user's."""
+    from PySide6 import QtCore
 
-    stop_virtual_display(_xvfb)
+    ini = QtCore.QSettings.Format.IniFormat
+    QtCore.QSettings.setDefaultFormat(ini)
+    QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,7 @@ def window(qtbot):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    yield win
-    win.close()
+    return win  # qtbot closes it after the test (and it deletes itself)
 
 
 def start_small(tab, qtbot, epochs=3):
@@ -99,8 +98,7 @@ def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
     start_small(tab, qtbot, epochs=2)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     task = tab.export_latent_gif(tmp_path / "latent.gif")
-    with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     with Image.open(tmp_path / "latent.gif") as img:
         gif = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(img)]
     assert len(gif) >= 3 and all(f.std() > 5 for f in gif)
@@ -108,8 +106,7 @@ def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
     table = np.loadtxt(tmp_path / "codes.csv", delimiter=",", skiprows=1)
     assert table.shape == (1000, 4)
     task = tab.save_model(tmp_path / "vae.keras")
-    with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     assert (tmp_path / "vae.keras").exists()
     (tmp_path / "junk.keras").write_bytes(b"junk")
     tab.load_model(tmp_path / "junk.keras")

@@ -88,19 +88,16 @@ def test_export_gif_and_png(tab, qtbot, tmp_path):
     tab.frames_box.setValue(8)
     tab.animation_side.setValue(64)
     task = tab.export_animation(tmp_path / "sweep.gif")
-    with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     with Image.open(tmp_path / "sweep.gif") as img:
         assert sum(1 for _ in ImageSequence.Iterator(img)) == 8
     tab.export_width.setValue(640)
     tab.export_height.setValue(360)
     task = tab.export_still(tmp_path / "still.png")
-    with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
-    assert tab.export_progress.value() == 100
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
+    qtbot.waitUntil(lambda: tab.export_progress.value() == 100, timeout=5_000)
     with Image.open(tmp_path / "still.png") as img:
         assert img.size == (640, 360)
     task = tab.export_still("/proc/no/still.png")  # a folder nobody can write
-    with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
-    assert "/proc/no" in tab.message_label.text()
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
+    qtbot.waitUntil(lambda: "/proc/no" in tab.message_label.text(), timeout=5_000)

@@ -1,13 +1,27 @@
-"""The window as a whole: its four tabs, and the About page crediting everything shipped."""
+"""The window as a whole: its tabs, the About page, settings that persist, keyboard shortcuts,
+and the dialog (and log) an unexpected exception gets."""
+
+import warnings
+
+import pytest
+from PySide6 import QtCore, QtWidgets
 
 from gui.app import make_application
+from gui.error_report import ErrorReporter, start_logging
 from gui.main_window import TAB_TITLES, MainWindow
 
 
-def test_about_credits_every_bundled_dataset(qtbot):
+@pytest.fixture
+def window(qtbot):
     make_application()
-    window = MainWindow()
-    qtbot.addWidget(window)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win  # qtbot closes it after the test (and it deletes itself)
+
+
+def test_about_credits_every_bundled_dataset(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
     dialog = window.show_about()
     text = dialog.browser.toPlainText()
@@ -15,4 +29,64 @@ def test_about_credits_every_bundled_dataset(qtbot):
                    "Alike 3.0", "Zalando", "LGPL", "Apache 2.0"):
         assert credit in text, credit
     dialog.close()
-    window.close()
+
+
+def test_settings_come_back_in_a_new_window(qtbot):
+    make_application()
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.cppn_tab.width_box.setValue(40)
+    first.cppn_tab.channels_box.setCurrentIndex(1)
+    first.autoencoder_tab.epochs_box.setValue(7)
+    first.vae_tab.loss_box.setCurrentIndex(2)
+    first.deemoji_tab.net_box.setCurrentIndex(1)
+    first.tabs.setCurrentIndex(3)
+    first.resize(1200, 800)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.cppn_tab.width_box.value() == 40
+    assert second.cppn_tab.config.width == 40 and second.cppn_tab.config.channels == 3
+    assert second.autoencoder_tab.epochs_box.value() == 7
+    assert second.vae_tab.loss_box.currentData() == "kl"
+    assert second.deemoji_tab.net_box.currentIndex() == 1
+    assert second.tabs.currentIndex() == 3
+    assert second.size() == QtCore.QSize(1200, 800)
+    second.close()
+
+
+def test_space_pauses_and_resumes_the_tab_in_front(window, qtbot):
+    tab = window.autoencoder_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.epochs_box.setValue(100)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.trainer is not None and tab.trainer.step > 0, timeout=60_000)
+    with warnings.catch_warnings():  # deprecated, but Xvfb has no window manager to activate it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QtWidgets.QApplication.setActiveWindow(window)
+    window.tabs.setFocus()
+    qtbot.keyClick(window.tabs, QtCore.Qt.Key.Key_Space)
+    assert tab.state == "paused"
+    qtbot.keyClick(window.tabs, QtCore.Qt.Key.Key_Space)
+    assert tab.state == "running"
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "stopped", timeout=30_000)
+    box = window.show_shortcuts()
+    assert "Space" in box.text() and "Ctrl+E" in box.text()
+    box.close()
+
+
+def test_an_unexpected_exception_is_logged_and_shown(window, qtbot, tmp_path):
+    log_file = start_logging(tmp_path / "logs" / "latent-lab.log")
+    reporter = ErrorReporter(log_file, window)
+    try:
+        raise RuntimeError("a bug in a slot")
+    except RuntimeError as exc:
+        reporter.report(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: reporter.dialog is not None, timeout=5_000)
+    assert "a bug in a slot" in reporter.dialog.text()
+    assert str(log_file) in reporter.dialog.text()
+    assert "Traceback" in reporter.dialog.detailedText()
+    assert "RuntimeError: a bug in a slot" in log_file.read_text()
+    reporter.dialog.close()
+    assert window.isVisible()

@@ -1,0 +1,33 @@
+"""The one way the app asks for a file or folder: Qt's dialogs, starting in the folder used last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+LAST_FOLDER_KEY = "files/last_folder"
+PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All (*)"
+
+
+def ask_path(parent: QtWidgets.QWidget, title: str, filters: str = "", save: bool = True,
+             folder: bool = False) -> str:
+    """A path chosen by the user ('' if cancelled): a file to save or open, or a folder."""
+    settings = QtCore.QSettings()
+    start = str(settings.value(LAST_FOLDER_KEY, str(Path.home())))
+    if folder:
+        path = QtWidgets.QFileDialog.getExistingDirectory(parent, title, start)
+    elif save:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(parent, title, start, filters)
+    else:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(parent, title, start, filters)
+    if path:
+        settings.setValue(LAST_FOLDER_KEY, str(Path(path) if folder else Path(path).parent))
+    return path
+
+
+def ask_then(parent: QtWidgets.QWidget, title: str, filters: str, action, save: bool = True) -> None:
+    """Ask for a file, then call ``action(path)`` with it (nothing if cancelled)."""
+    path = ask_path(parent, title, filters, save)
+    if path:
+        action(path)
