@@ -1,0 +1,15 @@
+"""Run by test_atomic_saves: save a model to the given path over and over until killed."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.autoencoder_config import preset_config  # noqa: E402
+from engine.autoencoder_models import build_models  # noqa: E402
+from engine.model_files import save_models  # noqa: E402
+
+models = build_models(preset_config("ae", "bce", "quick"))
+for i in range(10_000):
+    save_models(models, sys.argv[1])
+    print(f"saved {i}", flush=True)
