@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.autoencoder_config import Backprop
 from engine.cppn_network import CPPNWeights, coordinate_axis, forward, manual_gradients
+from engine.good_weights import GoodWeights, diverged_message
 from engine.run_control import RunControl
 from engine.tf_runtime import keras, tf
 from engine.training_update import LossPoint, TrainingUpdate
@@ -134,7 +135,7 @@ class CPPNFitter:
         pending: list[LossPoint] = []
         state, message = "finished", ""
         total = self.config.steps
-        good = None   # the latest weights whose loss was finite
+        good = GoodWeights(self.variables)
         yield self._update((), self.snapshot(), 0.0, start)
         while self.step < total:
             stop, lr = control.checkpoint()
@@ -143,22 +144,16 @@ class CPPNFitter:
                 break
             if lr is not None:
                 self.optimizer.learning_rate.assign(lr)
-            before = [v.numpy() for v in self.variables]
             value = float(self._step_fn())
             point = LossPoint(self.step, self.step, time.perf_counter() - start, value, value, 0.0)
             self.step += 1
             self.loss_history.append(point)
             pending.append(point)
-            if np.isfinite(value):
-                good = before
-            else:
-                if good is not None:
-                    for var, array in zip(self.variables, good):
-                        var.assign(array)
+            if not np.isfinite(value):
                 state = "failed"
-                message = (f"the loss became {value} at step {point.step}: the fit stopped; "
-                           "lower the learning rate and start again")
+                message = diverged_message(value, point.step, good.restore())
                 break
+            good.keep(self.step)
             now = time.perf_counter()
             if now - last >= update_interval_s:
                 yield self._update(tuple(pending), self.snapshot(), len(pending) / (now - last), start)

@@ -19,6 +19,7 @@ from engine.deemoji_data import (CorruptedSet, bundled_photo_paths, corrupt, cro
                                  emoji_paths, held_out_split, load_emoji, load_photo_folder,
                                  read_stl10)
 from engine.deemoji_models import DeEmojiConfig, DeEmojiNet, PhotoSource, build_model
+from engine.good_weights import GoodWeights, diverged_message
 from engine.image_files import ImageFileError, load_image
 from engine.run_control import RunControl
 from engine.tf_runtime import keras, tf
@@ -203,6 +204,7 @@ class DeEmojiTrainer:
         state, message = "finished", ""
         yield self._update(self.snapshot(), (), 0.0, start)
         pairs = None
+        good = GoodWeights(self.model.variables)
         for epoch in range(cfg.epochs):
             if pairs is None or cfg.fresh_emoji:
                 pairs = corrupt(self.data.train_photos, self.data.train_emoji, cfg.seed + 100 + epoch)
@@ -226,9 +228,9 @@ class DeEmojiTrainer:
                 pending.append(point)
                 if not np.isfinite(total):
                     state = "failed"
-                    message = (f"the loss became {total} at step {point.step}: training stopped; "
-                               "lower the learning rate and start again")
+                    message = diverged_message(total, point.step, good.restore())
                     break
+                good.keep(self.step)
                 now = time.perf_counter()
                 if now - last_emit >= update_interval_s:
                     snap = None

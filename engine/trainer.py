@@ -19,6 +19,7 @@ import numpy as np
 from engine import losses
 from engine.autoencoder_config import AutoencoderConfig, Backprop, ModelKind
 from engine.autoencoder_models import AutoencoderModels, build_models, images_from_logits
+from engine.good_weights import GoodWeights, diverged_message
 from engine.model_files import save_models
 from engine.manual_backprop import SeedAdam, manual_loss_and_gradients
 from engine.run_control import RunControl
@@ -165,6 +166,7 @@ class AutoencoderTrainer:
         emitted_step = 0
         state, message = "finished", ""
         chunk, spe, bs = 1, self.steps_per_epoch, cfg.batch_size
+        good = GoodWeights(self.models.trainable_variables)
         for epoch in range(cfg.epochs):
             order = tf.constant(rng.permutation(spe * bs).astype(np.int32).reshape(spe, bs))
             eps = tf.constant(rng.standard_normal((spe, bs, cfg.latent_dim)).astype(np.float32))
@@ -189,9 +191,10 @@ class AutoencoderTrainer:
                     pending.append(point)
                     if not np.all(np.isfinite(row)):
                         state = "failed"
-                        message = (f"the loss became {row[0]} at step {point.step}: training "
-                                   "stopped; lower the learning rate and start again")
+                        message = diverged_message(row[0], point.step, good.restore())
                         break
+                if state == "finished":
+                    good.keep(self.step)
                 b += count
                 now = time.perf_counter()
                 pinned = b in pinned_steps

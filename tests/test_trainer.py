@@ -76,6 +76,10 @@ def test_non_finite_loss_stops_with_a_message(mnist):
     assert final.state == "failed"
     assert "lower the learning rate" in final.message
     assert trainer.step < trainer.total_steps
+    # the kept weights are ones that gave a finite loss: the model still works
+    assert all(np.isfinite(v.numpy()).all() for v in trainer.models.trainable_variables)
+    assert np.isfinite(final.snapshot.latent).all()
+    assert np.isfinite(trainer.decode(np.zeros((2, 3)))).all()
 
 
 def test_encode_decode_shapes(mnist):
