@@ -1,6 +1,8 @@
 """The CPPN tab driven with qtbot under Xvfb: it paints on opening, repaints while a slider is
 dragged (without freezing the window), shows RGBA over a checkerboard, fits a digit, exports."""
 
+import time
+
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
@@ -101,3 +103,15 @@ def test_export_gif_and_png(tab, qtbot, tmp_path):
     task = tab.export_still("/proc/no/still.png")  # a folder nobody can write
     qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     qtbot.waitUntil(lambda: "/proc/no" in tab.message_label.text(), timeout=5_000)
+
+
+def test_closing_during_a_big_export_cancels_it_and_leaves_no_file(tab, qtbot, tmp_path):
+    tab.export_width.setValue(8192)
+    tab.export_height.setValue(8192)
+    task = tab.export_still(tmp_path / "big.png")
+    qtbot.waitUntil(lambda: tab.export_progress.value() > 0, timeout=60_000)
+    started = time.perf_counter()
+    tab.shutdown()  # what closing the window does
+    assert not task.isRunning()
+    assert time.perf_counter() - started < 10  # cancelled between bands, not run to the end
+    assert list(tmp_path.iterdir()) == []      # no partial PNG, no temporary file
