@@ -6,7 +6,9 @@ import argparse
 import sys
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from engine.resources import resource_path
 
 APP_NAME = "Latent Lab"
 VERSION = "0.1.0"
@@ -26,6 +28,8 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Latent Lab")
     app.setApplicationVersion(VERSION)
+    app.setWindowIcon(QtGui.QIcon(str(resource_path("icon.png"))))
+    app.setDesktopFileName("latent-lab")
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")  # AA lines cost ~5x to paint
     return app
 

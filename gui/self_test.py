@@ -1,10 +1,13 @@
-"""``--self-test``: one training step of each model and one GL frame, in this very process.
+"""``--self-test``: a training step of each model, a CPPN and a GL frame, in this very process.
 
 It proves the TensorFlow build and the GL driver coexist (engine/tf_runtime.py), in source runs
 and in the frozen app. Prints ``self-test: ok`` and returns 0, or the reason and 1.
 """
 
 from __future__ import annotations
+
+import logging
+import sys
 
 import numpy as np
 
@@ -53,13 +56,32 @@ def draw_gl_frame() -> str:
     return f"GL frame {frame.width()}x{frame.height()}, {coloured} non-white bytes"
 
 
+def render_cppn() -> str:
+    from engine.cppn_config import PRESETS
+    from engine.cppn_network import init_weights
+    from engine.cppn_render import render, seed_z_pair, z_between
+
+    weights = init_weights(PRESETS[1].config)
+    image = render(weights, z_between(seed_z_pair(weights.config), 0.5), 128, 128, 1.0)
+    if image.std() < 0.01:
+        raise RuntimeError("the CPPN rendered a flat picture")
+    return f"CPPN {image.shape[1]}x{image.shape[0]}x{image.shape[2]}, std {image.std():.3f}"
+
+
+def _say(line: str) -> None:
+    """Print, or log where there is no console (a windowed frozen app has no stdout)."""
+    if sys.stdout is not None:
+        print(line, flush=True)
+    logging.getLogger("latent_lab").info(line)
+
+
 def run_self_test() -> int:
     try:
-        lines = train_one_step_each() + [draw_gl_frame()]
+        lines = train_one_step_each() + [render_cppn(), draw_gl_frame()]
     except Exception as exc:  # report any failure as the self-test's verdict
-        print(f"self-test: FAILED: {type(exc).__name__}: {exc}", flush=True)
+        _say(f"self-test: FAILED: {type(exc).__name__}: {exc}")
         return 1
     for line in lines:
-        print(line)
-    print("self-test: ok", flush=True)
+        _say(line)
+    _say("self-test: ok")
     return 0
