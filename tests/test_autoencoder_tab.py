@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
-from PySide6 import QtCore
+from PySide6 import QtCore, QtTest, QtWidgets
 
 from gui.app import make_application
 from gui.main_window import MainWindow
@@ -125,3 +125,19 @@ def test_close_mid_training_leaves_no_thread(qtbot):
     win.close()
     assert not worker.isRunning()
     assert not tab.decoder_service.isRunning()
+
+
+def test_hovering_a_point_shows_its_label(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    xy = tab.scatter.screen_positions()
+    inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < tab.scatter.width() - 5) &
+                            (xy[:, 1] > 5) & (xy[:, 1] < tab.scatter.height() - 5))
+    spot = QtCore.QPoint(int(round(xy[inside[0], 0])), int(round(xy[inside[0], 1])))
+    index = tab.scatter.point_at(spot.x(), spot.y())
+    QtTest.QTest.mouseMove(tab.scatter, spot)
+    qtbot.waitUntil(QtWidgets.QToolTip.isVisible, timeout=5_000)
+    label = tab.trainer.data.view_labels[index]
+    assert QtWidgets.QToolTip.text() == tab.scatter.describe_point(index)
+    assert f"#{index}: label {label}" in QtWidgets.QToolTip.text()
