@@ -28,7 +28,7 @@ from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.latent_scatter import LatentScatterView
 from gui.loss_plot import LossPlot
-from gui.training_worker import TrainingWorker
+from gui.training_controls import TrainingControls, TrainingTabMixin
 
 LOSS_CHOICES = {
     ModelKind.AE: (("Log loss (BCE)", "bce"), ("MSE", "mse")),
@@ -41,18 +41,15 @@ INTERPOLATION_STEPS = 9
 GIF_MAX_FRAMES = 80
 
 
-class AutoencoderTab(QtWidgets.QWidget):
+class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
     """Tab b or c, depending on ``kind``."""
 
-    sig_state_changed = QtCore.Signal(str)   # idle, running, paused, finished, stopped, failed
     sig_snapshot_shown = QtCore.Signal(int)  # the step of the snapshot on screen
 
     def __init__(self, kind: ModelKind, parent=None):
         super().__init__(parent)
         self.kind = kind
         self.trainer: AutoencoderTrainer | None = None
-        self.worker: TrainingWorker | None = None
-        self.state = "idle"
         self.selected: int | None = None
         self._picks: dict[str, np.ndarray] = {}
         self._tasks: set[BackgroundTask] = set()
@@ -63,7 +60,6 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.decoder_service.sig_failed.connect(self._on_decode_failed)
         self.decoder_service.start()
         self._build()
-        self._set_state("idle")
 
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -101,17 +97,15 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.fit_axes.setToolTip("On: the box follows the codes. Off: it only grows, so the "
                                  "spread is seen as points moving outwards.")
 
-        self.start_button = QtWidgets.QPushButton("Start")
-        self.start_button.setToolTip("Train a new model with these settings.")
-        self.pause_button = QtWidgets.QPushButton("Pause")
-        self.pause_button.setToolTip("Pause or resume training.")
-        self.stop_button = QtWidgets.QPushButton("Stop")
-        self.stop_button.setToolTip("End training; the model and its history stay to explore.")
+        self.controls = TrainingControls(self, "model")
+        self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
+                                         self.epochs_box, self.many_points)
+        self.start_button = self.controls.start_button
+        self.pause_button = self.controls.pause_button
+        self.stop_button = self.controls.stop_button
         self.reset_button = QtWidgets.QPushButton("Reset")
         self.reset_button.setToolTip("Forget this run.")
         self.start_button.clicked.connect(self.start)
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self.reset)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setTextVisible(True)
@@ -263,7 +257,7 @@ class AutoencoderTab(QtWidgets.QWidget):
     @QtCore.Slot()
     def start(self) -> bool:
         """Start a new run; refused (with a message) while one is going."""
-        if self.worker is not None and self.worker.isRunning():
+        if self.controls.is_running():
             self.show_message("A run is already going: stop it first.")
             return False
         try:
@@ -282,31 +276,9 @@ class AutoencoderTab(QtWidgets.QWidget):
             data = prepare_training_data(config, load_dataset(config.dataset))
             return AutoencoderTrainer(config, data)
 
-        self.worker = TrainingWorker(make_trainer, self)
-        self.worker.sig_ready.connect(self._on_trainer_ready)
-        self.worker.sig_update.connect(self._on_update)
-        self.worker.sig_failed.connect(self._on_failed)
-        self.worker.finished.connect(self._on_worker_finished)
-        self._set_state("running")
         self.status_label.setText("Loading data and building the model…")
-        self.worker.start()
+        self.controls.launch(make_trainer, self._on_trainer_ready, self._on_update, self._on_failed)
         return True
-
-    @QtCore.Slot()
-    def toggle_pause(self) -> None:
-        if self.worker is None or not self.worker.isRunning():
-            return
-        if self.state == "paused":
-            self.worker.control.resume()
-            self._set_state("running")
-        else:
-            self.worker.control.pause()
-            self._set_state("paused")
-
-    @QtCore.Slot()
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.control.stop()
 
     @QtCore.Slot()
     def reset(self) -> None:
@@ -320,7 +292,7 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.timeline.setRange(0, 0)
         self.timeline.blockSignals(False)
         self.progress.setValue(0)
-        self._set_state("idle")
+        self.controls.set_state("idle")
 
     def shutdown(self) -> None:
         """Stop every thread this tab owns; called when the window closes."""
@@ -330,21 +302,7 @@ class AutoencoderTab(QtWidgets.QWidget):
         self.decoder_service.stop_and_wait()
 
     def _stop_worker(self) -> None:
-        if self.worker is not None:
-            self.worker.stop_and_wait()
-            self.worker = None
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        running = state in ("running", "paused")
-        self.start_button.setEnabled(not running)
-        self.pause_button.setEnabled(running)
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.stop_button.setEnabled(running)
-        for box in (self.preset_box, self.loss_box, self.dataset_box, self.epochs_box,
-                    self.many_points):
-            box.setEnabled(not running)
-        self.sig_state_changed.emit(state)
+        self.controls.stop_and_wait()
 
     # -- slots fed by the worker (run in the GUI thread) ---------------------------------------
     @QtCore.Slot(object)
@@ -375,7 +333,6 @@ class AutoencoderTab(QtWidgets.QWidget):
             if at_end:
                 self._show_snapshot(update.snapshot, live=True)
         if update.done:
-            self._set_state(update.state)
             if update.message:
                 self.show_message(update.message)
             self.status_label.setText(self.status_label.text() + f"\n{update.state}.")
@@ -383,12 +340,6 @@ class AutoencoderTab(QtWidgets.QWidget):
     @QtCore.Slot(str)
     def _on_failed(self, message: str) -> None:
         self.show_message(message)
-        self._set_state("failed")
-
-    @QtCore.Slot()
-    def _on_worker_finished(self) -> None:
-        if self.state in ("running", "paused"):
-            self._set_state("stopped")
 
     # -- showing snapshots ---------------------------------------------------------------------
     def _show_snapshot(self, snapshot, live: bool) -> None:
@@ -485,8 +436,7 @@ class AutoencoderTab(QtWidgets.QWidget):
 
     @QtCore.Slot(object)
     def _on_learning_rate_changed(self, value: float) -> None:
-        if self.worker is not None and self.worker.isRunning():
-            self.worker.control.set_learning_rate(value)
+        self.controls.set_learning_rate(value)
 
     @QtCore.Slot()
     def _on_preset_changed(self) -> None:
@@ -588,7 +538,7 @@ class AutoencoderTab(QtWidgets.QWidget):
             self.show_message("Start (or start and stop) a run with the model's preset first; "
                               "its weights are then replaced by the file's.")
             return None
-        if self.worker is not None and self.worker.isRunning():
+        if self.controls.is_running():
             self.show_message("Stop training before loading a model.")
             return None
         trainer = self.trainer

@@ -24,7 +24,7 @@ from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.loss_plot import LossPlot
-from gui.training_worker import TrainingWorker
+from gui.training_controls import TrainingControls, TrainingTabMixin
 
 NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1.0),
             ("Seed 2018, ¼ width (CPU-friendly)", DeEmojiNet.SEED, 0.25),
@@ -35,16 +35,12 @@ HAND_SIDE = 192      # the by-hand photo's longer side: about the scale of a tra
 GIF_MAX_FRAMES = 60
 
 
-class DeEmojiTab(QtWidgets.QWidget):
+class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     """Tab d."""
-
-    sig_state_changed = QtCore.Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.trainer: DeEmojiTrainer | None = None
-        self.worker: TrainingWorker | None = None
-        self.state = "idle"
         self._photo_path = ""
         self._tasks: set[BackgroundTask] = set()
         paths = emoji_paths()
@@ -59,7 +55,6 @@ class DeEmojiTab(QtWidgets.QWidget):
         self.applier.start()
         self._build()
         self._load_hand_photo(str(bundled_photo_paths()[0]))
-        self._set_state("idle")
 
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -86,15 +81,13 @@ class DeEmojiTab(QtWidgets.QWidget):
         self.fresh_box = QtWidgets.QCheckBox("New emoji every epoch")
         self.fresh_box.setChecked(True)
         self.fresh_box.setToolTip("Paste fresh emoji each epoch (the 2018 run pasted once).")
-        self.start_button = QtWidgets.QPushButton("Start")
-        self.start_button.setToolTip("Train a new network with these settings.")
+        self.controls = TrainingControls(self, "network")
+        self.controls.lock_while_running(self.net_box, self.photos_box, self.images_box,
+                                         self.epochs_box, self.fresh_box)
+        self.start_button = self.controls.start_button
         self.start_button.clicked.connect(self.start)
-        self.pause_button = QtWidgets.QPushButton("Pause")
-        self.pause_button.setToolTip("Pause or resume training.")
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button = QtWidgets.QPushButton("Stop")
-        self.stop_button.setToolTip("End training; the network stays to try by hand.")
-        self.stop_button.clicked.connect(self.stop)
+        self.pause_button = self.controls.pause_button
+        self.stop_button = self.controls.stop_button
         self.progress = QtWidgets.QProgressBar()
         self.status_label = QtWidgets.QLabel("Press Start to train.")
         self.status_label.setWordWrap(True)
@@ -210,7 +203,7 @@ class DeEmojiTab(QtWidgets.QWidget):
 
     @QtCore.Slot()
     def start(self) -> bool:
-        if self.worker is not None and self.worker.isRunning():
+        if self.controls.is_running():
             self.show_message("Training is already going: stop it first.")
             return False
         try:
@@ -221,42 +214,10 @@ class DeEmojiTab(QtWidgets.QWidget):
         self.show_message("")
         self.loss_plot.clear_points()
         self.psnr_plot.clear_points()
-        self.worker = TrainingWorker(lambda: DeEmojiTrainer(config, prepare_data(config)), self)
-        self.worker.sig_ready.connect(self._on_trainer_ready)
-        self.worker.sig_update.connect(self._on_update)
-        self.worker.sig_failed.connect(self._on_failed)
-        self.worker.finished.connect(self._on_worker_finished)
-        self._set_state("running")
         self.status_label.setText("Cutting crops and pasting emoji…")
-        self.worker.start()
+        self.controls.launch(lambda: DeEmojiTrainer(config, prepare_data(config)),
+                             self._on_trainer_ready, self._on_update, self._on_failed)
         return True
-
-    @QtCore.Slot()
-    def toggle_pause(self) -> None:
-        if self.worker is None:
-            return
-        if self.state == "paused":
-            self.worker.control.resume()
-            self._set_state("running")
-        elif self.state == "running":
-            self.worker.control.pause()
-            self._set_state("paused")
-
-    @QtCore.Slot()
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.control.stop()
-
-    def _set_state(self, state: str) -> None:
-        self.state = state
-        running = state in ("running", "paused")
-        self.start_button.setEnabled(not running)
-        self.pause_button.setEnabled(running)
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.stop_button.setEnabled(running)
-        for w in (self.net_box, self.photos_box, self.images_box, self.epochs_box, self.fresh_box):
-            w.setEnabled(not running)
-        self.sig_state_changed.emit(state)
 
     @QtCore.Slot(object)
     def _on_trainer_ready(self, trainer: DeEmojiTrainer) -> None:
@@ -265,6 +226,10 @@ class DeEmojiTab(QtWidgets.QWidget):
         if trainer.data.problems:
             self.show_message("Skipped: " + "; ".join(trainer.data.problems[:5]))
         self._request_hand_output()
+
+    @QtCore.Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.show_message(message)
 
     @QtCore.Slot(object)
     def _on_update(self, update) -> None:
@@ -283,25 +248,12 @@ class DeEmojiTab(QtWidgets.QWidget):
             self.psnr_plot.append([snap.psnr], self.trainer.steps_per_epoch)
             self.psnr_plot.redraw()
             self._request_hand_output()
-        if update.done:
-            self._set_state(update.state)
-            if update.message:
-                self.show_message(update.message)
-
-    @QtCore.Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.show_message(message)
-        self._set_state("failed")
-
-    @QtCore.Slot()
-    def _on_worker_finished(self) -> None:
-        if self.state in ("running", "paused"):
-            self._set_state("stopped")
+        if update.done and update.message:
+            self.show_message(update.message)
 
     @QtCore.Slot(object)
     def _on_learning_rate_changed(self, value: float) -> None:
-        if self.worker is not None and self.worker.isRunning():
-            self.worker.control.set_learning_rate(value)
+        self.controls.set_learning_rate(value)
 
     @QtCore.Slot(int)
     def _on_net_changed(self, _index: int) -> None:
@@ -424,7 +376,7 @@ class DeEmojiTab(QtWidgets.QWidget):
     def load_model(self, path: str | Path) -> BackgroundTask | None:
         if not self._need_trainer():
             return None
-        if self.worker is not None and self.worker.isRunning():
+        if self.controls.is_running():
             self.show_message("Stop training before loading a network.")
             return None
         return self._run_task(functools.partial(self.trainer.load_weights, path), f"Loaded {path}")
@@ -467,8 +419,7 @@ class DeEmojiTab(QtWidgets.QWidget):
 
     def shutdown(self) -> None:
         """Stop every thread this tab owns; called when the window closes."""
-        if self.worker is not None:
-            self.worker.stop_and_wait()
+        self.controls.stop_and_wait()
         for task in list(self._tasks):
             task.wait(30_000)
         self.applier.stop_and_wait()
