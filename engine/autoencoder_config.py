@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 
+from engine.run_control import check_learning_rate
+
 SCHEMA_VERSION = 1
 
 
@@ -99,8 +101,7 @@ class AutoencoderConfig:
         if self.batch_size > self.train_size:
             raise ValueError(f"batch_size {self.batch_size} is larger than train_size "
                              f"{self.train_size}: no full batch can be drawn")
-        if not 0.0 < self.learning_rate <= 10.0:
-            raise ValueError(f"learning_rate must be in (0, 10], not {self.learning_rate}")
+        check_learning_rate(self.learning_rate, "learning_rate")
         for name in ("conv_channels", "dense_units"):
             for width in getattr(self, name):
                 _check_range(name, width, 1, 4_096)

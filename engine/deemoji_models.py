@@ -16,6 +16,8 @@ import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 
+from engine.run_control import check_learning_rate
+
 from engine.tf_runtime import keras, tf
 
 IMAGE_SHAPE = (None, None, 3)  # fully convolutional: any size divisible by 4
@@ -60,8 +62,7 @@ class DeEmojiConfig:
                 raise ValueError(f"{name} must be a whole number from {lo} to {hi}, not {value!r}")
         if not 0.01 <= self.width_scale <= 4.0:
             raise ValueError(f"width_scale must be in [0.01, 4], not {self.width_scale}")
-        if not 0.0 < self.learning_rate <= 1.0:
-            raise ValueError(f"learning_rate must be in (0, 1], not {self.learning_rate}")
+        check_learning_rate(self.learning_rate, "learning_rate")
         if self.photo_source is not PhotoSource.BUNDLED and not self.photo_path:
             raise ValueError(f"the {self.photo_source.value} photo source needs a path")
 

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import threading
 
+MAX_LEARNING_RATE = 1_000.0  # high enough to show divergence on purpose; above it is a typo
+
+
+def check_learning_rate(value: float, name: str = "learning rate") -> float:
+    """``value`` if it is a usable learning rate, else a ValueError saying the allowed range."""
+    if not 0.0 < value <= MAX_LEARNING_RATE:
+        raise ValueError(f"{name} must be in (0, {MAX_LEARNING_RATE:g}], not {value}")
+    return float(value)
+
 
 class RunControl:
     """Set from any thread; read by the training loop between steps (each step is a checkpoint)."""
@@ -45,10 +54,9 @@ class RunControl:
         return self.stop_requested, self.take_learning_rate()
 
     def set_learning_rate(self, value: float) -> None:
-        if not 0.0 < value <= 10.0:
-            raise ValueError(f"learning rate must be in (0, 10], not {value}")
+        value = check_learning_rate(value)
         with self._lock:
-            self._learning_rate = float(value)
+            self._learning_rate = value
 
     def take_learning_rate(self) -> float | None:
         """The learning rate asked for since the last call, if any."""

@@ -72,16 +72,11 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         self.photos_box.activated.connect(self._on_photos_chosen)
         self.images_box = self._spin(50, 50_000, 1000, "How many 96×96 training pictures.")
         self.epochs_box = self._spin(1, 1000, 5, "Passes over the training pictures.")
-        self.lr_box = QtWidgets.QDoubleSpinBox()
-        self.lr_box.setDecimals(6)
-        self.lr_box.setRange(1e-6, 1.0)
-        self.lr_box.setValue(1e-3)
-        self.lr_box.setToolTip("Adam's step size; changes apply at once, even while training.")
-        self.lr_box.valueChanged.connect(self._on_learning_rate_changed)
         self.fresh_box = QtWidgets.QCheckBox("New emoji every epoch")
         self.fresh_box.setChecked(True)
         self.fresh_box.setToolTip("Paste fresh emoji each epoch (the 2018 run pasted once).")
         self.controls = TrainingControls(self, "network")
+        self.lr_box = self.controls.lr_box
         self.controls.lock_while_running(self.net_box, self.photos_box, self.images_box,
                                          self.epochs_box, self.fresh_box)
         self.start_button = self.controls.start_button
@@ -250,10 +245,6 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
             self._request_hand_output()
         if update.done and update.message:
             self.show_message(update.message)
-
-    @QtCore.Slot(object)
-    def _on_learning_rate_changed(self, value: float) -> None:
-        self.controls.set_learning_rate(value)
 
     @QtCore.Slot(int)
     def _on_net_changed(self, _index: int) -> None:

@@ -16,6 +16,8 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 from engine.palette import label_colours
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
+POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
+RING_PX = 16.0
 
 
 class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
@@ -40,15 +42,16 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._box = gl.GLBoxItem(color=(120, 120, 120, 255))
         self._box.setGLOptions("translucent")
         self.addItem(self._box)
-        self._points = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=6.0,
+        self._points = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=POINT_PX,
                                             color=(0, 0, 0, 0), pxMode=True)
         self._points.setGLOptions("translucent")
         self.addItem(self._points)
-        self._highlight = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=16.0,
+        self._highlight = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=RING_PX,
                                                color=(0, 0, 0, 0), pxMode=True)
         self._highlight.setGLOptions("translucent")
         self.addItem(self._highlight)
         self.highlighted: int | None = None
+        self._pixel_ratio = 1.0
         self._press_pos: QtCore.QPointF | None = None
         self.setCameraPosition(distance=4.6, elevation=22, azimuth=40)
 
@@ -61,6 +64,14 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     def devicePixelRatioF(self) -> float:  # noqa: N802 (what GLViewMixin asks a widget for)
         return float(self.devicePixelRatio())
+
+    def paintGL(self) -> None:  # noqa: N802 (Qt name)
+        ratio = self.devicePixelRatioF()
+        if ratio != self._pixel_ratio:  # first frame, or moved to a screen of another DPI
+            self._pixel_ratio = ratio
+            self._points.setData(size=POINT_PX * ratio)
+            self._highlight.setData(size=RING_PX * ratio)
+        super().paintGL()
 
     @property
     def positions(self) -> np.ndarray:

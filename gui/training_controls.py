@@ -8,6 +8,7 @@ from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.run_control import MAX_LEARNING_RATE
 from gui.training_worker import TrainingWorker
 
 RUNNING = ("running", "paused")
@@ -31,6 +32,15 @@ class TrainingControls(QtCore.QObject):
         self.stop_button = QtWidgets.QPushButton("Stop")
         self.stop_button.setToolTip(f"End training; the {what} stays to explore.")
         self.stop_button.clicked.connect(self.stop)
+        self.lr_box = QtWidgets.QDoubleSpinBox()
+        self.lr_box.setDecimals(6)
+        self.lr_box.setRange(1e-6, MAX_LEARNING_RATE)
+        self.lr_box.setStepType(QtWidgets.QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_box.setValue(1e-3)
+        self.lr_box.setToolTip("Adam's step size; a change applies at once, even while training. "
+                               "Too large and the loss blows up: training then stops and keeps "
+                               "the last good weights.")
+        self.lr_box.valueChanged.connect(self.set_learning_rate)
         self.set_state("idle")
 
     def lock_while_running(self, *widgets: QtWidgets.QWidget) -> None:
@@ -76,6 +86,7 @@ class TrainingControls(QtCore.QObject):
             self.worker.stop_and_wait()
             self.worker = None
 
+    @QtCore.Slot(float)
     def set_learning_rate(self, value: float) -> None:
         if self.is_running():
             self.worker.control.set_learning_rate(value)

@@ -1,5 +1,7 @@
 """The autoencoder/VAE tab driven with qtbot in a real window under Xvfb, with real GL."""
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
@@ -39,7 +41,7 @@ def test_training_moves_the_scatter_and_the_images(window, qtbot):
     frame = tab.scatter.grabFramebuffer()
     pixels = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1, 4)
     assert (pixels[..., :3] != 255).any(axis=-1).sum() > 500  # the points are drawn
-    assert len(tab.loss_plot.epochs) > 0
+    assert len(tab.loss_plot.points) > 0
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
 
 
@@ -91,6 +93,24 @@ def test_pause_stops_updates_and_resume_continues(window, qtbot):
     qtbot.waitUntil(lambda: len(updates) > count, timeout=10_000)
     assert not tab.start()  # a second Start while running is refused
     assert "already going" in tab.message_label.text()
+
+
+def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, qtbot):
+    tab = window.autoencoder_tab
+    tab.lr_box.lineEdit().selectAll()
+    qtbot.keyClicks(tab.lr_box, "1000")
+    qtbot.keyClick(tab.lr_box, QtCore.Qt.Key.Key_Return)
+    assert tab.lr_box.value() == 1000.0
+    start_small(tab, qtbot, epochs=20)
+    qtbot.waitUntil(lambda: tab.state == "failed", timeout=60_000)
+    assert re.search(r"the loss became (nan|inf|-inf) at step \d+: training stopped, keeping the "
+                     r"weights of step \d+ \(the last with a finite loss\)", tab.message_label.text())
+    assert tab.trainer.step < tab.trainer.total_steps
+    assert np.isfinite(tab.scatter.positions).all()
+    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
+        tab.z_sliders[0].setValue(500)
+    assert np.isfinite(tab.slider_decoded.image).all()
+    assert tab.start_button.isEnabled()  # and the user can start again
 
 
 def test_export_gifs_codes_and_model(window, qtbot, tmp_path):

@@ -90,3 +90,25 @@ def test_an_unexpected_exception_is_logged_and_shown(window, qtbot, tmp_path):
     assert "RuntimeError: a bug in a slot" in log_file.read_text()
     reporter.dialog.close()
     assert window.isVisible()
+
+
+CONTROL_TYPES = (QtWidgets.QAbstractButton, QtWidgets.QAbstractSpinBox, QtWidgets.QComboBox,
+                 QtWidgets.QAbstractSlider, QtWidgets.QLineEdit)
+
+
+def test_every_control_says_what_it_does(window):
+    controls = [w for w in window.findChildren(QtWidgets.QWidget)
+                if isinstance(w, CONTROL_TYPES) and not isinstance(w, QtWidgets.QScrollBar)
+                and not isinstance(w.parent(), CONTROL_TYPES + (QtWidgets.QTabBar, QtWidgets.QMenuBar))]
+    assert len(controls) > 60
+    silent = [f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r} in "
+              f"{type(w.window()).__name__}/{_tab_of(w)}" for w in controls if not w.toolTip().strip()]
+    assert not silent, silent
+
+
+def _tab_of(widget) -> str:
+    while widget is not None and widget.parent() is not None:
+        if isinstance(widget.parent(), QtWidgets.QStackedWidget):
+            return type(widget).__name__
+        widget = widget.parent()
+    return "?"
