@@ -18,9 +18,9 @@ import numpy as np
 from engine.autoencoder_config import Backprop
 from engine.cppn_network import CPPNWeights, coordinate_axis, forward, manual_gradients
 from engine.good_weights import GoodWeights, diverged_message
-from engine.run_control import RunControl
+from engine.run_control import RunControl, check_learning_rate
 from engine.tf_runtime import keras, tf
-from engine.training_update import LossPoint, TrainingUpdate
+from engine.training_update import LossHistory, LossPoint, TrainingUpdate
 
 
 class FitLoss(str, Enum):
@@ -42,8 +42,7 @@ class CPPNFitConfig:
         object.__setattr__(self, "backprop", Backprop(self.backprop))
         if not isinstance(self.steps, int) or not 1 <= self.steps <= 1_000_000:
             raise ValueError(f"steps must be a whole number from 1 to 1,000,000, not {self.steps!r}")
-        if not 0.0 < self.learning_rate <= 10.0:
-            raise ValueError(f"learning_rate must be in (0, 10], not {self.learning_rate}")
+        check_learning_rate(self.learning_rate, "learning_rate")
 
 
 def match_channels(target: np.ndarray, channels: int) -> np.ndarray:
@@ -96,7 +95,7 @@ class CPPNFitter:
         self.optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
         self.optimizer.build(self.variables)
         self._step_fn = tf.function(self._step)
-        self.loss_history: list[LossPoint] = []
+        self.loss_history = LossHistory()
         self.step = 0
 
     def _logits(self):

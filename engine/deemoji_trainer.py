@@ -23,7 +23,7 @@ from engine.good_weights import GoodWeights, diverged_message
 from engine.image_files import ImageFileError, load_image
 from engine.run_control import RunControl
 from engine.tf_runtime import keras, tf
-from engine.training_update import LossPoint, TrainingUpdate
+from engine.training_update import LossHistory, LossPoint, TrainingUpdate
 
 HELD_OUT_FRACTION = 0.15
 VIEW_COUNT = 6            # held-out triplets shown live
@@ -116,7 +116,7 @@ class DeEmojiTrainer:
         self._apply_fn = tf.function(
             lambda x: self.model(x, training=False),
             input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
-        self.loss_history: list[LossPoint] = []
+        self.loss_history = LossHistory()
         self.snapshots: list[DeEmojiSnapshot] = []
         self.step = 0
         self.steps_per_epoch = len(data.train_photos) // config.batch_size

@@ -20,22 +20,25 @@ class Snapshot:
 
 
 class SnapshotHistory:
-    """Snapshots in step order. Past ``capacity`` unpinned ones are thinned: every other is dropped,
-    so a long run keeps an even coverage of its whole history in bounded memory."""
+    """Snapshots in step order, in bounded memory. Past ``capacity`` unpinned ones, every other
+    unpinned one is dropped, so a long run keeps an even coverage of its whole history; pinned
+    ones are thinned the same way past ``pinned_capacity``."""
 
-    def __init__(self, capacity: int = 600):
-        if capacity < 2:
-            raise ValueError("capacity must be at least 2")
+    def __init__(self, capacity: int = 600, pinned_capacity: int = 500):
+        if capacity < 2 or pinned_capacity < 2:
+            raise ValueError("capacities must be at least 2")
         self.capacity = capacity
+        self.pinned_capacity = pinned_capacity
         self._items: list[Snapshot] = []
 
     def add(self, snapshot: Snapshot) -> None:
         if self._items and snapshot.step < self._items[-1].step:
             raise ValueError("snapshots must be added in step order")
         self._items.append(snapshot)
-        unpinned = [i for i, s in enumerate(self._items) if not s.pinned]
-        if len(unpinned) > self.capacity:
-            drop = set(unpinned[1::2])
+        limit = self.pinned_capacity if snapshot.pinned else self.capacity
+        same_kind = [i for i, s in enumerate(self._items) if s.pinned == snapshot.pinned]
+        if len(same_kind) > limit:
+            drop = set(same_kind[1::2])
             self._items = [s for i, s in enumerate(self._items) if i not in drop]
 
     def __len__(self) -> int:

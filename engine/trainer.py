@@ -26,7 +26,7 @@ from engine.run_control import RunControl
 from engine.snapshot_history import Snapshot, SnapshotHistory
 from engine.tf_runtime import keras, tf
 from engine.training_data import TrainingData
-from engine.training_update import LossPoint, TrainingUpdate
+from engine.training_update import LossHistory, LossPoint, TrainingUpdate
 
 FRAME_BUDGET = 0.1      # the share of wall time live snapshots may take
 ENCODE_BATCH = 250
@@ -62,7 +62,7 @@ class AutoencoderTrainer:
             self._encode, input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
         self._decode_fn = tf.function(
             self._decode, input_signature=[tf.TensorSpec([None, config.latent_dim], tf.float32)])
-        self.loss_history: list[LossPoint] = []
+        self.loss_history = LossHistory()
         self.snapshots = SnapshotHistory()
         self.step = 0
         n = len(data.train_images)

@@ -7,7 +7,9 @@ reconstructions, a rendered canvas, a grid of outputs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
+
+from engine.column_log import ColumnLog
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,25 @@ class LossPoint:
     total: float
     reconstruction: float
     kl: float
+
+
+class LossHistory(ColumnLog):
+    """Every loss point of a run, stored compactly; indexing and iteration give LossPoints."""
+
+    def __init__(self) -> None:
+        super().__init__([f.name for f in fields(LossPoint)])
+
+    def append(self, point: LossPoint) -> None:
+        self.extend([astuple(point)])
+
+    def __getitem__(self, index: int | slice) -> LossPoint | list[LossPoint]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        step, epoch, wall_s, total, reconstruction, kl = self.row(index)
+        return LossPoint(int(step), int(epoch), wall_s, total, reconstruction, kl)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 @dataclass(frozen=True)

@@ -79,16 +79,9 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
                                     "mnist.npz or IDX files.")
         self.dataset_box.activated.connect(self._on_dataset_chosen)
         self.epochs_box = QtWidgets.QSpinBox()
-        self.epochs_box.setRange(1, 1000)
+        self.epochs_box.setRange(1, 10_000)
         self.epochs_box.setValue(10)
         self.epochs_box.setToolTip("How many passes over the training digits.")
-        self.lr_box = QtWidgets.QDoubleSpinBox()
-        self.lr_box.setDecimals(6)
-        self.lr_box.setRange(1e-6, 1.0)
-        self.lr_box.setSingleStep(1e-4)
-        self.lr_box.setValue(1e-3)
-        self.lr_box.setToolTip("Adam's step size; changes apply at once, even while training.")
-        self.lr_box.valueChanged.connect(self._on_learning_rate_changed)
         self.preset_box.currentIndexChanged.connect(self._on_preset_changed)
         self.many_points = QtWidgets.QCheckBox("Show 10,000 digits")
         self.many_points.setToolTip("Plot 10,000 digits in the latent space instead of 1,000.")
@@ -98,6 +91,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
                                  "spread is seen as points moving outwards.")
 
         self.controls = TrainingControls(self, "model")
+        self.lr_box = self.controls.lr_box
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
                                          self.epochs_box, self.many_points)
         self.start_button = self.controls.start_button
@@ -117,6 +111,8 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
 
         self.export_button = QtWidgets.QToolButton()
         self.export_button.setText("Export / model ▾")
+        self.export_button.setToolTip("Save GIFs of the run, pictures of the views, the latent "
+                                      "codes, or the model; or load a saved model. Ctrl+E: the latent GIF.")
         self.export_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QtWidgets.QMenu(self.export_button)
         for text, filters, action, save in (
@@ -433,10 +429,6 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
             self.slider_decoded.show_image(images[0])
         elif tag == "interpolation":
             self.interpolation.show_rows([images])
-
-    @QtCore.Slot(object)
-    def _on_learning_rate_changed(self, value: float) -> None:
-        self.controls.set_learning_rate(value)
 
     @QtCore.Slot()
     def _on_preset_changed(self) -> None:

@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from engine.column_log import ColumnLog
+
 REDRAW_MS = 200  # curves are redrawn at most 5 times a second; the data is always complete
 
 CURVE_PENS = {"total": pg.mkPen((20, 20, 20), width=1.5),
@@ -41,26 +43,30 @@ class LossPlot(pg.PlotWidget):
         self.clear_points()
 
     def clear_points(self) -> None:
-        self.epochs = np.zeros(0)
-        self.values = {n: np.zeros(0) for n in self._curves}
+        self.points = ColumnLog(("step",) + tuple(self._curves))
+        self._steps_per_epoch = 1
         for curve in self._curves.values():
             curve.setData([], [])
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return (self.points.column("step") + 1) / self._steps_per_epoch
 
     def append(self, points, steps_per_epoch: int) -> None:
         if not points:
             return
-        self.epochs = np.concatenate([self.epochs, [(p.step + 1) / steps_per_epoch for p in points]])
-        for name in self._curves:
-            new = [getattr(p, name) for p in points]
-            self.values[name] = np.concatenate([self.values[name], new])
+        names = self.points.names
+        self.points.extend([getattr(p, n) for n in names] for p in points)
+        self._steps_per_epoch = steps_per_epoch
         if not self._redraw.isActive():
             self._redraw.start()
 
     @QtCore.Slot()
     def redraw(self) -> None:
         """Draw every point appended so far (painting a plot per training update is costly)."""
+        x = self.epochs
         for name, curve in self._curves.items():
-            curve.setData(self.epochs, self.values[name])
+            curve.setData(x, self.points.column(name))
 
     def set_reference(self, curve: tuple[np.ndarray, np.ndarray] | None) -> None:
         """Show the 2018 run's logged curve (or hide it when there is none for this setting)."""

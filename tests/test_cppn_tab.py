@@ -70,7 +70,7 @@ def test_fit_a_digit_then_the_canvas_shows_the_learned_picture(tab, qtbot):
     assert not tab.start_fit()  # a second start while fitting is refused
     assert "already going" in tab.message_label.text()
     qtbot.waitUntil(lambda: tab.fit_button.isEnabled(), timeout=60_000)
-    losses = tab.fit_plot.values["total"]
+    losses = tab.fit_plot.points.column("total")
     assert len(losses) == 200 and losses[-10:].mean() < 0.6 * losses[:3].mean()
     qtbot.waitUntil(lambda: tab.renderer.is_idle(), timeout=30_000)
     assert tab.target_view.image.shape == (28, 28)

@@ -35,8 +35,8 @@ def test_train_then_click_to_paste_and_see_the_output(tab, qtbot):
     assert not tab.start()
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=120_000)
     assert tab.triplets.image.shape[-1] == 3 and tab.triplets.image.std() > 0.05
-    assert len(tab.psnr_plot.values["inside"]) >= 2
-    assert len(tab.loss_plot.values["total"]) == 6
+    assert len(tab.psnr_plot.points.column("inside")) >= 2
+    assert len(tab.loss_plot.points.column("total")) == 6
 
     before = tab.hand_image.copy()
     rows, cols = before.shape[:2]

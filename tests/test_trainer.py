@@ -7,6 +7,7 @@ from engine.autoencoder_config import preset_config
 from engine.run_control import RunControl
 from engine.snapshot_history import Snapshot, SnapshotHistory
 from engine.trainer import AutoencoderTrainer
+from engine.training_update import LossHistory, LossPoint
 from engine.training_data import prepare_training_data
 
 
@@ -70,8 +71,9 @@ def test_stop_pause_and_learning_rate(mnist):
     assert rest[-1].state == "stopped" and trainer.step < trainer.total_steps
 
 
-def test_non_finite_loss_stops_with_a_message(mnist):
-    trainer = make(mnist, tiny("vae", learning_rate=10.0, epochs=20))  # exp(log σ²) overflows
+@pytest.mark.parametrize("kind, learning_rate", [("vae", 10.0), ("ae", 1e3)])
+def test_non_finite_loss_stops_with_a_message(mnist, kind, learning_rate):
+    trainer = make(mnist, tiny(kind, learning_rate=learning_rate, epochs=20))
     final = list(trainer.run(live_snapshots=False))[-1]
     assert final.state == "failed"
     assert "lower the learning rate" in final.message
@@ -90,13 +92,34 @@ def test_encode_decode_shapes(mnist):
     assert images.shape == (7, 28, 28) and 0 <= images.min() and images.max() <= 1
 
 
-def test_snapshot_history_thins_but_keeps_pinned():
-    history = SnapshotHistory(capacity=10)
+def test_snapshot_history_thins_each_kind_within_its_capacity():
+    history = SnapshotHistory(capacity=10, pinned_capacity=6)
     blank = np.zeros((1, 3), np.float32)
-    for step in range(100):
+    for step in range(1000):
         history.add(Snapshot(step, step / 10, blank, blank, pinned=step % 25 == 0))
     steps = history.steps
-    assert len([s for s in history.items() if not s.pinned]) <= 10
-    assert {0, 25, 50, 75} <= set(steps)
-    assert steps == sorted(steps) and steps[-1] == 99
-    assert history.at_step(60).step <= 60
+    pinned = [s.step for s in history.pinned()]
+    assert len(steps) - len(pinned) <= 10 and 3 <= len(pinned) <= 6
+    assert pinned[0] == 0 and all(s % 25 == 0 for s in pinned)
+    assert pinned[-1] >= 900  # thinning keeps the whole run covered, old and recent
+    assert steps == sorted(steps) and steps[-1] == 999
+    assert history.at_step(600).step <= 600
+
+
+def test_loss_history_keeps_every_point_compactly():
+    history = LossHistory()
+    points = [LossPoint(i, i // 100, i * 0.01, 1.0 / (i + 1), 0.5, 0.0) for i in range(5000)]
+    for point in points:
+        history.append(point)
+    assert len(history) == 5000 and list(history) == points
+    assert history[-1] == points[-1] and history[10:13] == points[10:13]
+    assert history.column("total")[7] == points[7].total
+    assert history.nbytes <= 2 * 5000 * 6 * 8  # float64 columns, capacity at most doubled
+
+
+@pytest.mark.parametrize("value", [0.0, -1e-3, 1e4, float("nan")])
+def test_an_absurd_learning_rate_is_refused_with_the_allowed_range(value):
+    with pytest.raises(ValueError, match=r"learning_rate must be in \(0, 1000\]"):
+        tiny(learning_rate=value)
+    with pytest.raises(ValueError, match=r"learning rate must be in \(0, 1000\]"):
+        RunControl().set_learning_rate(value)
