@@ -24,7 +24,7 @@ class SnapshotHistory:
     unpinned one is dropped, so a long run keeps an even coverage of its whole history; pinned
     ones are thinned the same way past ``pinned_capacity``."""
 
-    def __init__(self, capacity: int = 600, pinned_capacity: int = 500):
+    def __init__(self, capacity: int = 600, pinned_capacity: int = 200):
         if capacity < 2 or pinned_capacity < 2:
             raise ValueError("capacities must be at least 2")
         self.capacity = capacity

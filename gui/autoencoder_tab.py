@@ -279,8 +279,10 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
     @QtCore.Slot()
     def reset(self) -> None:
         self._stop_worker()
-        self.trainer = None
+        old, self.trainer = self.trainer, None
         self.decoder_service.cancel()
+        if old is not None and not self._tasks:  # after any decode still running on it
+            self.decoder_service.request("release", old.release, priority=-1)
         self.selected = None
         self._picks.clear()
         self.loss_plot.clear_points()

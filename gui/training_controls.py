@@ -83,7 +83,8 @@ class TrainingControls(QtCore.QObject):
     def stop_and_wait(self) -> None:
         """Stop the run and wait for its thread (closing, resetting)."""
         if self.worker is not None:
-            self.worker.stop_and_wait()
+            if self.worker.stop_and_wait():
+                self.worker.deleteLater()  # else it would live on as the tab's child
             self.worker = None
 
     @QtCore.Slot(float)

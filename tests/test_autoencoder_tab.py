@@ -161,3 +161,15 @@ def test_hovering_a_point_shows_its_label(window, qtbot):
     label = tab.trainer.data.view_labels[index]
     assert QtWidgets.QToolTip.text() == tab.scatter.describe_point(index)
     assert f"#{index}: label {label}" in QtWidgets.QToolTip.text()
+
+
+def test_a_new_run_releases_the_previous_runs_memory(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    first = tab.trainer
+    assert len(first.snapshots) > 0 and first.data is not None
+    start_small(tab, qtbot, epochs=1)  # Start again: the first run is dropped
+    qtbot.waitUntil(lambda: not hasattr(first, "models"), timeout=10_000)
+    assert not hasattr(first, "data") and len(first.snapshots) == 0 and len(first.loss_history) == 0
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
