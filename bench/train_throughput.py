@@ -2,7 +2,8 @@
 
 Both train the ``quick`` autoencoder (same layers, initial weights, batch, 10,000 digits and log
 loss) in this one process; the first epoch of each (tracing, XLA compilation) is not timed. Also
-estimates the ``seed`` preset's seconds per epoch from a few hundred steps.
+estimates the ``seed`` preset's seconds per epoch from a few hundred steps, and measures this
+machine's float32 matmul rate now, which bounds what any trainer of this dense model can reach.
 
     python bench/train_throughput.py [--epochs 3] [--seed-steps 60]
 """
@@ -47,6 +48,24 @@ def keras_fit_samples_per_second(config, data) -> float:
     return (config.epochs - 1) * len(x) / (time.perf_counter() - start)
 
 
+def sgemm_gflops(n: int = 1024, repeats: int = 40) -> float:
+    """This machine's float32 matrix-multiply rate now: the ceiling for a dense model's training."""
+    a = tf.random.normal([n, n])
+    matmul = tf.function(lambda m: m @ m)
+    matmul(a).numpy()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        matmul(a).numpy()
+    return repeats * 2 * n ** 3 / (time.perf_counter() - start) / 1e9
+
+
+def training_flops_per_sample(models) -> float:
+    """Multiply-adds of every dense kernel, x2 for FLOPs and x3 for forward + both backward
+    products (activations and losses are small beside them)."""
+    kernels = [v for v in models.trainable_variables if len(v.shape) == 2]
+    return 6.0 * sum(int(v.shape[0]) * int(v.shape[1]) for v in kernels)
+
+
 def seed_seconds_per_epoch(steps: int, dataset) -> float:
     config = preset_config("ae", "bce", "seed", epochs=1)
     trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))
@@ -70,12 +89,19 @@ def main() -> None:
     dataset = load_bundled("mnist")
     config = preset_config("ae", "bce", "quick", epochs=args.epochs)
     data = prepare_training_data(config, dataset)
+    peak = sgemm_gflops()
+    print(f"sgemm peak now:          {peak:9.0f} GFLOP/s (1024² float32 matmul)")
     fit_sps = keras_fit_samples_per_second(config, data)
     print(f"keras.Model.fit:         {fit_sps:9.0f} samples/s")
     engine_sps = engine_samples_per_second(config, data)
     print(f"engine (compiled steps): {engine_sps:9.0f} samples/s")
     ratio = engine_sps / fit_sps
     print(f"ratio:                   {ratio:9.2f}x")
+    flops = training_flops_per_sample(AutoencoderTrainer(config, data).models)
+    ceiling = peak * 1e9 / flops
+    print(f"ceiling at sgemm peak:   {ceiling:9.0f} samples/s ({flops / 1e6:.1f} MFLOP a sample); "
+          f"engine at {engine_sps / ceiling:.0%} of it, fit at {fit_sps / ceiling:.0%}; "
+          f"3.5x fit would need {3.5 * fit_sps / ceiling:.0%}")
     seed_epoch = seed_seconds_per_epoch(args.seed_steps, dataset)
     print(f"seed preset: {seed_epoch:.0f} s per epoch of 10,000 digits "
           f"(from {args.seed_steps} steps of batch 10)")
@@ -83,6 +109,7 @@ def main() -> None:
 
     print_result({"engine_sps": round(engine_sps), "keras_fit_sps": round(fit_sps),
                   "ratio": round(ratio, 3), "seed_epoch_s": round(seed_epoch, 1),
+                  "sgemm_gflops": round(peak), "engine_share_of_sgemm_ceiling": round(engine_sps / ceiling, 3),
                   "batch_size": config.batch_size, "model": "quick 784-512-256-3 dense AE"})
 
 

@@ -115,3 +115,13 @@ def test_closing_during_a_big_export_cancels_it_and_leaves_no_file(tab, qtbot, t
     assert not task.isRunning()
     assert time.perf_counter() - started < 10  # cancelled between bands, not run to the end
     assert list(tmp_path.iterdir()) == []      # no partial PNG, no temporary file
+
+
+def test_closing_during_a_render_stops_the_render_thread(tab, qtbot):
+    tab.resolution_box.setCurrentIndex(tab.resolution_box.count() - 1)  # the largest canvas
+    tab.request_render(preview=False)
+    qtbot.waitUntil(lambda: tab.renderer.busy, timeout=10_000)
+    started = time.perf_counter()
+    tab.shutdown()  # what closing the window does
+    assert not tab.renderer.isRunning()
+    assert time.perf_counter() - started < 15
