@@ -8,6 +8,8 @@ software GL (llvmpipe) starved the GUI thread and halved training speed (bench/g
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph.opengl as gl
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
@@ -64,6 +66,17 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     def devicePixelRatioF(self) -> float:  # noqa: N802 (what GLViewMixin asks a widget for)
         return float(self.devicePixelRatio())
+
+    def grab_frame(self, timeout_s: float = 10.0) -> QtGui.QImage:
+        """A freshly drawn frame, once the window is on screen (a grab before that is empty)."""
+        deadline = time.monotonic() + timeout_s
+        while not self.isExposed() and time.monotonic() < deadline:
+            QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        frame = self.grabFramebuffer()
+        if frame.isNull():
+            raise RuntimeError(f"the 3-D scatter drew no frame within {timeout_s:g} s "
+                               f"(exposed: {self.isExposed()})")
+        return frame
 
     def paintGL(self) -> None:  # noqa: N802 (Qt name)
         ratio = self.devicePixelRatioF()

@@ -36,18 +36,14 @@ def train_one_step_each() -> list[str]:
 
 
 def draw_gl_frame() -> str:
-    from PySide6 import QtWidgets
-
     from gui.latent_scatter import LatentScatterView
 
-    app = QtWidgets.QApplication.instance()
     view = LatentScatterView()
     rng = np.random.default_rng(0)
     view.set_points(rng.normal(size=(1000, 3)).astype(np.float32), rng.integers(0, 10, 1000))
     view.resize(400, 320)
     view.show()
-    app.processEvents()
-    frame = view.grabFramebuffer()
+    frame = view.grab_frame()
     view.close()
     pixels = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1)
     coloured = int((pixels != 255).sum())

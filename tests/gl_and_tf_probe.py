@@ -16,8 +16,7 @@ view = LatentScatterView()
 view.set_points(np.random.default_rng(0).normal(size=(1000, 3)).astype(np.float32),
                 np.arange(1000) % 10)
 view.show()
-app.processEvents()
-frame = view.grabFramebuffer()
+frame = view.grab_frame()
 tf = runtime.tf
 w = tf.Variable(2.0)
 with tf.GradientTape() as tape:

@@ -18,8 +18,7 @@ view.resize(400, 300)
 view.show()
 view.set_points(np.array([[-1.0, -1.0, -1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]], np.float32),
                 np.array([1, 1, 1]))
-app.processEvents()
-frame = view.grabFramebuffer().convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+frame = view.grab_frame().convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
 rgba = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1, 4)[:, :frame.width()]
 blue = (rgba[..., 2] > 150) & (rgba[..., 0] < 100) & (rgba[..., 1] < 100)  # label 1 is blue
 x, y = view.screen_positions()[1]
