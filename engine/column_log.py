@@ -48,6 +48,3 @@ class ColumnLog:
     def nbytes(self) -> int:
         """Memory held, spare capacity included."""
         return self._data.nbytes
-
-    def clear(self) -> None:
-        self._rows = 0

@@ -16,7 +16,7 @@ class Snapshot:
     epoch: float
     latent: np.ndarray            # (N, latent_dim) float32, the latent view's digits
     reconstructions: np.ndarray   # (R, 28, 28) float32 in [0, 1]
-    pinned: bool = False          # kept whatever the thinning (epoch ends, GIF frames)
+    pinned: bool = False          # epoch ends, GIF frames: thinned apart from the others
 
 
 class SnapshotHistory:

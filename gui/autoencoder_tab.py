@@ -281,7 +281,8 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self._stop_worker()
         old, self.trainer = self.trainer, None
         self.decoder_service.cancel()
-        if old is not None and not self._tasks:  # after any decode still running on it
+        if old is not None and not self._tasks:  # an export still running keeps it whole
+            # queued behind any decode still running on it, so the GUI thread never waits
             self.decoder_service.request("release", old.release, priority=-1)
         self.selected = None
         self._picks.clear()

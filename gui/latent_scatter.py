@@ -80,7 +80,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     def paintGL(self) -> None:  # noqa: N802 (Qt name)
         ratio = self.devicePixelRatioF()
-        if ratio != self._pixel_ratio:  # first frame, or moved to a screen of another DPI
+        if ratio != self._pixel_ratio:  # a high-DPI screen (sizes start at 1x), or a move
             self._pixel_ratio = ratio
             self._points.setData(size=POINT_PX * ratio)
             self._highlight.setData(size=RING_PX * ratio)
