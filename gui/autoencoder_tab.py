@@ -22,7 +22,7 @@ from engine.seed_reference import seed_curve
 from engine.trainer import AutoencoderTrainer
 from engine.training_update import TrainingUpdate
 from engine.training_data import prepare_training_data
-from gui.background_task import BackgroundTask
+from gui.background_task import BackgroundTask, BackgroundTasks
 from gui.file_dialogs import ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
@@ -52,7 +52,9 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self.trainer: AutoencoderTrainer | None = None
         self.selected: int | None = None
         self._picks: dict[str, np.ndarray] = {}
-        self._tasks: set[BackgroundTask] = set()
+        self.tasks = BackgroundTasks(self)
+        self.tasks.sig_done.connect(self.show_message)
+        self.tasks.sig_failed.connect(self.show_message)
         self._steps_per_epoch = 1
         self._custom_dataset = ""
         self.decoder_service = LatestRequestWorker(self)
@@ -281,7 +283,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self._stop_worker()
         old, self.trainer = self.trainer, None
         self.decoder_service.cancel()
-        if old is not None and not self._tasks:  # an export still running keeps it whole
+        if old is not None and not self.tasks.busy():  # an export still running keeps it whole
             # queued behind any decode still running on it, so the GUI thread never waits
             self.decoder_service.request("release", old.release, priority=-1)
         self.selected = None
@@ -296,8 +298,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
     def shutdown(self) -> None:
         """Stop every thread this tab owns; called when the window closes."""
         self._stop_worker()
-        for task in list(self._tasks):
-            task.wait(30_000)
+        self.tasks.wait_all()
         self.decoder_service.stop_and_wait()
 
     def _stop_worker(self) -> None:
@@ -455,23 +456,6 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self.message_label.setText(text)
 
     # -- export --------------------------------------------------------------------------------
-    def _run_task(self, call, done_text: str) -> BackgroundTask:
-        task = BackgroundTask(call, done_text, self)
-        self._tasks.add(task)
-        task.sig_done.connect(self._on_task_done)
-        task.sig_failed.connect(self.show_message)
-        task.finished.connect(self._on_task_finished)
-        task.start()
-        return task
-
-    @QtCore.Slot(object)
-    def _on_task_done(self, _result) -> None:
-        self.show_message(self.sender().done_text)
-
-    @QtCore.Slot()
-    def _on_task_finished(self) -> None:
-        self._tasks.discard(self.sender())
-
     def _gif_snapshots(self):
         items = self.trainer.snapshots.items()
         step = max(1, len(items) // GIF_MAX_FRAMES)
@@ -490,14 +474,14 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         if not self._need_run():
             return None
         snaps, labels = self._gif_snapshots(), self.trainer.data.view_labels
-        return self._run_task(lambda: save_animation(latent_frames(snaps, labels), path),
+        return self.tasks.start(lambda: save_animation(latent_frames(snaps, labels), path),
                               f"Saved {path}")
 
     def export_reconstruction_gif(self, path: str | Path) -> BackgroundTask | None:
         if not self._need_run():
             return None
         snaps, originals = self._gif_snapshots(), self.trainer.data.reconstruction_images
-        return self._run_task(lambda: save_animation(reconstruction_frames(snaps, originals), path),
+        return self.tasks.start(lambda: save_animation(reconstruction_frames(snaps, originals), path),
                               f"Saved {path}")
 
     def export_scatter_png(self, path: str | Path) -> bool:
@@ -526,7 +510,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
     def save_model(self, path: str | Path) -> BackgroundTask | None:
         if not self._need_run():
             return None
-        return self._run_task(lambda: self.trainer.save(path), f"Saved {path}")
+        return self.tasks.start(lambda: self.trainer.save(path), f"Saved {path}")
 
     def load_model(self, path: str | Path) -> BackgroundTask | None:
         if self.trainer is None:
@@ -542,7 +526,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
             load_weights_into(trainer.models, path)
             return trainer.snapshot()
 
-        task = self._run_task(load, f"Loaded {path}")
+        task = self.tasks.start(load, f"Loaded {path}")
         task.sig_done.connect(self._on_model_loaded)
         return task
 

@@ -41,3 +41,53 @@ class BackgroundTask(QtCore.QThread):
                 logging.getLogger("latent_lab").exception("a background task failed")
             self.sig_failed.emit(f"{type(exc).__name__}: {exc}" if not self._cancel.is_set()
                                  else "Cancelled; nothing was written.")
+
+
+class BackgroundTasks(QtCore.QObject):
+    """The slow calls one tab has running: starts them, says how each ended, and cancels or waits
+    for the lot when the tab closes. Its signals arrive in the GUI thread."""
+
+    sig_done = QtCore.Signal(str)          # the finished task's done_text
+    sig_failed = QtCore.Signal(str)
+    sig_progress = QtCore.Signal(float)
+    sig_started = QtCore.Signal()
+    sig_busy_changed = QtCore.Signal(bool)  # True when the first starts, False when none is left
+
+    def __init__(self, parent: QtCore.QObject):
+        super().__init__(parent)
+        self._running: set[BackgroundTask] = set()
+
+    def start(self, call: Callable[..., object], done_text: str,
+              with_progress: bool = False) -> BackgroundTask:
+        task = BackgroundTask(call, done_text, self.parent(), with_progress=with_progress)
+        self._running.add(task)
+        task.sig_done.connect(self._on_done)
+        task.sig_failed.connect(self.sig_failed)
+        task.sig_progress.connect(self.sig_progress)
+        task.finished.connect(self._on_finished)
+        self.sig_started.emit()
+        if len(self._running) == 1:
+            self.sig_busy_changed.emit(True)
+        task.start()
+        return task
+
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+
+    def wait_all(self, timeout_ms: int = 30_000) -> None:
+        for task in list(self._running):
+            task.wait(timeout_ms)
+
+    @QtCore.Slot(object)
+    def _on_done(self, _result) -> None:
+        self.sig_done.emit(self.sender().done_text)
+
+    @QtCore.Slot()
+    def _on_finished(self) -> None:
+        self._running.discard(self.sender())
+        if not self._running:
+            self.sig_busy_changed.emit(False)

@@ -27,7 +27,7 @@ from engine.cppn_render import (MAX_SIDE, export_png, random_z_pair, render_pixe
 from engine.datasets import load_bundled
 from engine.image_files import fit_within, image_to_array, load_image
 from engine.resources import resource_path
-from gui.background_task import BackgroundTask
+from gui.background_task import BackgroundTask, BackgroundTasks
 from gui.cppn_canvas import CPPNCanvas
 from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
@@ -67,7 +67,11 @@ class CPPNTab(QtWidgets.QWidget):
         self.fit_worker: TrainingWorker | None = None
         self._generation = 0
         self._shown_generation = -1
-        self._tasks: set[BackgroundTask] = set()
+        self.tasks = BackgroundTasks(self)
+        self.tasks.sig_done.connect(self._on_task_done)
+        self.tasks.sig_failed.connect(self.show_message)
+        self.tasks.sig_progress.connect(self._on_export_progress)
+        self.tasks.sig_started.connect(self._on_export_started)
         self._play_step = 0
         self.renderer = LatestRequestWorker(self)
         self.renderer.sig_done.connect(self._on_rendered)
@@ -253,6 +257,7 @@ class CPPNTab(QtWidgets.QWidget):
         export.setToolTip("Render at this size in bands (bounded memory) and save a PNG.")
         export.clicked.connect(self.ask_save)
         self.cancel_export = QtWidgets.QPushButton("Cancel")
+        self.tasks.sig_busy_changed.connect(self.cancel_export.setEnabled)
         self.cancel_export.setToolTip("Stop the export; nothing is written.")
         self.cancel_export.setEnabled(False)
         self.cancel_export.clicked.connect(self._on_cancel_export)
@@ -479,43 +484,29 @@ class CPPNTab(QtWidgets.QWidget):
         self.request_render(preview=False)
 
     # -- exports -------------------------------------------------------------------------------
-    def _run_task(self, call, done_text: str, with_progress: bool = False) -> BackgroundTask:
-        task = BackgroundTask(call, done_text, self, with_progress=with_progress)
-        self._tasks.add(task)
-        task.sig_done.connect(self._on_task_done)
-        task.sig_failed.connect(self.show_message)
-        task.sig_progress.connect(self._on_export_progress)
-        task.finished.connect(self._on_task_finished)
-        self.export_progress.setValue(0)
-        self.cancel_export.setEnabled(True)
-        task.start()
-        return task
-
-    @QtCore.Slot(object)
-    def _on_task_done(self, _result) -> None:
+    @QtCore.Slot(str)
+    def _on_task_done(self, done_text: str) -> None:
         self.export_progress.setValue(100)
-        self.show_message(self.sender().done_text, error=False)
+        self.show_message(done_text, error=False)
 
     @QtCore.Slot(float)
     def _on_export_progress(self, fraction: float) -> None:
         self.export_progress.setValue(round(fraction * 100))
 
     @QtCore.Slot()
-    def _on_task_finished(self) -> None:
-        self._tasks.discard(self.sender())
-        self.cancel_export.setEnabled(bool(self._tasks))
+    def _on_export_started(self) -> None:
+        self.export_progress.setValue(0)
 
     @QtCore.Slot()
     def _on_cancel_export(self) -> None:
-        for task in self._tasks:
-            task.cancel()
+        self.tasks.cancel_all()
 
     def export_still(self, path: str | Path) -> BackgroundTask:
         """Render the canvas's picture at the export size into a PNG, in the background."""
         width, height = self.export_width.value(), self.export_height.value()
         job = functools.partial(export_png, self.weights, self.current_z(), width, height,
                                 self.scale_value(), self.colormap_box.currentText(), path)
-        return self._run_task(job, f"Saved {path} ({width} × {height})", with_progress=True)
+        return self.tasks.start(job, f"Saved {path} ({width} × {height})", with_progress=True)
 
     def export_animation(self, path: str | Path) -> BackgroundTask:
         """Render the z sweep and save it as an animated GIF or WebP, in the background."""
@@ -528,7 +519,7 @@ class CPPNTab(QtWidgets.QWidget):
             images = sweep_frames(weights, pair, frames, side, side, scale, colormap, loop, progress)
             return save_animation(images, path, frame_ms=round(1000 / fps), last_frame_ms=None)
 
-        return self._run_task(job, f"Saved {path} ({frames} frames)", with_progress=True)
+        return self.tasks.start(job, f"Saved {path} ({frames} frames)", with_progress=True)
 
     def export_fit_8x(self, path: str | Path) -> BackgroundTask | None:
         if self.fitted is None:
@@ -538,7 +529,7 @@ class CPPNTab(QtWidgets.QWidget):
         weights, z, scale = self.fitted.weights, self.fitter_z, self.fitter_scale
         job = functools.partial(export_png, weights, z, cols * 8, rows * 8, scale,
                                 self.colormap_box.currentText(), path)
-        return self._run_task(job, f"Saved {path} ({cols * 8} × {rows * 8})", with_progress=True)
+        return self.tasks.start(job, f"Saved {path} ({cols * 8} × {rows * 8})", with_progress=True)
 
     # -- what the window's shortcuts and settings ask of a tab ------------------------------
     def toggle_pause(self) -> None:
@@ -655,7 +646,6 @@ class CPPNTab(QtWidgets.QWidget):
         self.play_timer.stop()
         if self.fit_worker is not None:
             self.fit_worker.stop_and_wait()
-        for task in list(self._tasks):
-            task.cancel()
-            task.wait(30_000)
+        self.tasks.cancel_all()
+        self.tasks.wait_all()
         self.renderer.stop_and_wait()

@@ -19,7 +19,7 @@ from engine.deemoji_models import DeEmojiNet, PhotoSource, preset
 from engine.deemoji_trainer import DeEmojiTrainer, prepare_data
 from engine.image_files import ImageFileError, fit_within, image_to_array, load_image
 from engine.run_animation import captioned_grids
-from gui.background_task import BackgroundTask
+from gui.background_task import BackgroundTask, BackgroundTasks
 from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
@@ -42,7 +42,9 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         super().__init__(parent)
         self.trainer: DeEmojiTrainer | None = None
         self._photo_path = ""
-        self._tasks: set[BackgroundTask] = set()
+        self.tasks = BackgroundTasks(self)
+        self.tasks.sig_done.connect(self._on_task_done)
+        self.tasks.sig_failed.connect(self.show_message)
         paths = emoji_paths()
         self.emoji = load_emoji(paths)
         self.emoji_names = [p.stem for p in paths]
@@ -336,23 +338,10 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         return True
 
     # -- files ---------------------------------------------------------------------------------
-    def _run_task(self, call, done_text: str) -> BackgroundTask:
-        task = BackgroundTask(call, done_text, self)
-        self._tasks.add(task)
-        task.sig_done.connect(self._on_task_done)
-        task.sig_failed.connect(self.show_message)
-        task.finished.connect(self._on_task_finished)
-        task.start()
-        return task
-
-    @QtCore.Slot(object)
-    def _on_task_done(self, _result) -> None:
-        self.show_message(self.sender().done_text, error=False)
+    @QtCore.Slot(str)
+    def _on_task_done(self, done_text: str) -> None:
+        self.show_message(done_text, error=False)
         self._request_hand_output()
-
-    @QtCore.Slot()
-    def _on_task_finished(self) -> None:
-        self._tasks.discard(self.sender())
 
     def _need_trainer(self) -> bool:
         if self.trainer is None:
@@ -361,7 +350,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         return True
 
     def save_model(self, path: str | Path) -> BackgroundTask | None:
-        return self._run_task(functools.partial(self.trainer.save, path), f"Saved {path}") \
+        return self.tasks.start(functools.partial(self.trainer.save, path), f"Saved {path}") \
             if self._need_trainer() else None
 
     def load_model(self, path: str | Path) -> BackgroundTask | None:
@@ -370,7 +359,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         if self.controls.is_running():
             self.show_message("Stop training before loading a network.")
             return None
-        return self._run_task(functools.partial(self.trainer.load_weights, path), f"Loaded {path}")
+        return self.tasks.start(functools.partial(self.trainer.load_weights, path), f"Loaded {path}")
 
     def export_gif(self, path: str | Path) -> BackgroundTask | None:
         if not self._need_trainer():
@@ -380,7 +369,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         grids = [[view.corrupted, view.clean, s.outputs] for s in snaps]
         captions = [f"epoch {s.epoch:.2f}  step {s.step}  PSNR under the emoji "
                     f"{s.psnr.inside:.1f} dB" for s in snaps]
-        return self._run_task(lambda: save_animation(captioned_grids(grids, captions, scale=2),
+        return self.tasks.start(lambda: save_animation(captioned_grids(grids, captions, scale=2),
                                                      path), f"Saved {path}")
 
     # -- what the window's shortcuts and settings ask of a tab ------------------------------
@@ -411,6 +400,5 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     def shutdown(self) -> None:
         """Stop every thread this tab owns; called when the window closes."""
         self.controls.stop_and_wait()
-        for task in list(self._tasks):
-            task.wait(30_000)
+        self.tasks.wait_all()
         self.applier.stop_and_wait()
