@@ -27,6 +27,14 @@ def start_small(tab, qtbot, epochs=3):
     qtbot.waitUntil(lambda: tab.trainer is not None, timeout=60_000)
 
 
+def points_on_screen(tab, margin_px: int = 5):
+    """Every shown point's pixel position, and the indices of those well inside the view."""
+    xy = tab.scatter.screen_positions()
+    inside = np.flatnonzero((xy[:, 0] > margin_px) & (xy[:, 0] < tab.scatter.width() - margin_px) &
+                            (xy[:, 1] > margin_px) & (xy[:, 1] < tab.scatter.height() - margin_px))
+    return xy, inside
+
+
 def test_training_moves_the_scatter_and_the_images(window, qtbot):
     tab = window.autoencoder_tab
     shown = []
@@ -49,9 +57,7 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
     tab = window.autoencoder_tab
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    xy = tab.scatter.screen_positions()
-    inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < tab.scatter.width() - 5) &
-                            (xy[:, 1] > 5) & (xy[:, 1] < tab.scatter.height() - 5))
+    xy, inside = points_on_screen(tab)
     target = int(inside[len(inside) // 2])
     click = QtCore.QPoint(int(round(xy[target, 0])), int(round(xy[target, 1])))
     expected = tab.scatter.point_at(click.x(), click.y())  # nearest to the clicked pixel
@@ -151,9 +157,7 @@ def test_hovering_a_point_shows_its_label(window, qtbot):
     tab = window.autoencoder_tab
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    xy = tab.scatter.screen_positions()
-    inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < tab.scatter.width() - 5) &
-                            (xy[:, 1] > 5) & (xy[:, 1] < tab.scatter.height() - 5))
+    xy, inside = points_on_screen(tab)
     spot = QtCore.QPoint(int(round(xy[inside[0], 0])), int(round(xy[inside[0], 1])))
     index = tab.scatter.point_at(spot.x(), spot.y())
     QtTest.QTest.mouseMove(tab.scatter, spot)
