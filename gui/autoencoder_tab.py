@@ -28,6 +28,7 @@ from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.latent_scatter import LatentScatterView
 from gui.loss_plot import LossPlot
+from gui.run_progress import RunProgress
 from gui.training_controls import TrainingControls, TrainingTabMixin
 
 LOSS_CHOICES = {
@@ -103,10 +104,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self.reset_button.setToolTip("Forget this run.")
         self.start_button.clicked.connect(self.start)
         self.reset_button.clicked.connect(self.reset)
-        self.progress = QtWidgets.QProgressBar()
-        self.progress.setTextVisible(True)
-        self.status_label = QtWidgets.QLabel("Press Start to train.")
-        self.status_label.setWordWrap(True)
+        self.run_progress = RunProgress("samples")
         self.message_label = QtWidgets.QLabel("")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #b00020;")
@@ -145,8 +143,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         left.addWidget(self.many_points)
         left.addWidget(self.fit_axes)
         left.addLayout(buttons)
-        left.addWidget(self.progress)
-        left.addWidget(self.status_label)
+        left.addWidget(self.run_progress)
         left.addWidget(self.export_button)
         left.addWidget(self.message_label)
         left.addStretch(1)
@@ -274,7 +271,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
             data = prepare_training_data(config, load_dataset(config.dataset))
             return AutoencoderTrainer(config, data)
 
-        self.status_label.setText("Loading data and building the model…")
+        self.run_progress.say("Loading data and building the model…")
         self.controls.launch(make_trainer, self._on_trainer_ready, self._on_update, self._on_failed)
         return True
 
@@ -292,7 +289,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, 0)
         self.timeline.blockSignals(False)
-        self.progress.setValue(0)
+        self.run_progress.reset()
         self.controls.set_state("idle")
 
     def shutdown(self) -> None:
@@ -309,20 +306,13 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_trainer_ready(self, trainer: AutoencoderTrainer) -> None:
         self.trainer = trainer
         self._steps_per_epoch = trainer.steps_per_epoch
-        self.progress.setRange(0, trainer.total_steps)
+        self.run_progress.begin(trainer.total_steps, trainer.config.epochs)
         self._update_legend(trainer.data.class_names)
 
     @QtCore.Slot(object)
     def _on_update(self, update: TrainingUpdate) -> None:
         self.loss_plot.append(update.loss_points, self._steps_per_epoch)
-        self.progress.setValue(update.step)
-        epochs = self.trainer.config.epochs if self.trainer else 0
-        last = update.loss_points[-1].total if update.loss_points else None
-        loss_text = f" · loss {last:.2f}" if last is not None else ""
-        self.status_label.setText(
-            f"epoch {min(int(update.epoch) + 1, epochs)}/{epochs} · step {update.step}/"
-            f"{update.total_steps}{loss_text}\n{update.samples_per_second:,.0f} samples/s · "
-            f"ETA {update.eta_s:.0f} s")
+        self.run_progress.show_update(update)
         if update.snapshot is not None and self.trainer is not None:
             at_end = self.timeline.value() == self.timeline.maximum()
             self.timeline.blockSignals(True)
@@ -332,10 +322,8 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
             self.timeline.blockSignals(False)
             if at_end:
                 self._show_snapshot(update.snapshot, live=True)
-        if update.done:
-            if update.message:
-                self.show_message(update.message)
-            self.status_label.setText(self.status_label.text() + f"\n{update.state}.")
+        if update.done and update.message:
+            self.show_message(update.message)
 
     @QtCore.Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -24,6 +24,7 @@ from gui.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.image_panel import ImagePanel
 from gui.latest_request_worker import LatestRequestWorker
 from gui.loss_plot import LossPlot
+from gui.run_progress import RunProgress
 from gui.training_controls import TrainingControls, TrainingTabMixin
 
 NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1.0),
@@ -85,9 +86,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         self.start_button.clicked.connect(self.start)
         self.pause_button = self.controls.pause_button
         self.stop_button = self.controls.stop_button
-        self.progress = QtWidgets.QProgressBar()
-        self.status_label = QtWidgets.QLabel("Press Start to train.")
-        self.status_label.setWordWrap(True)
+        self.run_progress = RunProgress("pictures", loss_digits=4)
         self.message_label = QtWidgets.QLabel("")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #b00020;")
@@ -113,8 +112,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         left = QtWidgets.QVBoxLayout()
         left.addLayout(form)
         left.addLayout(buttons)
-        left.addWidget(self.progress)
-        left.addWidget(self.status_label)
+        left.addWidget(self.run_progress)
         left.addLayout(files)
         left.addWidget(self.message_label)
         left.addStretch(1)
@@ -211,7 +209,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         self.show_message("")
         self.loss_plot.clear_points()
         self.psnr_plot.clear_points()
-        self.status_label.setText("Cutting crops and pasting emoji…")
+        self.run_progress.say("Cutting crops and pasting emoji…")
         self.controls.launch(lambda: DeEmojiTrainer(config, prepare_data(config)),
                              self._on_trainer_ready, self._on_update, self._on_failed)
         return True
@@ -219,7 +217,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     @QtCore.Slot(object)
     def _on_trainer_ready(self, trainer: DeEmojiTrainer) -> None:
         self.trainer = trainer
-        self.progress.setRange(0, trainer.total_steps)
+        self.run_progress.begin(trainer.total_steps, trainer.config.epochs)
         if trainer.data.problems:
             self.show_message("Skipped: " + "; ".join(trainer.data.problems[:5]))
         self._request_hand_output()
@@ -231,13 +229,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     @QtCore.Slot(object)
     def _on_update(self, update) -> None:
         self.loss_plot.append(update.loss_points, self.trainer.steps_per_epoch)
-        self.progress.setValue(update.step)
-        epochs = self.trainer.config.epochs
-        last = f" · loss {update.loss_points[-1].total:.4f}" if update.loss_points else ""
-        self.status_label.setText(
-            f"epoch {min(int(update.epoch) + 1, epochs)}/{epochs} · step {update.step}/"
-            f"{update.total_steps}{last}\n{update.samples_per_second:,.0f} pictures/s · "
-            f"ETA {update.eta_s:.0f} s")
+        self.run_progress.show_update(update)
         snap = update.snapshot
         if snap is not None:
             view = self.trainer.view

