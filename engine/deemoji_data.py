@@ -140,6 +140,27 @@ def augment_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(img, np.float32)
 
 
+def augment_photos(photos: np.ndarray, rng: np.random.Generator, share: float = 0.8) -> np.ndarray:
+    """A ``share`` of the photos (N, H, W, 3, 0..255) turned into ones the network has not seen:
+    mirrored, flipped, turned by a multiple of 90°, colour channels shuffled, contrast and
+    brightness changed. Returns float32.
+
+    With only a few dozen bundled photos, the improved net's emoji finder learned the photos
+    themselves: on held-out photos its mask IoU was 0.56 against 0.82 on training photos. With
+    these changes each epoch it rose to 0.76 on held-out photos (2-minute runs)."""
+    out = np.asarray(photos, np.float32).copy()
+    for i in np.flatnonzero(rng.random(len(out)) < share):
+        img = out[i]
+        if rng.random() < 0.5:
+            img = img[:, ::-1]
+        if rng.random() < 0.5:
+            img = img[::-1]
+        img = np.rot90(img, int(rng.integers(0, 4)))[..., rng.permutation(3)]
+        mean = img.mean()
+        out[i] = np.clip((img - mean) * rng.uniform(0.6, 1.4) + mean * rng.uniform(0.7, 1.3), 0, 255)
+    return out
+
+
 def paste(photo: np.ndarray, emoji: np.ndarray, row: int, col: int) -> tuple[np.ndarray, np.ndarray]:
     """Alpha-blend ``emoji`` (h, w, 4, 0..255) onto ``photo`` (H, W, 3, float 0..255) with its top
     left at (row, col): ``a·emoji + (1-a)·photo``. Returns the result and the (H, W) alpha mask."""
@@ -167,14 +188,37 @@ class CorruptedSet:
     mask: np.ndarray
 
 
-def corrupt(photos: np.ndarray, emoji: np.ndarray, seed: int) -> CorruptedSet:
-    """One random, augmented emoji per photo at a random offset 0..55 on each axis (spec §5.1)."""
+def recolour_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same emoji (h, w, 4, 0..255) in other colours, its shape and alpha kept: channels
+    shuffled, inverted, grey (dark to white) or tinted.
+
+    Most bundled emoji are yellow faces; a finder trained on them alone learns "yellow". (Adding
+    a fifth kind, pale grey, made it mark pale photo parts too: held-out mask IoU 0.65 against
+    0.77.)"""
+    rgb = emoji[..., :3]
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        rgb = rgb[..., rng.permutation(3)]
+    elif kind == 1:
+        rgb = 255.0 - rgb
+    elif kind == 2:
+        rgb = np.repeat(rgb.mean(axis=-1, keepdims=True), 3, axis=-1) * rng.uniform(0.3, 1.5)
+    else:
+        rgb = rgb * rng.uniform(0.2, 1.2, 3)
+    return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
+
+
+def corrupt(photos: np.ndarray, emoji: np.ndarray, seed: int, recolour: float = 0.0) -> CorruptedSet:
+    """One random, augmented emoji per photo at a random offset 0..55 on each axis (spec §5.1);
+    a ``recolour`` share of them in other colours (:func:`recolour_emoji`)."""
     rng = np.random.default_rng(seed)
     corrupted = np.empty(photos.shape, np.float32)
     masks = np.empty(photos.shape[:3], np.float32)
     limit = SIDE - EMOJI_SIDE
     for i, photo in enumerate(photos):
         e = augment_emoji(emoji[rng.integers(0, len(emoji))], rng)
+        if recolour and rng.random() < recolour:
+            e = recolour_emoji(e, rng)
         col, row = int(rng.integers(0, limit)), int(rng.integers(0, limit))
         corrupted[i], masks[i] = paste(photo, e, row, col)
     return CorruptedSet(corrupted / 255.0, photos.astype(np.float32) / 255.0, masks)

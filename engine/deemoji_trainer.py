@@ -15,9 +15,9 @@ from typing import Iterator
 import numpy as np
 
 from engine.atomic_file import write_atomically
-from engine.deemoji_data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
-                                 emoji_paths, held_out_split, load_emoji, load_photo_folder,
-                                 read_stl10)
+from engine.deemoji_data import (CorruptedSet, augment_photos, bundled_photo_paths, corrupt,
+                                 crops_from_photos, emoji_paths, held_out_split, load_emoji,
+                                 load_photo_folder, read_stl10)
 from engine.deemoji_models import DeEmojiConfig, DeEmojiNet, PhotoSource, build_model
 from engine.good_weights import GoodWeights, diverged_message
 from engine.image_files import ImageFileError, load_image
@@ -172,6 +172,17 @@ class DeEmojiTrainer:
         self.snapshots.append(snap)
         return snap
 
+    def release(self) -> None:
+        """Let go of the network, optimiser, data and compiled steps of a run the app is done with.
+
+        As with :meth:`AutoencoderTrainer.release`: TensorFlow keeps each traced function, and
+        through its bound method the whole trainer, alive after the app drops it. A released
+        trainer can no longer train or clean pictures."""
+        for name in ("_step_fn", "_apply_fn", "model", "optimizer", "data"):
+            self.__dict__.pop(name, None)
+        self.loss_history = LossHistory()
+        self.snapshots = []
+
     def save(self, path: str | Path) -> Path:
         """Write the network as one ``.keras`` file, atomically."""
         if Path(path).suffix != ".keras":
@@ -207,7 +218,11 @@ class DeEmojiTrainer:
         good = GoodWeights(self.model.variables)
         for epoch in range(cfg.epochs):
             if pairs is None or cfg.fresh_emoji:
-                pairs = corrupt(self.data.train_photos, self.data.train_emoji, cfg.seed + 100 + epoch)
+                photos = self.data.train_photos
+                if cfg.augment_photos:
+                    photos = augment_photos(photos, np.random.default_rng(cfg.seed + 200 + epoch))
+                pairs = corrupt(photos, self.data.train_emoji, cfg.seed + 100 + epoch,
+                                cfg.recolour_emoji)
             order = rng.permutation(self.steps_per_epoch * cfg.batch_size).reshape(-1, cfg.batch_size)
             for batch in order:
                 stop, lr = control.checkpoint()

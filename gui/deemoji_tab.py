@@ -216,7 +216,10 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
 
     @QtCore.Slot(object)
     def _on_trainer_ready(self, trainer: DeEmojiTrainer) -> None:
-        self.trainer = trainer
+        old, self.trainer = self.trainer, trainer
+        if old is not None and not self.tasks.busy():  # a save still running keeps it whole
+            # behind any call still running on it, so the GUI thread never waits
+            self.applier.request(f"release {id(old)}", old.release, priority=-1)
         self.run_progress.begin(trainer.total_steps, trainer.config.epochs)
         if trainer.data.problems:
             self.show_message("Skipped: " + "; ".join(trainer.data.problems[:5]))
@@ -304,7 +307,9 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
                                                             self.hand_image[None].copy()))
 
     @QtCore.Slot(str, object)
-    def _on_applied(self, _tag: str, output: np.ndarray) -> None:
+    def _on_applied(self, tag: str, output: np.ndarray) -> None:
+        if tag != "hand":  # a finished run being let go
+            return
         self.hand_output = output[0]
         self.hand_output_view.show_image(self.hand_output)
 

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji_data import (SIDE, corrupt, crops_from_photos, load_emoji, emoji_paths,
-                                 load_photo_folder, paste, read_stl10)
-from engine.deemoji_models import DeEmojiNet, preset
+from engine.deemoji_data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
+                                 emoji_paths, load_photo_folder, paste, read_stl10,
+                                 recolour_emoji)
+from engine.deemoji_models import DeEmojiNet, MaskWithRim, preset
 from engine.deemoji_trainer import DeEmojiData, DeEmojiTrainer, prepare_data, psnr
 from engine.image_files import ImageFileError, load_image
 
@@ -45,6 +46,31 @@ def test_corrupt_changes_only_what_the_mask_covers(emoji):
     assert np.array_equal(corrupt(photos, emoji, seed=3).corrupted, pairs.corrupted)
 
 
+def test_recoloured_emoji_keep_their_shape_and_change_colour(emoji):
+    rng = np.random.default_rng(0)
+    for e in emoji:
+        other = recolour_emoji(e, rng)
+        assert other.shape == e.shape and other.min() >= 0 and other.max() <= 255
+        assert np.array_equal(other[..., 3], e[..., 3])
+    opaque = emoji[..., 3] > 128
+    changed = [np.abs(recolour_emoji(e, rng)[..., :3] - e[..., :3])[o].mean() > 5
+               for e, o in zip(emoji, opaque)]
+    assert sum(changed) >= len(emoji) - 2  # a shuffle of a grey emoji may leave it as it was
+    photos = np.random.default_rng(1).integers(0, 256, (30, SIDE, SIDE, 3), dtype=np.uint8)
+    plain, mixed = corrupt(photos, emoji, seed=3), corrupt(photos, emoji, seed=3, recolour=1.0)
+    assert np.array_equal(plain.corrupted, corrupt(photos, emoji, seed=3, recolour=0.0).corrupted)
+    assert not np.array_equal(plain.corrupted, mixed.corrupted)
+
+
+def test_the_blend_mask_covers_a_one_pixel_rim_around_what_the_finder_found():
+    found = np.zeros((1, 8, 8, 1), np.float32)
+    found[0, 3, 4, 0], found[0, 6, 1, 0] = 1.0, 0.4
+    blend = MaskWithRim()(found).numpy()[0, ..., 0]
+    assert np.array_equal(blend[2:5, 3:6], np.ones((3, 3)))     # the pixel and its 8 neighbours
+    assert np.allclose(blend[5:8, 0:3], 0.4)                     # a soft score keeps its value
+    assert np.isclose(blend.sum(), 9 + 0.4 * 9)                  # and nothing else
+
+
 def test_crops_are_deterministic_for_a_seed():
     photos = [Image.fromarray(np.random.default_rng(i).integers(0, 256, (200, 300, 3),
                                                                 dtype=np.uint8)) for i in range(3)]
@@ -52,6 +78,19 @@ def test_crops_are_deterministic_for_a_seed():
     assert a.shape == (10, 96, 96, 3) and a.dtype == np.uint8
     assert np.array_equal(a, crops_from_photos(photos, 10, seed=7))
     assert not np.array_equal(a, crops_from_photos(photos, 10, seed=8))
+
+
+def test_augmented_photos_differ_by_the_share_asked_and_repeat_for_a_seed():
+    photos = np.random.default_rng(0).integers(0, 256, (40, 96, 96, 3), dtype=np.uint8)
+    assert np.array_equal(augment_photos(photos, np.random.default_rng(1), share=0.0), photos)
+    changed = augment_photos(photos, np.random.default_rng(1), share=1.0)
+    assert changed.shape == photos.shape and changed.dtype == np.float32
+    assert changed.min() >= 0 and changed.max() <= 255
+    assert all(not np.allclose(c, p) for c, p in zip(changed, photos))
+    half = augment_photos(photos, np.random.default_rng(2), share=0.5)
+    same = [np.array_equal(h, p) for h, p in zip(half, photos)]
+    assert 8 <= sum(same) <= 32
+    assert np.array_equal(half, augment_photos(photos, np.random.default_rng(2), share=0.5))
 
 
 def test_stl10_reader_decodes_column_major_images(tmp_path):

@@ -62,3 +62,18 @@ def test_a_folder_source_without_a_folder_is_refused(tab):
     tab.photos_box.setCurrentIndex(1)
     assert not tab.start()
     assert "needs a path" in tab.message_label.text()
+
+
+def test_a_new_run_releases_the_previous_runs_memory(tab, qtbot):
+    tab.net_box.setCurrentIndex(1)
+    tab.images_box.setValue(20)
+    tab.epochs_box.setValue(1)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=120_000)
+    first = tab.trainer
+    assert first.model is not None and len(first.snapshots) > 0
+    tab.start()  # a second run: the first one's network, data and compiled steps are let go
+    qtbot.waitUntil(lambda: tab.trainer is not first, timeout=60_000)
+    qtbot.waitUntil(lambda: not hasattr(first, "model"), timeout=10_000)
+    assert not hasattr(first, "data") and first.snapshots == [] and len(first.loss_history) == 0
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=120_000)
