@@ -109,6 +109,7 @@ def run(args) -> None:
         recorder.finish_loop = None
         if tab.state != "finished":
             raise TimeoutError("the run did not finish in time")
+
     heartbeat = QtCore.QTimer()
     heartbeat.timeout.connect(recorder.beat)
     tab.epochs_box.setValue(args.epochs)
@@ -177,7 +178,8 @@ def run(args) -> None:
     window.close()
     print_result({"heartbeat_p99_ms": round(float(np.percentile(gaps, 99)), 1),
                   "heartbeat_max_ms": round(float(gaps.max()), 1),
-                  "gui_vs_headless": round(gui / headless, 3), "gui_sps": round(gui), "gui_sps_with_heartbeat_probe": round(with_probe),
+                  "gui_vs_headless": round(gui / headless, 3), "gui_sps": round(gui),
+                  "gui_sps_with_heartbeat_probe": round(with_probe),
                   "headless_sps": round(headless), "click_to_decode_ms": round(click_ms, 1),
                   "fps_1k": round(fps[1_000], 1), "fps_10k": round(fps[10_000], 1)})
 

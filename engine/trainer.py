@@ -29,8 +29,8 @@ from engine.training_data import TrainingData
 from engine.training_update import LossHistory, LossPoint, TrainingUpdate
 
 FRAME_BUDGET = 0.05     # the share of wall time live snapshots may take
-# digits per encoder call: the dense model takes a whole snapshot at once (one call of 1,010 costs
-# 40% less than five of 250); the conv model's 28x28x256 activations would need ~0.8 GB so
+# digits per encoder call: the dense model takes a whole snapshot in one call (40% cheaper than
+# five calls of 250); the conv model's 28x28x256 activations for 1,010 digits would need ~0.8 GB
 ENCODE_BATCH = {Preset.QUICK: 2048, Preset.SEED: 250}
 MAX_CHUNK = 16          # training steps per compiled call, at most
 # 10 updates a second: live snapshots come ~5 times a second anyway (FRAME_BUDGET), and every
