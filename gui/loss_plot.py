@@ -31,8 +31,8 @@ class LossPlot(pg.PlotWidget):
         self.getAxis("bottom").enableAutoSIPrefix(False)
         self.setLabel("left", y_label)
         # grid lines at major and minor ticks only: the third, finest level was barely visible
-        # and made each paint ~4x slower (10 ms against 2.4 at 420x260), a cost a live plot
-        # pays 5 times a second
+        # and made each paint about twice as slow (~10 ms against 5-7 at 420x260), a cost a
+        # live plot pays at every redraw
         for side in ("left", "bottom"):
             self.getAxis(side).setStyle(maxTickLevel=1)
         self.showGrid(x=True, y=True, alpha=0.25)
