@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from engine.run_control import check_learning_rate
-
 from engine.tf_runtime import keras, tf
 
 IMAGE_SHAPE = (None, None, 3)  # fully convolutional: any size divisible by 4

@@ -281,8 +281,7 @@ class AutoencoderTab(TrainingTabMixin, QtWidgets.QWidget):
         old, self.trainer = self.trainer, None
         self.decoder_service.cancel()
         if old is not None and not self.tasks.busy():  # an export still running keeps it whole
-            # queued behind any decode still running on it, so the GUI thread never waits
-            self.decoder_service.request(f"release {id(old)}", old.release, priority=-1)
+            self.decoder_service.release_later(old)
         self.selected = None
         self._picks.clear()
         self.loss_plot.clear_points()

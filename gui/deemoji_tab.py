@@ -218,8 +218,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_trainer_ready(self, trainer: DeEmojiTrainer) -> None:
         old, self.trainer = self.trainer, trainer
         if old is not None and not self.tasks.busy():  # a save still running keeps it whole
-            # behind any call still running on it, so the GUI thread never waits
-            self.applier.request(f"release {id(old)}", old.release, priority=-1)
+            self.applier.release_later(old)
         self.run_progress.begin(trainer.total_steps, trainer.config.epochs)
         if trainer.data.problems:
             self.show_message("Skipped: " + "; ".join(trainer.data.problems[:5]))
@@ -367,7 +366,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         captions = [f"epoch {s.epoch:.2f}  step {s.step}  PSNR under the emoji "
                     f"{s.psnr.inside:.1f} dB" for s in snaps]
         return self.tasks.start(lambda: save_animation(captioned_grids(grids, captions, scale=2),
-                                                     path), f"Saved {path}")
+                                                       path), f"Saved {path}")
 
     # -- what the window's shortcuts and settings ask of a tab ------------------------------
     @QtCore.Slot()

@@ -32,6 +32,13 @@ class LatestRequestWorker(QtCore.QThread):
             self._pending[tag] = (priority, call)
             self._cond.notify()
 
+    def release_later(self, trainer) -> None:
+        """Queue ``trainer.release()`` ahead of waiting requests and behind any call still running
+        on the trainer, so the GUI thread never waits for it. Each trainer gets a tag of its own:
+        a second run's release never replaces a first one still waiting. Its result reaches
+        ``sig_done`` under a tag starting "release"."""
+        self.request(f"release {id(trainer)}", trainer.release, priority=-1)
+
     def cancel(self, tag: str | None = None) -> None:
         """Drop waiting requests (one tag, or all); a call already running still reports."""
         with self._cond:
