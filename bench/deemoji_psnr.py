@@ -60,7 +60,9 @@ def main() -> None:
         outputs[net] = trainer.clean_up(held.corrupted)
         rows[net.value] = psnr(outputs[net], held.clean, held.mask)
         steps[net] = trainer.step * trainer.config.batch_size
-        print(f"{net.value}: {steps[net]:,} training images seen in {args.budget:.0f} s")
+        precision = "bfloat16" if trainer.config.bfloat16 else "float32"
+        print(f"{net.value} ({precision}): {steps[net]:,} training images seen in "
+              f"{args.budget:.0f} s")
     print(f"\n{len(held.clean)} held-out photos with held-out emoji, PSNR in dB")
     print(f"{'':22s} {'whole':>7s} {'inside':>7s} {'outside':>8s}")
     for name, p in rows.items():
@@ -84,7 +86,8 @@ def main() -> None:
                   "psnr_whole_seed": round(seed["whole"], 2),
                   "psnr_whole_improved": round(improved["whole"], 2),
                   "budget_s": args.budget, "images_seen_seed": steps[DeEmojiNet.SEED],
-                  "images_seen_improved": steps[DeEmojiNet.IMPROVED]})
+                  "images_seen_improved": steps[DeEmojiNet.IMPROVED],
+                  "improved_bfloat16": preset(DeEmojiNet.IMPROVED).bfloat16})
 
 
 if __name__ == "__main__":

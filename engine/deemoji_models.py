@@ -3,24 +3,29 @@
 ``seed-2018`` is spec §5.2: a plain conv encoder/decoder, ELU everywhere (the output too), no
 biases, MSE. It learns to *remove* the emoji but has no way to know what was under it.
 
-``improved`` is a small U-Net with two heads: a mask head that finds the emoji, and a fill head
-that paints the photo under it, starting from the colours around the hole (:class:`SurroundFill`).
-Its output keeps the input wherever the mask says "no emoji" (``x + m·(fill − x)``, where ``m``
-also covers a one-pixel rim: :class:`MaskWithRim`), so the untouched part of the photo
-passes through unchanged, and all of the network's capacity goes into the covered region. It
-trains with a loss weighted towards the mask, and each epoch a fresh emoji on every photo, some of
-them recoloured, and photos changed so it cannot learn them by heart. Both models output
-``[cleaned, mask]``.
+``improved`` is a small U-Net that finds the emoji (a mask head) and paints what it finds
+smoothly from the photo around it (:class:`HarmonicFill`). Its output keeps the input wherever the
+mask says "no emoji" (``x + m·(fill − x)``, where ``m`` also covers a one-pixel rim:
+:class:`MaskWithRim`), so the untouched part of the photo passes through unchanged. It trains with
+a loss weighted towards the mask, and each epoch a fresh emoji on every photo, some of them
+recoloured, and photos changed so it cannot learn them by heart. Where the CPU multiplies
+bfloat16 natively its convolutions run in bfloat16 and it sees about 1.5x the pictures in the
+same time. Both models output ``[cleaned, mask]``.
+
+A learned texture head, added to the fill, was dropped: trained on the 24 bundled photos it
+painted texture that did not match held-out photos, and the same model scored 0.4-1.0 dB better
+under the emoji with that head switched off.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import Enum
 
 from engine.run_control import check_learning_rate
-from engine.tf_runtime import keras, tf
+from engine.tf_runtime import fast_bfloat16, keras, tf
 
 IMAGE_SHAPE = (None, None, 3)  # fully convolutional: any size divisible by 4
 
@@ -54,6 +59,7 @@ class DeEmojiConfig:
     batch_size: int = 10
     learning_rate: float = 1e-3
     mask_weight: float = 4.0           # improved: extra weight of the squared error under the emoji
+    bfloat16: bool = False             # improved: convolutions in bfloat16 (float32 weights)
     seed: int = 6278
 
     def __post_init__(self) -> None:
@@ -77,14 +83,15 @@ class DeEmojiConfig:
 
 
 def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
-    """Seed 2018: Adam 8e-5, batch 10, emoji pasted once (spec §5.3). Improved: Adam 1e-3, fresh
-    emoji and changed photos each epoch, mask-weighted loss."""
+    """Seed 2018: Adam 8e-5, batch 10, emoji pasted once, float32 (spec §5.3). Improved: Adam
+    1e-3, fresh emoji and changed photos each epoch, mask-weighted loss, bfloat16 where the CPU
+    has it."""
     net = DeEmojiNet(net)
     if net is DeEmojiNet.SEED:
         base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
                     recolour_emoji=0.0, mask_weight=0.0)
     else:
-        base = dict(learning_rate=1e-3, fresh_emoji=True)
+        base = dict(learning_rate=1e-3, fresh_emoji=True, bfloat16=fast_bfloat16())
     base.update(overrides)
     return DeEmojiConfig(net=net, **base)
 
@@ -126,50 +133,72 @@ def _seed_model(config: DeEmojiConfig) -> keras.Model:
 
 
 @keras.saving.register_keras_serializable(package="LatentLab")
-class SurroundFill(keras.layers.Layer):
-    """Fills the masked region with the colours around it: a normalised convolution,
-    Σ_s blur_s(x·(1−m)) / Σ_s blur_s(1−m) over blurs of several widths, so a pixel deep in the
-    hole takes the average of the nearest unmasked photo. The network learns only what to add to
-    this (texture, edges), not the colour of the hole from scratch."""
+class HarmonicFill(keras.layers.Layer):
+    """Paints the pixels the mask puts under the emoji (above 0.5) smoothly from the photo around
+    them: Jacobi sweeps of Laplace's equation, each of those pixels becoming the mean of its four
+    neighbours while the others keep the photo. Returns that neighbour mean everywhere, which
+    the blend uses on the rim around the hole. Neighbours start 16 pixels away and end adjacent
+    (:attr:`SCHEDULE`), which reaches in 50 sweeps what adjacent ones alone reach in ~1000.
 
-    CELLS = (4, 8, 16, 32)   # each blur: the mean over cells of this side, bilinearly spread
+    Measured on the true masks of 128 held-out pictures: 19.1 dB under the emoji, against 18.2 dB
+    for the normalised convolution over blurs of several widths this replaced. Filling with the
+    soft mask instead of the decided one let the emoji's colours leak into the fill (0.3 dB
+    worse). The sweeps run as one XLA cluster and pass no gradient: the finder learns from the
+    blend and from its own loss. Training speed (bfloat16, images/s): 15 with the sweeps as plain
+    TensorFlow ops and their gradient, 37 as XLA with the gradient, 59 as XLA without it, the
+    speed of the old fill. XLA compiles once per picture size (about 0.5 s)."""
+
+    SCHEDULE = ((16, 10), (8, 10), (4, 10), (2, 10), (1, 10))   # (neighbour distance, sweeps)
 
     def call(self, inputs):
         image, mask = inputs
-        keep = 1.0 - mask
-        num, den = 0.0, 0.0
-        for cell in self.CELLS:
-            num = num + _cell_blur(image * keep, cell)
-            den = den + _cell_blur(keep, cell)
-        return num / (den + 1e-4)
+        return _relax(image, tf.cast(mask > 0.5, image.dtype), self.SCHEDULE)
+
+
+@functools.partial(tf.function, jit_compile=True)
+def _relax(image, hole, schedule):
+    kept = image * (1.0 - hole)
+    fill = kept
+    for distance, sweeps in schedule:
+        neighbours = _neighbour_count(image, distance)
+        for _ in range(sweeps):
+            mean = _neighbour_sum(fill, distance) / neighbours
+            fill = kept + hole * mean
+    return tf.stop_gradient(mean)
+
+
+def _neighbour_sum(t, distance: int):
+    """Sum of the four pixels ``distance`` away (up, down, left, right); outside counts as 0."""
+    d = distance
+    p = tf.pad(t, [[0, 0], [d, d], [d, d], [0, 0]])
+    return p[:, :-2 * d, d:-d] + p[:, 2 * d:, d:-d] + p[:, d:-d, :-2 * d] + p[:, d:-d, 2 * d:]
+
+
+def _neighbour_count(t, distance: int):
+    """How many of a pixel's four neighbours ``distance`` away lie inside the picture (1 to 4)."""
+    return tf.maximum(_neighbour_sum(tf.ones_like(t[..., :1]), distance), 1.0)
 
 
 @keras.saving.register_keras_serializable(package="LatentLab")
 class MaskWithRim(keras.layers.Layer):
     """The mask the output is blended with: the finder's probability widened by one pixel (a 3x3
     maximum), in training and in use alike. Without the rim the emoji's antialiased edge, which
-    the finder scores low, stayed in the output as a faint outline. Widening only in use gained
-    0.3-0.7 dB under the emoji over six runs but drew a dark ring where the fill head had learned
-    to cancel that outline; widening in training too removes the ring."""
+    the finder scores low, stayed in the output as a faint outline; widening gained 0.3-0.7 dB
+    under the emoji over six runs."""
 
     def call(self, probability):
         return tf.nn.max_pool2d(probability, 3, 1, "SAME")
 
 
-def _cell_blur(t, cell: int):
-    """Mean over ``cell``-sided cells, resized back up bilinearly: a cheap wide blur whose
-    gradient is as cheap (box filters 95 pixels wide halved the training speed)."""
-    size = tf.shape(t)[1:3]
-    return tf.image.resize(tf.nn.avg_pool2d(t, cell, cell, "SAME"), size, "bilinear")
-
-
 def _improved_model(config: DeEmojiConfig) -> keras.Model:
     a = _width(config, 24)
     init = keras.initializers.HeNormal(seed=config.seed)
+    compute = "mixed_bfloat16" if config.bfloat16 else "float32"
 
     def conv(x, ch, name, stride=1, dilation=1):
         return keras.layers.Conv2D(ch, 3, strides=stride, padding="same", dilation_rate=dilation,
-                                   activation="elu", kernel_initializer=init, name=name)(x)
+                                   activation="elu", kernel_initializer=init, dtype=compute,
+                                   name=name)(x)
 
     x_in = keras.Input(IMAGE_SHAPE, name="image")
     e1 = conv(conv(x_in, a, "e1a"), a, "e1b")                      # 96
@@ -177,16 +206,16 @@ def _improved_model(config: DeEmojiConfig) -> keras.Model:
     e3 = conv(conv(e2, 4 * a, "e3a", stride=2), 4 * a, "e3b")      # 24
     for rate in (2, 4):  # dilated: the middle of a 40-pixel emoji sees the photo around it
         e3 = conv(e3, 4 * a, f"e3_wide{rate}", dilation=rate)
-    d2 = keras.layers.Concatenate(name="skip2")([keras.layers.UpSampling2D(2, name="up2")(e3), e2])
+    up2 = keras.layers.UpSampling2D(2, dtype=compute, name="up2")(e3)
+    d2 = keras.layers.Concatenate(dtype=compute, name="skip2")([up2, e2])
     d2 = conv(conv(d2, 2 * a, "d2a"), 2 * a, "d2b")
-    d1 = keras.layers.Concatenate(name="skip1")([keras.layers.UpSampling2D(2, name="up1")(d2), e1])
+    up1 = keras.layers.UpSampling2D(2, dtype=compute, name="up1")(d2)
+    d1 = keras.layers.Concatenate(dtype=compute, name="skip1")([up1, e1])
     d1 = conv(conv(d1, a, "d1a"), a, "d1b")
-    mask = keras.layers.Conv2D(1, 1, activation="sigmoid", name="mask")(d1)
+    # from the mask head on, float32: the blend and the fill need more than bfloat16's 8 bits
+    mask = keras.layers.Conv2D(1, 1, activation="sigmoid", dtype="float32", name="mask")(d1)
     blend = MaskWithRim(name="blend_mask")(mask)
-    surround = SurroundFill(name="surround")([x_in, blend])
-    detail = keras.layers.Conv2D(3, 1, activation="tanh", kernel_initializer="zeros",
-                                 name="detail")(d1)
-    fill = keras.layers.Add(name="fill")([surround, detail])
+    fill = HarmonicFill(name="harmonic_fill")([x_in, blend])
     change = keras.layers.Subtract(name="fill_minus_input")([fill, x_in])
     cleaned = keras.layers.Add(name="cleaned")(
         [x_in, keras.layers.Multiply(name="masked_change")([blend, change])])

@@ -40,6 +40,19 @@ def loaded_with_local_symbols() -> bool:
     return sys.modules.get(_GLOBAL_FLAGS_MODULE, 0) is None
 
 
+def fast_bfloat16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
+    """True when this CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX); elsewhere oneDNN
+    emulates it and bfloat16 runs slower than float32. Read from Linux's CPU flags; False on
+    systems without them."""
+    try:
+        with open(cpuinfo_path, encoding="ascii", errors="replace") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f
+                          if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def device_summary() -> str:
     """One line naming TensorFlow's version and the devices it will train on."""
     gpus = tf.config.list_physical_devices("GPU")
@@ -47,4 +60,5 @@ def device_summary() -> str:
     return f"TensorFlow {tf.__version__}, Keras {keras.__version__}, on {where}"
 
 
-__all__ = ["tf", "keras", "configure_threads", "loaded_with_local_symbols", "device_summary"]
+__all__ = ["tf", "keras", "configure_threads", "loaded_with_local_symbols", "fast_bfloat16",
+           "device_summary"]

@@ -65,7 +65,8 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         for text, net, width in NETWORKS:
             self.net_box.addItem(text, (net, width))
         self.net_box.setToolTip("Improved: a U-Net that keeps the photo where there is no emoji "
-                                "and paints what was under it. Seed 2018: the post's network.")
+                                "and fills the emoji with the colours around it. Seed 2018: the "
+                                "post's network.")
         self.net_box.currentIndexChanged.connect(self._on_net_changed)
         self.photos_box = QtWidgets.QComboBox()
         for text, source in PHOTO_SOURCES:

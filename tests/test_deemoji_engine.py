@@ -8,9 +8,11 @@ from PIL import Image
 from engine.deemoji_data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
                                  emoji_paths, load_photo_folder, paste, read_stl10,
                                  recolour_emoji)
-from engine.deemoji_models import DeEmojiNet, MaskWithRim, preset
+from engine import deemoji_models
+from engine.deemoji_models import DeEmojiNet, HarmonicFill, MaskWithRim, preset
 from engine.deemoji_trainer import DeEmojiData, DeEmojiTrainer, prepare_data, psnr
 from engine.image_files import ImageFileError, load_image
+from engine.tf_runtime import fast_bfloat16
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +71,20 @@ def test_the_blend_mask_covers_a_one_pixel_rim_around_what_the_finder_found():
     assert np.array_equal(blend[2:5, 3:6], np.ones((3, 3)))     # the pixel and its 8 neighbours
     assert np.allclose(blend[5:8, 0:3], 0.4)                     # a soft score keeps its value
     assert np.isclose(blend.sum(), 9 + 0.4 * 9)                  # and nothing else
+
+
+def test_the_fill_paints_a_smooth_photo_back_under_the_emoji_and_ignores_its_colours():
+    rows, cols = np.mgrid[0:SIDE, 0:SIDE] / (SIDE - 1)
+    photo = np.stack([rows, cols, 0.5 + 0.0 * rows], -1).astype(np.float32)[None]  # harmonic ramps
+    with_emoji = photo.copy()
+    with_emoji[:, 30:70, 20:60] = (1.0, 1.0, 0.0)
+    mask = np.zeros((1, SIDE, SIDE, 1), np.float32)
+    mask[:, 30:70, 20:60] = 0.7                      # more likely emoji than not: painted over
+    fill = HarmonicFill()([with_emoji, mask]).numpy()
+    assert np.abs(fill - photo)[:, 30:70, 20:60].max() < 0.03
+    mask[:, 30:70, 20:60] = 0.4                      # less likely: the pixels are kept
+    kept = HarmonicFill()([with_emoji, mask]).numpy()
+    assert np.abs(kept - with_emoji)[:, 32:68, 22:58].max() < 1e-6
 
 
 def test_crops_are_deterministic_for_a_seed():
@@ -142,31 +158,57 @@ def test_psnr_inside_and_outside():
 
 def small_data(emoji, n=60):
     rng = np.random.default_rng(0)
-    photos = rng.integers(0, 256, (n, SIDE, SIDE, 3), dtype=np.uint8)
-    photos[:] = (photos // 64) * 64  # blocky, learnable pictures
-    return DeEmojiData(photos, emoji, corrupt(photos[:6], emoji, seed=9), "test")
+    photos = rng.integers(0, 256, (n, 1, 1, 3), dtype=np.uint8).repeat(SIDE, 1).repeat(SIDE, 2)
+    return DeEmojiData(photos, emoji, corrupt(photos[:6], emoji, seed=9), "test")  # flat colours
 
 
-@pytest.mark.parametrize("net,width", [(DeEmojiNet.IMPROVED, 0.34), (DeEmojiNet.SEED, 0.1)])
-def test_training_loss_falls(emoji, net, width):
-    config = preset(net, width_scale=width, train_images=60, epochs=6, learning_rate=3e-3)
+@pytest.mark.parametrize("net,width,bfloat16,epochs", [(DeEmojiNet.IMPROVED, 0.34, False, 12),
+                                                       (DeEmojiNet.IMPROVED, 0.34, True, 12),
+                                                       (DeEmojiNet.SEED, 0.1, False, 6)])
+def test_training_loss_falls(emoji, net, width, bfloat16, epochs):
+    config = preset(net, width_scale=width, train_images=60, epochs=epochs, learning_rate=3e-3,
+                    bfloat16=bfloat16)
     trainer = DeEmojiTrainer(config, small_data(emoji))
+    conv = trainer.model.get_layer("e1b" if net is DeEmojiNet.IMPROVED else "l2")
+    assert conv.compute_dtype == ("bfloat16" if bfloat16 else "float32")
     updates = list(trainer.run(update_interval_s=0.2))
     losses = [p.total for p in trainer.loss_history]
-    assert updates[-1].state == "finished" and len(losses) == 36
-    assert np.mean(losses[-6:]) < 0.7 * np.mean(losses[:3])
+    assert updates[-1].state == "finished" and len(losses) == 6 * epochs
+    # the first step is left out: the improved net's untrained mask paints half the picture
+    assert np.mean(losses[-12:]) < 0.85 * np.mean(losses[1:13])
     assert updates[-1].snapshot.outputs.shape == (6, 96, 96, 3)
     out = trainer.clean_up(np.random.default_rng(0).random((1, 50, 70, 3)))
     assert out.shape == (1, 50, 70, 3)  # any size, padded to a multiple of 4 and cropped back
+    assert out.dtype == np.float32
+
+
+def test_bfloat16_is_chosen_only_where_the_cpu_multiplies_it(tmp_path, monkeypatch):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n")
+    assert not fast_bfloat16(str(cpuinfo))
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx512f avx512_bf16\n")
+    assert fast_bfloat16(str(cpuinfo))
+    assert not fast_bfloat16(str(tmp_path / "missing"))
+    for fast in (False, True):
+        monkeypatch.setattr(deemoji_models, "fast_bfloat16", lambda: fast)
+        assert preset(DeEmojiNet.IMPROVED).bfloat16 is fast
+        assert preset(DeEmojiNet.SEED).bfloat16 is False  # the 2018 network stays float32
 
 
 def test_weights_of_another_network_are_refused(emoji, tmp_path):
-    a = DeEmojiTrainer(preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=10), small_data(emoji))
+    a = DeEmojiTrainer(preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=10,
+                              bfloat16=True), small_data(emoji))
     b = DeEmojiTrainer(preset(DeEmojiNet.SEED, width_scale=0.1, train_images=10), small_data(emoji))
     a.save(tmp_path / "a.keras")
     with pytest.raises(ValueError, match="another shape"):
         b.load_weights(tmp_path / "a.keras")
     a.load_weights(tmp_path / "a.keras")
+    # a model trained in bfloat16 loads on a machine that runs it in float32
+    c = DeEmojiTrainer(a.config.replace(bfloat16=False, seed=1), small_data(emoji))
+    assert not np.array_equal(c.model.get_weights()[0], a.model.get_weights()[0])
+    c.load_weights(tmp_path / "a.keras")
+    assert all(np.array_equal(x, y) for x, y in zip(c.model.get_weights(), a.model.get_weights()))
+    assert c.model.get_layer("e1b").compute_dtype == "float32"
     (tmp_path / "junk.keras").write_bytes(b"junk")
     with pytest.raises(ValueError, match="not a Latent Lab de-emoji model"):
         a.load_weights(tmp_path / "junk.keras")
