@@ -60,6 +60,7 @@ class DeEmojiConfig:
     learning_rate: float = 1e-3
     mask_weight: float = 4.0           # improved: extra weight of the squared error under the emoji
     bfloat16: bool = False             # improved: convolutions in bfloat16 (float32 weights)
+    cosine_decay: bool = False         # improved: the learning rate falls to 0 over the run
     seed: int = 6278
 
     def __post_init__(self) -> None:
@@ -84,14 +85,15 @@ class DeEmojiConfig:
 
 def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
     """Seed 2018: Adam 8e-5, batch 10, emoji pasted once, float32 (spec §5.3). Improved: Adam
-    1e-3, fresh emoji and changed photos each epoch, mask-weighted loss, bfloat16 where the CPU
-    has it."""
+    1e-3 decayed to 0 along a cosine, fresh emoji and changed photos each epoch, mask-weighted
+    loss, bfloat16 where the CPU has it."""
     net = DeEmojiNet(net)
     if net is DeEmojiNet.SEED:
         base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
                     recolour_emoji=0.0, mask_weight=0.0)
     else:
-        base = dict(learning_rate=1e-3, fresh_emoji=True, bfloat16=fast_bfloat16())
+        base = dict(learning_rate=1e-3, fresh_emoji=True, bfloat16=fast_bfloat16(),
+                    cosine_decay=True)
     base.update(overrides)
     return DeEmojiConfig(net=net, **base)
 

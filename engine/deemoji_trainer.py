@@ -7,6 +7,7 @@ smudge the emoji away shows a good "outside" and a poor "inside".
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,12 @@ def psnr(cleaned: np.ndarray, clean: np.ndarray, mask: np.ndarray) -> dict[str, 
         mse = (err * where).sum(axis=(1, 2)) / np.maximum(where.sum(axis=(1, 2)), 1)
         result[name] = float(np.mean(10 * np.log10(1.0 / np.maximum(mse, PSNR_FLOOR))))
     return result
+
+
+def cosine_factor(progress: float) -> float:
+    """The share of the learning rate left at ``progress`` (0 to 1) through a run: 1 falling to 0
+    along half a cosine."""
+    return 0.5 * (1.0 + math.cos(math.pi * min(max(progress, 0.0), 1.0)))
 
 
 @dataclass(frozen=True)
@@ -205,7 +212,8 @@ class DeEmojiTrainer:
     def run(self, control: RunControl | None = None, update_interval_s: float = 1 / 20,
             time_budget_s: float | None = None) -> Iterator[TrainingUpdate]:
         """Train, yielding loss points (never dropped) and, time-spaced, a live snapshot of the
-        held-out triplets; ``time_budget_s`` ends the run early (for fair comparisons)."""
+        held-out triplets; ``time_budget_s`` ends the run early (for fair comparisons), and a
+        cosine-decayed learning rate then falls with whichever of steps or time runs out first."""
         control = control or RunControl()
         cfg = self.config
         rng = np.random.default_rng(cfg.seed)
@@ -213,6 +221,7 @@ class DeEmojiTrainer:
         frame_cost = 0.0
         pending: list[LossPoint] = []
         state, message = "finished", ""
+        base_lr = cfg.learning_rate
         yield self._update(self.snapshot(), (), 0.0, start)
         pairs = None
         good = GoodWeights(self.model.variables)
@@ -232,6 +241,11 @@ class DeEmojiTrainer:
                 if time_budget_s is not None and time.perf_counter() - start >= time_budget_s:
                     state, message = "stopped", f"time budget of {time_budget_s:.0f} s used"
                     break
+                if lr is not None:
+                    base_lr = lr
+                if cfg.cosine_decay:
+                    time_share = (time.perf_counter() - start) / time_budget_s if time_budget_s else 0
+                    lr = base_lr * cosine_factor(max(self.step / self.total_steps, time_share))
                 if lr is not None:
                     self.optimizer.learning_rate.assign(lr)
                 total, mse = self._step_fn(pairs.corrupted[batch], pairs.clean[batch],

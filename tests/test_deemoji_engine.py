@@ -10,7 +10,8 @@ from engine.deemoji_data import (SIDE, augment_photos, corrupt, crops_from_photo
                                  recolour_emoji)
 from engine import deemoji_models
 from engine.deemoji_models import DeEmojiNet, HarmonicFill, MaskWithRim, preset
-from engine.deemoji_trainer import DeEmojiData, DeEmojiTrainer, prepare_data, psnr
+from engine.deemoji_trainer import (DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data,
+                                    psnr)
 from engine.image_files import ImageFileError, load_image
 from engine.tf_runtime import fast_bfloat16
 
@@ -167,7 +168,7 @@ def small_data(emoji, n=60):
                                                        (DeEmojiNet.SEED, 0.1, False, 6)])
 def test_training_loss_falls(emoji, net, width, bfloat16, epochs):
     config = preset(net, width_scale=width, train_images=60, epochs=epochs, learning_rate=3e-3,
-                    bfloat16=bfloat16)
+                    bfloat16=bfloat16, cosine_decay=False)
     trainer = DeEmojiTrainer(config, small_data(emoji))
     conv = trainer.model.get_layer("e1b" if net is DeEmojiNet.IMPROVED else "l2")
     assert conv.compute_dtype == ("bfloat16" if bfloat16 else "float32")
@@ -180,6 +181,18 @@ def test_training_loss_falls(emoji, net, width, bfloat16, epochs):
     out = trainer.clean_up(np.random.default_rng(0).random((1, 50, 70, 3)))
     assert out.shape == (1, 50, 70, 3)  # any size, padded to a multiple of 4 and cropped back
     assert out.dtype == np.float32
+
+
+def test_the_improved_net_decays_its_learning_rate_along_a_cosine(emoji):
+    for net, decayed in ((DeEmojiNet.IMPROVED, True), (DeEmojiNet.SEED, False)):
+        config = preset(net, width_scale=0.1, train_images=60, epochs=2, learning_rate=3e-3)
+        trainer = DeEmojiTrainer(config, small_data(emoji))
+        assert list(trainer.run())[-1].state == "finished" and trainer.step == 12
+        last_lr = float(trainer.optimizer.learning_rate.numpy())
+        expected = 3e-3 * cosine_factor(11 / 12) if decayed else 3e-3  # set before the last step
+        assert last_lr == pytest.approx(expected, rel=1e-5)
+    assert cosine_factor(0) == 1 and cosine_factor(0.5) == pytest.approx(0.5)
+    assert cosine_factor(1) == pytest.approx(0) and cosine_factor(2) == pytest.approx(0)
 
 
 def test_bfloat16_is_chosen_only_where_the_cpu_multiplies_it(tmp_path, monkeypatch):
