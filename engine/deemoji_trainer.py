@@ -244,8 +244,10 @@ class DeEmojiTrainer:
                 if lr is not None:
                     base_lr = lr
                 if cfg.cosine_decay:
-                    time_share = (time.perf_counter() - start) / time_budget_s if time_budget_s else 0
-                    lr = base_lr * cosine_factor(max(self.step / self.total_steps, time_share))
+                    progress = self.step / self.total_steps
+                    if time_budget_s:
+                        progress = max(progress, (time.perf_counter() - start) / time_budget_s)
+                    lr = base_lr * cosine_factor(progress)
                 if lr is not None:
                     self.optimizer.learning_rate.assign(lr)
                 total, mse = self._step_fn(pairs.corrupted[batch], pairs.clean[batch],

@@ -1,5 +1,6 @@
-"""De-emoji engine: compositing and its mask, deterministic crops, the STL-10 reader, a user's
-folder with bad files, PSNR, and networks that learn (loss falls) and refuse foreign weights."""
+"""De-emoji engine: compositing and its mask, the harmonic fill, deterministic crops, the STL-10
+reader, a user's folder with bad files, PSNR, bfloat16 where the CPU has it, the learning-rate
+decay, and networks that learn (loss falls) and refuse foreign weights."""
 
 import numpy as np
 import pytest
