@@ -54,14 +54,14 @@ def main() -> None:
                                held_out_images=args.held_out))
     held = data.held_out
     rows = {"input (identity)": psnr(held.corrupted, held.clean, held.mask)}
-    outputs, steps = {}, {}
+    outputs, steps, precision = {}, {}, {}
     for net in (DeEmojiNet.SEED, DeEmojiNet.IMPROVED):
         trainer = train_for(net, data, args.budget)
         outputs[net] = trainer.clean_up(held.corrupted)
         rows[net.value] = psnr(outputs[net], held.clean, held.mask)
         steps[net] = trainer.step * trainer.config.batch_size
-        precision = "bfloat16" if trainer.config.bfloat16 else "float32"
-        print(f"{net.value} ({precision}): {steps[net]:,} training images seen in "
+        precision[net] = "bfloat16" if trainer.config.bfloat16 else "float32"
+        print(f"{net.value} ({precision[net]}): {steps[net]:,} training images seen in "
               f"{args.budget:.0f} s")
     print(f"\n{len(held.clean)} held-out photos with held-out emoji, PSNR in dB")
     print(f"{'':22s} {'whole':>7s} {'inside':>7s} {'outside':>8s}")
@@ -87,7 +87,7 @@ def main() -> None:
                   "psnr_whole_improved": round(improved["whole"], 2),
                   "budget_s": args.budget, "images_seen_seed": steps[DeEmojiNet.SEED],
                   "images_seen_improved": steps[DeEmojiNet.IMPROVED],
-                  "improved_bfloat16": preset(DeEmojiNet.IMPROVED).bfloat16})
+                  "improved_precision": precision[DeEmojiNet.IMPROVED]})
 
 
 if __name__ == "__main__":
