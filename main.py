@@ -16,7 +16,7 @@ from engine import tf_runtime  # noqa: F401
 
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "train":
-        from engine.train_cli import main as train_main
+        from engine.latent.cli import main as train_main
 
         return train_main(argv[1:])
     from gui.app import run_app

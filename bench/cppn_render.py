@@ -22,9 +22,9 @@ from pathlib import Path
 from _common import print_result  # also puts the project on sys.path
 import numpy as np
 
-from engine.cppn_config import PRESETS
-from engine.cppn_network import coordinate_axis, init_weights
-from engine.cppn_render import export_png, render, seed_z_pair, z_between
+from engine.cppn.config import PRESETS
+from engine.cppn.network import coordinate_axis, init_weights
+from engine.cppn.render import export_png, render, seed_z_pair, z_between
 
 
 def median_ms(call, repeats: int = 7) -> float:

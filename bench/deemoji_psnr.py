@@ -17,8 +17,8 @@ from _common import print_result  # also puts the project on sys.path
 import numpy as np
 from PIL import Image
 
-from engine.deemoji_models import DeEmojiNet, preset
-from engine.deemoji_trainer import DeEmojiTrainer, prepare_data, psnr
+from engine.deemoji.models import DeEmojiNet, preset
+from engine.deemoji.trainer import DeEmojiTrainer, prepare_data, psnr
 
 
 def train_for(net: DeEmojiNet, data, budget_s: float) -> DeEmojiTrainer:

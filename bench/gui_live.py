@@ -21,10 +21,10 @@ from _common import print_result  # also puts the project on sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
 
-from engine.autoencoder_config import preset_config
-from engine.datasets import load_bundled
-from engine.trainer import AutoencoderTrainer
-from engine.training_data import prepare_training_data
+from engine.latent.config import preset_config
+from engine.latent.datasets import load_bundled
+from engine.latent.trainer import AutoencoderTrainer
+from engine.latent.training_data import prepare_training_data
 from gui.virtual_display import start_virtual_display
 
 

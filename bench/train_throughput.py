@@ -15,11 +15,11 @@ import time
 
 from _common import print_result  # also puts the project on sys.path
 
-from engine.autoencoder_config import preset_config
-from engine.datasets import load_bundled
+from engine.latent.config import preset_config
+from engine.latent.datasets import load_bundled
 from engine.tf_runtime import device_summary, keras, tf
-from engine.trainer import AutoencoderTrainer
-from engine.training_data import prepare_training_data
+from engine.latent.trainer import AutoencoderTrainer
+from engine.latent.training_data import prepare_training_data
 
 
 def engine_samples_per_second(config, data) -> float:

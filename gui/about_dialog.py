@@ -10,7 +10,7 @@ import re
 
 from PySide6 import QtWidgets
 
-from engine.resources import resources_dir
+from engine.files.resources import resources_dir
 from engine.tf_runtime import device_summary
 from gui.app import APP_NAME, VERSION
 

@@ -8,7 +8,7 @@ import sys
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.resources import resource_path
+from engine.files.resources import resource_path
 
 APP_NAME = "Latent Lab"
 VERSION = "0.1.0"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.autoencoder_config import ModelKind
+from engine.latent.config import ModelKind
 from gui.about_dialog import AboutDialog
 from gui.app import APP_NAME
-from gui.autoencoder_tab import AutoencoderTab
-from gui.cppn_tab import CPPNTab
-from gui.deemoji_tab import DeEmojiTab
+from gui.latent.tab import AutoencoderTab
+from gui.cppn.tab import CPPNTab
+from gui.deemoji.tab import DeEmojiTab
 from gui.settings import restore_tab, save_tab
 
 TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")

@@ -11,10 +11,10 @@ import sys
 
 import numpy as np
 
-from engine.autoencoder_config import preset_config
-from engine.datasets import load_bundled
-from engine.trainer import AutoencoderTrainer
-from engine.training_data import prepare_training_data
+from engine.latent.config import preset_config
+from engine.latent.datasets import load_bundled
+from engine.latent.trainer import AutoencoderTrainer
+from engine.latent.training_data import prepare_training_data
 
 
 def train_one_step_each() -> list[str]:
@@ -36,7 +36,7 @@ def train_one_step_each() -> list[str]:
 
 
 def draw_gl_frame() -> str:
-    from gui.latent_scatter import LatentScatterView
+    from gui.latent.scatter import LatentScatterView
 
     view = LatentScatterView()
     rng = np.random.default_rng(0)
@@ -53,9 +53,9 @@ def draw_gl_frame() -> str:
 
 
 def render_cppn() -> str:
-    from engine.cppn_config import PRESETS
-    from engine.cppn_network import init_weights
-    from engine.cppn_render import render, seed_z_pair, z_between
+    from engine.cppn.config import PRESETS
+    from engine.cppn.network import init_weights
+    from engine.cppn.render import render, seed_z_pair, z_between
 
     weights = init_weights(PRESETS[1].config)
     image = render(weights, z_between(seed_z_pair(weights.config), 0.5), 128, 128, 1.0)

@@ -70,6 +70,6 @@ def no_thread_left_running(request):
 
 @pytest.fixture(scope="session")
 def mnist():
-    from engine.datasets import load_bundled
+    from engine.latent.datasets import load_bundled
 
     return load_bundled("mnist")

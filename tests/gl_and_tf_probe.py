@@ -9,7 +9,7 @@ import engine.tf_runtime as runtime  # noqa: E402  (TF first, as main.py does)
 import numpy as np  # noqa: E402
 from PySide6 import QtWidgets  # noqa: E402
 
-from gui.latent_scatter import LatentScatterView  # noqa: E402
+from gui.latent.scatter import LatentScatterView  # noqa: E402
 
 app = QtWidgets.QApplication([])
 view = LatentScatterView()

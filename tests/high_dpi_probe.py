@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PySide6 import QtGui, QtWidgets  # noqa: E402
 
-from gui.latent_scatter import LatentScatterView  # noqa: E402
+from gui.latent.scatter import LatentScatterView  # noqa: E402
 
 app = QtWidgets.QApplication([])
 view = LatentScatterView()

@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from engine.autoencoder_config import preset_config
-from engine.autoencoder_models import build_models
-from engine.model_files import load_models, save_models
+from engine.latent.config import preset_config
+from engine.latent.models import build_models
+from engine.files.model_files import load_models, save_models
 
 PROBE = Path(__file__).with_name("kill_mid_save_probe.py")
 

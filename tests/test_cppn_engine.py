@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from engine.animation_files import save_animation
-from engine.autoencoder_config import Backprop
-from engine.colormaps import lookup_table
-from engine.cppn_config import ACTIVATIONS, PRESETS, CPPNConfig, CPPNStyle
-from engine.cppn_fit import CPPNFitConfig, CPPNFitter, FitLoss, match_channels
-from engine.cppn_network import coordinate_axis, init_weights
-from engine.cppn_render import (RenderCancelled, export_png, random_z_pair, render, seed_z_pair,
+from engine.files.animations import save_animation
+from engine.latent.config import Backprop
+from engine.cppn.colormaps import lookup_table
+from engine.cppn.config import ACTIVATIONS, PRESETS, CPPNConfig, CPPNStyle
+from engine.cppn.fit import CPPNFitConfig, CPPNFitter, FitLoss, match_channels
+from engine.cppn.network import coordinate_axis, init_weights
+from engine.cppn.render import (RenderCancelled, export_png, random_z_pair, render, seed_z_pair,
                                 sweep_frames, sweep_times, z_between)
 from engine.tf_runtime import tf
 

@@ -9,7 +9,7 @@ from PIL import Image, ImageSequence
 from PySide6 import QtCore
 
 from gui.app import make_application
-from gui.cppn_tab import CPPNTab
+from gui.cppn.tab import CPPNTab
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import struct
 import numpy as np
 import pytest
 
-from engine.autoencoder_config import preset_config
-from engine.datasets import (DatasetError, load_bundled, load_dataset, load_idx_pair, load_npz,
+from engine.latent.config import preset_config
+from engine.latent.datasets import (DatasetError, load_bundled, load_dataset, load_idx_pair, load_npz,
                              load_path, normalise_per_image)
-from engine.resources import resource_path
-from engine.training_data import prepare_training_data
+from engine.files.resources import resource_path
+from engine.latent.training_data import prepare_training_data
 
 
 def write_idx(path, array, magic, compress=False):

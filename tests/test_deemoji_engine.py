@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji_data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
+from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
                                  emoji_paths, load_photo_folder, paste, read_stl10,
                                  recolour_emoji)
-from engine import deemoji_models
-from engine.deemoji_models import DeEmojiNet, HarmonicFill, MaskWithRim, preset
-from engine.deemoji_trainer import (DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data,
+from engine.deemoji import models as deemoji_models
+from engine.deemoji.models import DeEmojiNet, HarmonicFill, MaskWithRim, preset
+from engine.deemoji.trainer import (DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data,
                                     psnr)
-from engine.image_files import ImageFileError, load_image
+from engine.files.images import ImageFileError, load_image
 from engine.tf_runtime import fast_bfloat16
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6 import QtCore
 
 from gui.app import make_application
-from gui.deemoji_tab import DeEmojiTab
+from gui.deemoji.tab import DeEmojiTab
 
 
 @pytest.fixture

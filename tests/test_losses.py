@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from engine import losses
-from engine.autoencoder_config import preset_config
+from engine.latent import losses
+from engine.latent.config import preset_config
 from engine.tf_runtime import tf
 
 

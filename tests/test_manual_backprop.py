@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine import losses
-from engine.autoencoder_config import preset_config
-from engine.autoencoder_models import build_models
-from engine.manual_backprop import manual_loss_and_gradients
+from engine.latent import losses
+from engine.latent.config import preset_config
+from engine.latent.models import build_models
+from engine.latent.manual_backprop import manual_loss_and_gradients
 from engine.tf_runtime import tf
 
 

@@ -4,9 +4,9 @@ message naming the file and the problem; a matching one loads."""
 import numpy as np
 import pytest
 
-from engine.autoencoder_config import preset_config
-from engine.autoencoder_models import build_models
-from engine.model_files import ModelFileError, load_weights_into, save_models
+from engine.latent.config import preset_config
+from engine.latent.models import build_models
+from engine.files.model_files import ModelFileError, load_weights_into, save_models
 from engine.tf_runtime import keras
 
 

