@@ -11,6 +11,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def private_settings() -> None:
+    """Point QSettings at a fresh temporary folder, so a bench neither reads the user's
+    remembered settings nor leaves its own behind (call before the window is made)."""
+    import tempfile
+
+    from PySide6 import QtCore
+
+    folder = tempfile.mkdtemp(prefix="latent-lab-bench-settings-")
+    ini = QtCore.QSettings.Format.IniFormat
+    QtCore.QSettings.setDefaultFormat(ini)
+    QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, folder)
+
+
 def print_result(values: dict) -> None:
     """Print the machine-readable last line every bench script ends with."""
     print("RESULT " + json.dumps(values, sort_keys=True), flush=True)

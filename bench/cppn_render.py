@@ -24,7 +24,8 @@ import numpy as np
 
 from engine.cppn.config import PRESETS
 from engine.cppn.network import coordinate_axis, init_weights
-from engine.cppn.render import export_png, render, seed_z_pair, z_between
+from engine.cppn.paths import PathKind, ZPath
+from engine.cppn.render import export_png, render
 
 
 def median_ms(call, repeats: int = 7) -> float:
@@ -61,7 +62,7 @@ def rss_mb() -> float:
 
 def export_child(side: int) -> None:
     weights = init_weights(PRESETS[0].config)
-    z = z_between(seed_z_pair(weights.config), 0.0)
+    z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
     render(weights, z, 256, 256, 1.0)  # warm up: tracing happens before the baseline reading
     base = rss_mb()
     with tempfile.TemporaryDirectory() as folder:
@@ -85,13 +86,13 @@ def main() -> None:
     result = {}
     for key, preset in (("seed", PRESETS[0]), ("seed_rgb", PRESETS[1])):
         weights = init_weights(preset.config)
-        z = z_between(seed_z_pair(weights.config), 0.0)
+        z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
         for side in (256, 512, 1024):
             ms = median_ms(lambda: render(weights, z, side, side, preset.scale))
             result[f"repaint_{side}_ms" if key == "seed" else f"rgb_repaint_{side}_ms"] = round(ms, 1)
             print(f"{preset.name:24s} {side:5d}²  {ms:7.1f} ms")
     weights = init_weights(PRESETS[0].config)
-    z = z_between(seed_z_pair(weights.config), 0.0)
+    z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
     numpy_ms = median_ms(lambda: numpy_seed_render(weights, z, 512, 1.0), repeats=3)
     agree = np.abs(numpy_seed_render(weights, z, 512, 1.0).reshape(512, 512, 1)
                    - render(weights, z, 512, 512, 1.0)).max()

@@ -2,7 +2,7 @@
 held-out emoji, each network trained for the same wall-clock budget on this machine.
 
 Prints PSNR (dB) over the whole picture, inside the emoji's mask and outside it, for the
-corrupted input itself (the identity baseline), the Seed 2018 network (spec §5.2, full width) and
+corrupted input itself (the identity baseline), the Seed 2018 network (full width) and
 the improved network; saves the improved net's best and worst held-out examples as a PNG.
 
     python bench/deemoji_psnr.py [--budget 240] [--out bench-out]
@@ -17,16 +17,20 @@ from _common import print_result  # also puts the project on sys.path
 import numpy as np
 from PIL import Image
 
-from engine.deemoji.models import DeEmojiNet, preset
-from engine.deemoji.trainer import DeEmojiTrainer, prepare_data, psnr
+from engine.deemoji.config import DeEmojiNet, preset
+from engine.deemoji.metrics import psnr
+from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
+from engine.runs.loop import run_loop
 
 
-def train_for(net: DeEmojiNet, data, budget_s: float) -> DeEmojiTrainer:
+def train_for(net: DeEmojiNet, data, budget_s: float) -> tuple[DeEmojiTrainer, int]:
     config = preset(net, train_images=len(data.train_photos), epochs=10_000)
     trainer = DeEmojiTrainer(config, data)
-    for _ in trainer.run(time_budget_s=budget_s, update_interval_s=5.0):
-        pass
-    return trainer
+    step = 0
+    for update in run_loop(trainer, time_budget_s=budget_s, update_interval_s=5.0,
+                           live_snapshots=False, pins_per_epoch=0):
+        step = update.step
+    return trainer, step
 
 
 def per_image_inside(cleaned, held) -> np.ndarray:
@@ -56,10 +60,10 @@ def main() -> None:
     rows = {"input (identity)": psnr(held.corrupted, held.clean, held.mask)}
     outputs, steps, precision = {}, {}, {}
     for net in (DeEmojiNet.SEED, DeEmojiNet.IMPROVED):
-        trainer = train_for(net, data, args.budget)
+        trainer, step = train_for(net, data, args.budget)
         outputs[net] = trainer.clean_up(held.corrupted)
         rows[net.value] = psnr(outputs[net], held.clean, held.mask)
-        steps[net] = trainer.step * trainer.config.batch_size
+        steps[net] = step * trainer.config.batch_size
         precision[net] = "bfloat16" if trainer.config.bfloat16 else "float32"
         print(f"{net.value} ({precision[net]}): {steps[net]:,} training images seen in "
               f"{args.budget:.0f} s")

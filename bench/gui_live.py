@@ -1,5 +1,5 @@
-"""The live autoencoder tab under load: GUI heartbeat, training speed against headless, click to
-decoded picture, and 3-D scatter frame rate, all measured in one run under Xvfb + Mesa.
+"""The live autoencoder tab: GUI heartbeat, training speed against headless, click to decoded
+picture and 3-D scatter frame rate, idle and while a run trains, in one run under Xvfb + Mesa.
 
     python bench/gui_live.py [--epochs 6] [--rounds 3]
 
@@ -7,9 +7,12 @@ decoded picture, and 3-D scatter frame rate, all measured in one run under Xvfb 
 - gui_vs_headless: samples/s of the same run (epochs after the first) in the tab, live scatter
   and all, against the engine alone with no GUI and no live snapshots. Headless and live runs
   alternate; the heartbeat probe runs in a live run of its own, not in these.
-- click_to_decode_ms: a mouse click on a point's pixel until its decoded picture is on screen.
+- click_to_decode_ms: a mouse click on a point's pixel until its decoded picture is on screen,
+  with the run finished; click_to_decode_training_ms: the same while a run trains in the tab.
 - fps_1k / fps_10k: new codes for every point and a full GL frame, each started when the last
-  one was swapped to the screen.
+  one was swapped to the screen (idle).
+- fps_1k_rotate_idle / fps_1k_training: the camera turned a degree per swapped frame, as a user
+  dragging the view does, idle and while the run trains (its snapshots move the points too).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import print_result  # also puts the project on sys.path
+from _common import print_result, private_settings  # also puts the project on sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
 
@@ -25,21 +28,25 @@ from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
+from engine.runs.loop import run_loop
+from engine.runs.run import Run
 from gui.virtual_display import start_virtual_display
 
 
-def samples_per_second(trainer) -> float:
-    points = [p for p in trainer.loss_history if p.epoch >= 1]
-    first = trainer.loss_history[len(trainer.loss_history) - len(points) - 1]
-    return len(points) * trainer.config.batch_size / (points[-1].wall_s - first.wall_s)
+def samples_per_second(run: Run) -> float:
+    """Wall-clock samples/s over the epochs after the first."""
+    step, wall = run.column("step"), run.column("wall_s")
+    first = int(np.searchsorted(step, run.steps_per_epoch))
+    return (len(step) - first) * run.config.batch_size / (wall[-1] - wall[first - 1])
 
 
 def headless_sps(epochs: int) -> float:
     config = preset_config("ae", "bce", "quick", epochs=epochs)
     trainer = AutoencoderTrainer(config, prepare_training_data(config, load_bundled("mnist")))
-    for _ in trainer.run(live_snapshots=False):
-        pass
-    return samples_per_second(trainer)
+    run = Run("latent", config)
+    for update in run_loop(trainer, live_snapshots=False):
+        run.apply(update)
+    return samples_per_second(run)
 
 
 def main() -> None:
@@ -91,6 +98,7 @@ def run(args) -> None:
             QtCore.QTimer.singleShot(poll_ms, loop.quit)
             loop.exec()
 
+    private_settings()
     app = make_application([])
     window = MainWindow()
     window.show()
@@ -112,17 +120,17 @@ def run(args) -> None:
 
     heartbeat = QtCore.QTimer()
     heartbeat.timeout.connect(recorder.beat)
-    tab.epochs_box.setValue(args.epochs)
+    tab.panel.epochs_box.setValue(args.epochs)
 
     def train_in_tab(probe_heartbeat: bool) -> float:
         tab.start()
-        wait_until(lambda: tab.trainer is not None and tab.trainer.step > 0, 120)
+        wait_until(lambda: tab.run.step > 0, 120)
         if probe_heartbeat:
             recorder.beats = []
             heartbeat.start(10)
         wait_for_finish(600)
         heartbeat.stop()
-        return samples_per_second(tab.trainer)
+        return samples_per_second(tab.run)
 
     headless, gui = [], []
     for _ in range(args.rounds):  # alternate, so drifts in machine speed hit both alike
@@ -139,49 +147,78 @@ def run(args) -> None:
     print(f"heartbeat: {len(gaps)} gaps, p50 {np.percentile(gaps, 50):.1f} ms, "
           f"p99 {np.percentile(gaps, 99):.1f} ms, max {gaps.max():.1f} ms")
 
-    tab.decoder_service.sig_done.connect(recorder.decoded)
+    tab.decoder.sig_done.connect(recorder.decoded)
     rng = np.random.default_rng(0)
-    latencies = []
-    for _ in range(args.clicks):
-        xy = tab.scatter.screen_positions()
-        w, h = tab.scatter.width(), tab.scatter.height()
-        inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < w - 5) & (xy[:, 1] > 5) & (xy[:, 1] < h - 5))
-        target = int(rng.choice(inside))
-        recorder.decoded_at = None
-        start = time.perf_counter()
-        QtTest.QTest.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(
-            round(xy[target, 0]), round(xy[target, 1])))
-        wait_until(lambda: recorder.decoded_at is not None, 10, poll_ms=1)
-        app.processEvents()  # the decoded picture is drawn
-        latencies.append((time.perf_counter() - start) * 1000)
-    click_ms = float(np.median(latencies))
-    print(f"click to decoded picture: median {click_ms:.1f} ms, max {max(latencies):.1f} ms "
-          f"({args.clicks} clicks)")
 
-    fps = {}
+    def click_latencies() -> list[float]:
+        latencies = []
+        for _ in range(args.clicks):
+            xy = tab.scatter.screen_positions()
+            w, h = tab.scatter.width(), tab.scatter.height()
+            inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < w - 5) & (xy[:, 1] > 5) &
+                                    (xy[:, 1] < h - 5))
+            target = int(rng.choice(inside))
+            recorder.decoded_at = None
+            start = time.perf_counter()
+            QtTest.QTest.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton,
+                                    pos=QtCore.QPoint(round(xy[target, 0]), round(xy[target, 1])))
+            wait_until(lambda: recorder.decoded_at is not None, 10, poll_ms=1)
+            app.processEvents()  # the decoded picture is drawn
+            latencies.append((time.perf_counter() - start) * 1000)
+        return latencies
+
     scatter = tab.scatter
+
+    def frames_per_second(on_swap, frames: int = 150) -> float:
+        swapped = []
+
+        def next_frame():  # each finished frame asks for the next
+            swapped.append(time.perf_counter())
+            on_swap(len(swapped))
+
+        scatter.frameSwapped.connect(next_frame)
+        on_swap(0)
+        wait_until(lambda: len(swapped) >= frames, 60, poll_ms=5)
+        scatter.frameSwapped.disconnect(next_frame)
+        return (len(swapped) - 1) / (swapped[-1] - swapped[0])
+
+    def rotate(_count: int) -> None:
+        scatter.orbit(1.0, 0.0)
+
+    idle_clicks = click_latencies()
+    click_ms = float(np.median(idle_clicks))
+    print(f"click to decoded picture, idle: median {click_ms:.1f} ms, max {max(idle_clicks):.1f} "
+          f"ms ({args.clicks} clicks)")
+    fps_rotate_idle = frames_per_second(rotate)
+    print(f"scatter turning, 1,000 points, idle: {fps_rotate_idle:.0f} fps")
+    fps = {}
     for n in (1_000, 10_000):
         labels = np.arange(n) % 10
         base = rng.normal(size=(n, 3)).astype(np.float32) * 20
-        swapped = []
-
-        def next_frame():  # each finished frame asks for the next, with new codes
-            swapped.append(time.perf_counter())
-            scatter.set_points(base + 0.05 * len(swapped), labels)
-
-        scatter.frameSwapped.connect(next_frame)
-        scatter.set_points(base, labels)
-        wait_until(lambda: len(swapped) >= 150, 60, poll_ms=5)
-        scatter.frameSwapped.disconnect(next_frame)
-        fps[n] = (len(swapped) - 1) / (swapped[-1] - swapped[0])
+        fps[n] = frames_per_second(lambda k: scatter.set_points(base + 0.05 * k, labels))
         print(f"scatter, {n:,} points: {fps[n]:.0f} fps (new codes and a full frame each time)")
+
+    tab.panel.epochs_box.setValue(10_000)     # a run that trains through the measurements
+    tab.start()
+    wait_until(lambda: tab.run.setup is not None and tab.run.step > 2 * tab.run.steps_per_epoch, 120)
+    training_clicks = click_latencies()
+    click_training_ms = float(np.median(training_clicks))
+    print(f"click to decoded picture, while training: median {click_training_ms:.1f} ms, max "
+          f"{max(training_clicks):.1f} ms")
+    fps_training = frames_per_second(rotate)
+    print(f"scatter turning, 1,000 points, while training: {fps_training:.0f} fps")
+    tab.stop()
+    wait_until(lambda: tab.state == "stopped", 60)
     window.close()
     print_result({"heartbeat_p99_ms": round(float(np.percentile(gaps, 99)), 1),
                   "heartbeat_max_ms": round(float(gaps.max()), 1),
                   "gui_vs_headless": round(gui / headless, 3), "gui_sps": round(gui),
                   "gui_sps_with_heartbeat_probe": round(with_probe),
                   "headless_sps": round(headless), "click_to_decode_ms": round(click_ms, 1),
-                  "fps_1k": round(fps[1_000], 1), "fps_10k": round(fps[10_000], 1)})
+                  "click_to_decode_training_ms": round(click_training_ms, 1),
+                  "fps_1k": round(fps[1_000], 1), "fps_10k": round(fps[10_000], 1),
+                  "fps_1k_rotate_idle": round(fps_rotate_idle, 1),
+                  "fps_1k_training": round(fps_training, 1)})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,10 @@ from __future__ import annotations
 import os
 import sys
 
+from engine.allocator import tune_malloc
+
 _GLOBAL_FLAGS_MODULE = "tensorflow.python.pywrap_dlopen_global_flags"
+tune_malloc()  # before TensorFlow starts its threads: see engine/allocator.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep oneDNN/CPU-feature banners off stderr
 if os.environ.get("LATENT_LAB_TF_GLOBAL_FLAGS") != "1":  # "1" only to prove the crash in a test

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pyqtgraph as pg
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.files.resources import resource_path
@@ -31,7 +33,26 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setWindowIcon(QtGui.QIcon(str(resource_path("icon.png"))))
     app.setDesktopFileName("latent-lab")
     pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")  # AA lines cost ~5x to paint
+    if not hasattr(app, "garbage_collector"):
+        # Python's cycle collector runs in whichever thread allocates when its threshold is
+        # reached; in a training thread it would destroy Qt objects of closed windows there and
+        # deadlock with the GUI thread (seen in the tests). Collect in the GUI thread only.
+        app.garbage_collector = GarbageCollector(interval=1.0)
     return app
+
+
+def missing_display() -> str | None:
+    """Why no window can open here (Linux without X11 or Wayland), or None. Qt itself would
+    abort with advice to reinstall a plugin."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs...: Qt's own business
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display: neither DISPLAY nor WAYLAND_DISPLAY is set (on a machine without a "
+            "screen, run under xvfb-run)")
 
 
 def run_app(argv: list[str]) -> int:
@@ -39,6 +60,12 @@ def run_app(argv: list[str]) -> int:
     parser.add_argument("--self-test", action="store_true",
                         help="train one step of each model, draw one GL frame, exit")
     args, qt_args = parser.parse_known_args(argv)
+    problem = missing_display()
+    if problem is not None:
+        line = f"self-test: FAILED: {problem}" if args.self_test else f"Latent Lab: {problem}"
+        if sys.stderr is not None:
+            print(line, file=sys.stderr)
+        return 1
     app = make_application(qt_args)
     if args.self_test:
         from gui.self_test import run_self_test

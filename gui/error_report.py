@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -26,16 +27,33 @@ def log_path() -> Path:
     return Path(folder or Path.home() / ".latent-lab") / "latent-lab.log"
 
 
-def start_logging(path: Path | None = None) -> Path:
-    """Log to a rotating file (and to stderr when there is one); returns the file's path."""
+def _file_handler(path: Path) -> logging.Handler | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=2,
+                                                    encoding="utf-8")
+    except OSError:
+        return None
+
+
+def start_logging(path: Path | None = None) -> Path | None:
+    """Log to a rotating file (and to stderr when there is one); returns the file's path. If
+    neither the usual folder nor the temporary folder can hold a log, the app logs to stderr
+    only (or nowhere, windowed) and returns None: logging never stops the app from starting."""
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "latent_lab", False)]:
         root.removeHandler(handler)
         handler.close()
-    handlers = [logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=2,
-                                                     encoding="utf-8")]
+    handlers = []
+    for candidate in (path, Path(tempfile.gettempdir()) / "latent-lab" / path.name):
+        handler = _file_handler(candidate)
+        if handler is not None:
+            handlers.append(handler)
+            path = candidate
+            break
+    else:
+        path = None
     if sys.stderr is not None:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
@@ -51,7 +69,7 @@ class ErrorReporter(QtCore.QObject):
 
     sig_report = QtCore.Signal(str, str)   # summary, traceback
 
-    def __init__(self, log_file: Path, parent: QtWidgets.QWidget | None = None):
+    def __init__(self, log_file: Path | None, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.log_file = log_file
         self.dialog: QtWidgets.QMessageBox | None = None
@@ -76,8 +94,10 @@ class ErrorReporter(QtCore.QObject):
         box = QtWidgets.QMessageBox(self.parent())
         box.setIcon(QtWidgets.QMessageBox.Icon.Critical)
         box.setWindowTitle("Something went wrong")
+        where = (f"The details are in the log:\n{self.log_file}" if self.log_file else
+                 "No log file could be written; the details are below.")
         box.setText(f"{summary}\n\nLatent Lab keeps running; what you were doing may not have "
-                    f"finished. The details are in the log:\n{self.log_file}")
+                    f"finished. {where}")
         box.setDetailedText(details)
         box.open()  # not modal-blocking: training and other tabs go on
         self.dialog = box

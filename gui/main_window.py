@@ -1,26 +1,43 @@
-"""The Latent Lab window: one tab per experiment of the 2018 post."""
+"""The Latent Lab window: one tab per experiment of the 2018 post, and how it closes.
+
+Closing never destroys a thread that still runs (Qt aborts the process if it does) and never
+freezes the window: every tab is asked to stop its threads; if they have not ended within a
+moment the window hides at once and closes for real when they have, which takes as long as the
+longest step, render band or save under way. A thread that has not ended within
+:data:`CLOSE_DEADLINE_S` (a read stuck on a dead network mount) is left behind: the process
+logs it and exits with status 0.
+"""
 
 from __future__ import annotations
+
+import logging
+import os
+import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.latent.config import ModelKind
 from gui.about_dialog import AboutDialog
 from gui.app import APP_NAME
-from gui.latent.tab import AutoencoderTab
 from gui.cppn.tab import CPPNTab
 from gui.deemoji.tab import DeEmojiTab
-from gui.settings import restore_tab, save_tab
+from gui.latent.tab import LatentTab
+from gui.settings import read_int, restore_tab, save_tab
 
 TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
 SHORTCUTS = (("Pause / resume (CPPN: play / pause)", "Space", "toggle_pause"),
              ("Save (model; CPPN: PNG)…", "Ctrl+S", "ask_save"),
              ("Export (GIF; CPPN: animation)…", "Ctrl+E", "ask_export"),
              ("Quit", "Ctrl+Q", "close"))
+CLOSE_WAIT_MS = 100        # threads that end this fast close the window at once
+CLOSE_DEADLINE_S = 30.0
+log = logging.getLogger("latent_lab")
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    """Four tabs; the autoencoder and VAE tabs share one class (``AutoencoderTab``)."""
+    """Four tabs; the autoencoder and VAE tabs share one class (``LatentTab``)."""
+
+    sig_closed = QtCore.Signal()   # the window really closed (every thread had ended)
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,16 +49,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs = QtWidgets.QTabWidget()
         self.setCentralWidget(self.tabs)
         self.cppn_tab = CPPNTab()
-        self.autoencoder_tab = AutoencoderTab(ModelKind.AE)
-        self.vae_tab = AutoencoderTab(ModelKind.VAE)
-        self.tabs.addTab(self.cppn_tab, TAB_TITLES[0])
-        self.tabs.addTab(self.autoencoder_tab, TAB_TITLES[1])
-        self.tabs.addTab(self.vae_tab, TAB_TITLES[2])
+        self.autoencoder_tab = LatentTab(ModelKind.AE)
+        self.vae_tab = LatentTab(ModelKind.VAE)
         self.deemoji_tab = DeEmojiTab()
-        self.tabs.addTab(self.deemoji_tab, TAB_TITLES[3])
+        for tab, title in zip(self.all_tabs(), TAB_TITLES):
+            self.tabs.addTab(tab, title)
         self.tabs.setCurrentIndex(1)
+        self._closing_since: float | None = None
+        self._close_timer = QtCore.QTimer(self)
+        self._close_timer.setInterval(50)
+        self._close_timer.timeout.connect(self._on_close_tick)
         self._build_menus()
         self.restore_settings()
+
+    def all_tabs(self) -> tuple:
+        return (self.cppn_tab, self.autoencoder_tab, self.vae_tab, self.deemoji_tab)
 
     def named_tabs(self) -> dict:
         return {"cppn": self.cppn_tab, "autoencoder": self.autoencoder_tab, "vae": self.vae_tab,
@@ -70,24 +92,32 @@ class MainWindow(QtWidgets.QMainWindow):
     @QtCore.Slot()
     def show_shortcuts(self) -> QtWidgets.QMessageBox:
         lines = "\n".join(f"{QtGui.QKeySequence(keys).toString():>10}   {text}"
-                           for text, keys, _ in SHORTCUTS)
+                          for text, keys, _ in SHORTCUTS)
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Keyboard shortcuts",
                                     lines, parent=self)
         box.open()
         return box
 
+    # -- settings ----------------------------------------------------------------------------------
     def restore_settings(self) -> None:
-        """Window size and place, the last tab, and each tab's last configuration."""
+        """Window size and place, the last tab, and each tab's last configuration. A value that
+        cannot be used is skipped; nothing read here can stop the window from opening."""
         settings = QtCore.QSettings()
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QtCore.QByteArray):
-            self.restoreGeometry(geometry)
+        try:
+            geometry = settings.value("window/geometry")
+            if isinstance(geometry, QtCore.QByteArray):
+                self.restoreGeometry(geometry)
+        except Exception:  # a damaged settings file: keep the default size
+            log.warning("window geometry in the settings could not be used", exc_info=True)
         for name, tab in self.named_tabs().items():
-            if restore_tab(settings, name, tab.settings_widgets()):
-                tab.settings_restored()
-        index = settings.value("window/tab")
-        if index is not None and 0 <= int(index) < self.tabs.count():
-            self.tabs.setCurrentIndex(int(index))
+            try:
+                if restore_tab(settings, name, tab.settings_widgets()):
+                    tab.settings_restored()
+            except Exception:  # one tab's damaged settings spoil only that tab
+                log.warning("settings of tab %s could not be used", name, exc_info=True)
+        index = read_int(settings, "window/tab", 0, self.tabs.count() - 1)
+        if index is not None:
+            self.tabs.setCurrentIndex(index)
 
     def save_settings(self) -> None:
         settings = QtCore.QSettings()
@@ -103,8 +133,38 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog.show()
         return dialog
 
+    # -- closing -----------------------------------------------------------------------------------
+    def running_threads(self) -> list[QtCore.QThread]:
+        return [t for tab in self.all_tabs() for t in tab.threads() if t.isRunning()]
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        self.save_settings()
-        for tab in (self.cppn_tab, self.autoencoder_tab, self.vae_tab, self.deemoji_tab):
-            tab.shutdown()
+        if self._closing_since is None:
+            self._closing_since = time.monotonic()
+            try:
+                self.save_settings()
+            except Exception:  # an unwritable settings folder must not stop the window closing
+                log.warning("the settings could not be saved", exc_info=True)
+            for tab in self.all_tabs():
+                tab.request_stop()
+            deadline = time.monotonic() + CLOSE_WAIT_MS / 1000
+            for thread in self.running_threads():
+                thread.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        if self.running_threads():
+            event.ignore()
+            self.hide()       # the user sees the window go at once; threads end behind it
+            self._close_timer.start()
+            return
+        self._close_timer.stop()
+        self.sig_closed.emit()
         super().closeEvent(event)
+
+    @QtCore.Slot()
+    def _on_close_tick(self) -> None:
+        if not self.running_threads():
+            self._close_timer.stop()
+            self.close()
+        elif time.monotonic() - self._closing_since > CLOSE_DEADLINE_S:
+            names = ", ".join(type(t).__name__ for t in self.running_threads())
+            log.error("closing: %s still running after %.0f s; exiting", names, CLOSE_DEADLINE_S)
+            logging.shutdown()
+            os._exit(0)

@@ -15,6 +15,7 @@ from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
+from engine.runs.loop import run_loop
 
 
 def train_one_step_each() -> list[str]:
@@ -25,10 +26,9 @@ def train_one_step_each() -> list[str]:
         config = preset_config(kind, loss, preset, epochs=1, train_size=200, latent_points=50,
                                **extra)
         trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))
-        run = trainer.run(live_snapshots=False)
+        run = run_loop(trainer, live_snapshots=False)
         next(run)
-        update = next(run)
-        loss_value = update.loss_points[0].total
+        loss_value = float(next(run).rows[0, 2])  # the first step's loss (after step, wall_s)
         if not np.isfinite(loss_value):
             raise RuntimeError(f"{kind}/{preset}: the first loss is {loss_value}")
         lines.append(f"{kind}/{loss}/{preset}: step 1 loss {loss_value:.3f}")
@@ -55,10 +55,12 @@ def draw_gl_frame() -> str:
 def render_cppn() -> str:
     from engine.cppn.config import PRESETS
     from engine.cppn.network import init_weights
-    from engine.cppn.render import render, seed_z_pair, z_between
+    from engine.cppn.paths import PathKind, ZPath
+    from engine.cppn.render import render
 
     weights = init_weights(PRESETS[1].config)
-    image = render(weights, z_between(seed_z_pair(weights.config), 0.5), 128, 128, 1.0)
+    z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.5)
+    image = render(weights, z, 128, 128, 1.0)
     if image.std() < 0.01:
         raise RuntimeError("the CPPN rendered a flat picture")
     return f"CPPN {image.shape[1]}x{image.shape[0]}x{image.shape[2]}, std {image.std():.3f}"

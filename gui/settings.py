@@ -1,18 +1,51 @@
 """Remembering each tab's last configuration between sessions (QSettings, one group per tab).
 
-A tab lists its controls by name (``settings_widgets``); their values are stored as plain
-numbers and restored with signals blocked, after which the tab refreshes itself once
-(``settings_restored``). Window geometry and the last tab are kept by the main window.
+A tab lists its controls by name (``settings_widgets``): widgets, or a :class:`TextSetting` for a
+value no widget holds (a chosen file). Their values are stored as plain numbers and strings and
+restored with signals blocked, after which the tab refreshes itself once (``settings_restored``).
+
+Whatever the file holds, restoring never raises: each value is checked against what its control
+allows (numbers clamped into range, an index that exists, a finite number, a short string), and a
+value that cannot be used leaves that one control at its default.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import Callable
+
 from PySide6 import QtCore, QtWidgets
 
-SCHEMA = 1
+SCHEMA = 2
+MAX_TEXT = 4096
 
 
-def _get(widget: QtWidgets.QWidget):
+@dataclass
+class TextSetting:
+    """A remembered string: ``get()`` gives the value to store, ``put(text)`` takes it back."""
+
+    get: Callable[[], str]
+    put: Callable[[str], None]
+
+
+def _number(value) -> float:
+    """A float from what QSettings returns (a number or a string), or ValueError."""
+    if isinstance(value, (list, tuple, dict, bytes, QtCore.QByteArray)):
+        raise ValueError(f"not a number: {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
+
+def _clamped(widget, number: float) -> float:
+    return min(max(number, widget.minimum()), widget.maximum())
+
+
+def _get(widget):
+    if isinstance(widget, TextSetting):
+        return widget.get()
     if isinstance(widget, QtWidgets.QComboBox):
         return widget.currentIndex()
     if isinstance(widget, QtWidgets.QAbstractButton):
@@ -20,22 +53,30 @@ def _get(widget: QtWidgets.QWidget):
     return widget.value()  # spin boxes and sliders
 
 
-def _set(widget: QtWidgets.QWidget, value) -> None:
-    try:
-        if isinstance(widget, QtWidgets.QComboBox):
-            if 0 <= int(value) < widget.count():
-                widget.setCurrentIndex(int(value))
-        elif isinstance(widget, QtWidgets.QAbstractButton):
-            widget.setChecked(bool(int(value)))
-        elif isinstance(widget, QtWidgets.QDoubleSpinBox):
-            widget.setValue(float(value))
-        else:
-            widget.setValue(int(value))
-    except (TypeError, ValueError):
-        pass  # a value from another version of the app: keep the default
+def _set(widget, value) -> None:
+    """Put a stored value back; raises ValueError when it does not fit the control."""
+    if isinstance(widget, TextSetting):
+        text = str(value)
+        if len(text) > MAX_TEXT or "\0" in text:
+            raise ValueError("not a usable text")
+        widget.put(text)
+    elif isinstance(widget, QtWidgets.QComboBox):
+        index = _number(value)
+        if index != int(index) or not 0 <= index < widget.count():
+            raise ValueError(f"no entry {value!r}")
+        widget.setCurrentIndex(int(index))
+    elif isinstance(widget, QtWidgets.QAbstractButton):
+        flag = str(value).strip().lower()
+        if flag not in ("0", "1", "true", "false"):
+            raise ValueError(f"not a yes/no value: {value!r}")
+        widget.setChecked(flag in ("1", "true"))
+    elif isinstance(widget, QtWidgets.QDoubleSpinBox):
+        widget.setValue(_clamped(widget, _number(value)))
+    else:  # integer spin boxes and sliders
+        widget.setValue(int(round(_clamped(widget, _number(value)))))
 
 
-def save_tab(settings: QtCore.QSettings, name: str, widgets: dict[str, QtWidgets.QWidget]) -> None:
+def save_tab(settings: QtCore.QSettings, name: str, widgets: dict) -> None:
     settings.beginGroup(name)
     settings.setValue("schema", SCHEMA)
     for key, widget in widgets.items():
@@ -43,18 +84,36 @@ def save_tab(settings: QtCore.QSettings, name: str, widgets: dict[str, QtWidgets
     settings.endGroup()
 
 
-def restore_tab(settings: QtCore.QSettings, name: str, widgets: dict[str, QtWidgets.QWidget]) -> bool:
-    """Put back what :func:`save_tab` stored; False (and nothing changed) if there is nothing."""
+def restore_tab(settings: QtCore.QSettings, name: str, widgets: dict) -> bool:
+    """Put back what :func:`save_tab` stored; False (and nothing changed) if there is nothing of
+    this version. Values that do not fit are skipped, one by one."""
     settings.beginGroup(name)
     try:
-        if settings.value("schema") is None or int(settings.value("schema")) != SCHEMA:
+        if read_int(settings, "schema", SCHEMA, SCHEMA) is None:
             return False
         for key, widget in widgets.items():
             value = settings.value(key)
-            if value is not None:
-                blocked = widget.blockSignals(True)
+            if value is None:
+                continue
+            blocked = widget.blockSignals(True) if isinstance(widget, QtCore.QObject) else None
+            try:
                 _set(widget, value)
-                widget.blockSignals(blocked)
+            except (TypeError, ValueError, OverflowError):
+                pass  # a value from another version, or damaged: keep the default
+            finally:
+                if blocked is not None:
+                    widget.blockSignals(blocked)
         return True
     finally:
         settings.endGroup()
+
+
+def read_int(settings: QtCore.QSettings, key: str, lo: int, hi: int) -> int | None:
+    """An integer setting in [lo, hi], or None if it is missing or unusable."""
+    try:
+        number = _number(settings.value(key))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if number != int(number) or not lo <= number <= hi:
+        return None
+    return int(number)

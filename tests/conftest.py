@@ -4,6 +4,7 @@ GL-safe way before Qt, and a guard that fails any test leaving a QThread running
 from __future__ import annotations
 
 import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -37,9 +38,13 @@ def private_settings(tmp_path):
     yield
 
 
+THREAD_GRACE_S = 15  # a closed window's threads end within one step, band or save
+
+
 @pytest.fixture(autouse=True)
 def no_thread_left_running(request):
-    """Fails a test that leaves one of its QThreads running (as napari's leak fixtures do)."""
+    """Fails a test that leaves one of its QThreads running (as napari's leak fixtures do), once
+    they have had :data:`THREAD_GRACE_S` to end."""
     if "qtbot" not in request.fixturenames:
         yield
         return
@@ -57,15 +62,23 @@ def no_thread_left_running(request):
         yield
     finally:
         QtCore.QThread.start = original
-    alive = [t() for t in started if t() is not None]
-    running = []
-    for thread in alive:
-        try:
-            if thread.isRunning():
-                running.append(type(thread).__name__)
-        except RuntimeError:  # the C++ object is gone: not running
-            pass
-    assert not running, f"QThreads still running after the test: {running}"
+
+    def running() -> list[str]:
+        names = []
+        for ref in started:
+            thread = ref()
+            try:
+                if thread is not None and thread.isRunning():
+                    names.append(type(thread).__name__)
+            except RuntimeError:  # the C++ object is gone: not running
+                pass
+        return names
+
+    deadline = time.monotonic() + THREAD_GRACE_S
+    while running() and time.monotonic() < deadline:
+        QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)
+    assert not running(), f"QThreads still running {THREAD_GRACE_S} s after the test: {running()}"
 
 
 @pytest.fixture(scope="session")

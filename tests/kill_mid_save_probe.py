@@ -6,10 +6,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.latent.config import preset_config  # noqa: E402
-from engine.latent.models import build_models  # noqa: E402
-from engine.files.model_files import save_models  # noqa: E402
+from engine.latent.models import build_models, save_autoencoder  # noqa: E402
 
 models = build_models(preset_config("ae", "bce", "quick"))
 for i in range(10_000):
-    save_models(models, sys.argv[1])
+    save_autoencoder(models, sys.argv[1])
     print(f"saved {i}", flush=True)

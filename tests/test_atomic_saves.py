@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 from engine.latent.config import preset_config
-from engine.latent.models import build_models
-from engine.files.model_files import load_models, save_models
+from engine.latent.models import autoencoder_weights_from_file, build_models, save_autoencoder
 
 PROBE = Path(__file__).with_name("kill_mid_save_probe.py")
 
 
 def test_killing_a_save_keeps_the_previous_model_loadable(tmp_path):
     target = tmp_path / "model.keras"
-    save_models(build_models(preset_config("ae", "bce", "quick")), target)
+    config = preset_config("ae", "bce", "quick")
+    save_autoencoder(build_models(config), target)
     for delay in (0.05, 0.13, 0.31):  # kill at different points of a save
         child = subprocess.Popen([sys.executable, str(PROBE), str(target)],
                                  stdout=subprocess.PIPE, text=True)
@@ -27,5 +27,5 @@ def test_killing_a_save_keeps_the_previous_model_loadable(tmp_path):
         child.wait(30)
         child.stdout.close()
         assert child.returncode == -signal.SIGKILL
-        models = load_models(target)  # whole and readable, whatever the kill interrupted
-        assert models.decoder.output_shape[1:] == (28, 28, 1)
+        weights = autoencoder_weights_from_file(target, config)  # whole, whatever the kill hit
+        assert len(weights) == len(build_models(config).get_weights())

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6 import QtCore, QtTest, QtWidgets
 
+from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
 from gui.main_window import MainWindow
 
@@ -22,9 +23,9 @@ def window(qtbot):
 
 
 def start_small(tab, qtbot, epochs=3):
-    tab.epochs_box.setValue(epochs)
-    qtbot.mouseClick(tab.start_button, QtCore.Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab.trainer is not None, timeout=60_000)
+    tab.panel.epochs_box.setValue(epochs)
+    qtbot.mouseClick(tab.controls.start_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.run is not None and tab.run.setup is not None, timeout=60_000)
 
 
 def points_on_screen(tab, margin_px: int = 5):
@@ -33,6 +34,13 @@ def points_on_screen(tab, margin_px: int = 5):
     inside = np.flatnonzero((xy[:, 0] > margin_px) & (xy[:, 0] < tab.scatter.width() - margin_px) &
                             (xy[:, 1] > margin_px) & (xy[:, 1] < tab.scatter.height() - margin_px))
     return xy, inside
+
+
+def click_point(qtbot, tab, index):
+    xy, _ = points_on_screen(tab)
+    click = QtCore.QPoint(int(round(xy[index, 0])), int(round(xy[index, 1])))
+    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+        qtbot.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=click)
 
 
 def test_training_moves_the_scatter_and_the_images(window, qtbot):
@@ -49,8 +57,10 @@ def test_training_moves_the_scatter_and_the_images(window, qtbot):
     frame = tab.scatter.grabFramebuffer()
     pixels = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1, 4)
     assert (pixels[..., :3] != 255).any(axis=-1).sum() > 500  # the points are drawn
-    assert len(tab.loss_plot.points) > 0
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    tab.loss_plot.redraw()
+    x, y = tab.loss_plot.curve(tab.run, "loss")
+    assert len(y) == tab.run.step and np.array_equal(y, tab.run.column("loss"))
 
 
 def test_click_a_point_decodes_that_digit(window, qtbot):
@@ -59,84 +69,128 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     xy, inside = points_on_screen(tab)
     target = int(inside[len(inside) // 2])
-    click = QtCore.QPoint(int(round(xy[target, 0])), int(round(xy[target, 1])))
-    expected = tab.scatter.point_at(click.x(), click.y())  # nearest to the clicked pixel
-    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
-        qtbot.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=click)
-    assert tab.selected is not None
-    assert np.linalg.norm(xy[tab.selected] - xy[target]) <= 7 + 1
-    assert tab.selected == expected
-    assert f"digit #{tab.selected}" in tab.selected_label.text()
-    assert np.array_equal(tab.selected_original.image, tab.trainer.data.view_images[tab.selected, ..., 0])
-    qtbot.waitUntil(lambda: tab.selected_decoded.image.std() > 0.05, timeout=5_000)
+    expected = tab.scatter.point_at(round(xy[target, 0]), round(xy[target, 1]))
+    click_point(qtbot, tab, target)
+    explorer = tab.explorer
+    assert explorer.selected == expected
+    assert np.linalg.norm(xy[explorer.selected] - xy[target]) <= 7 + 1
+    assert f"digit #{explorer.selected}" in explorer.selected_label.text()
+    assert np.array_equal(explorer.selected_original.image,
+                          tab.run.fixtures.view_images[explorer.selected, ..., 0])
+    qtbot.waitUntil(lambda: explorer.selected_decoded.image.std() > 0.05, timeout=5_000)
 
 
 def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
     tab = window.autoencoder_tab
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
-        tab.z_sliders[0].setValue(-800)
-    before = tab.slider_decoded.image.copy()
-    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
-        tab.z_sliders[0].setValue(800)
-    assert np.abs(tab.slider_decoded.image - before).mean() > 0.01
+    sliders = tab.explorer.z_sliders
+    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+        sliders[0].setValue(-800)
+    before = tab.explorer.slider_decoded.image.copy()
+    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+        sliders[0].setValue(800)
+    assert np.abs(tab.explorer.slider_decoded.image - before).mean() > 0.01
 
 
 def test_pause_stops_updates_and_resume_continues(window, qtbot):
     tab = window.vae_tab
     window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=200)
-    updates = []
-    tab.worker.sig_update.connect(updates.append)
-    qtbot.waitUntil(lambda: len(updates) >= 2, timeout=30_000)
-    qtbot.mouseClick(tab.pause_button, QtCore.Qt.MouseButton.LeftButton)
-    qtbot.wait(300)  # an update already on its way may still land
-    count = len(updates)
+    qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
+    qtbot.mouseClick(tab.controls.pause_button, QtCore.Qt.MouseButton.LeftButton)
+    assert tab.state == "paused" and tab.controls.pause_button.text() == "Resume"
+    qtbot.wait(300)  # a step already under way may still land
+    paused_at = tab.run.step
     qtbot.wait(1000)
-    assert len(updates) == count and tab.state == "paused"
-    qtbot.mouseClick(tab.pause_button, QtCore.Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(updates) > count, timeout=10_000)
+    assert tab.run.step == paused_at and tab.state == "paused"
+    qtbot.mouseClick(tab.controls.pause_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.run.step > paused_at, timeout=10_000)
     assert not tab.start()  # a second Start while running is refused
-    assert "already going" in tab.message_label.text()
+    assert "already going" in tab.panel.message_label.text()
 
 
 def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, qtbot):
     tab = window.autoencoder_tab
-    tab.lr_box.lineEdit().selectAll()
-    qtbot.keyClicks(tab.lr_box, "1000")
-    qtbot.keyClick(tab.lr_box, QtCore.Qt.Key.Key_Return)
-    assert tab.lr_box.value() == 1000.0
+    lr_box = tab.controls.lr_box
+    lr_box.lineEdit().selectAll()
+    qtbot.keyClicks(lr_box, "1000")
+    qtbot.keyClick(lr_box, QtCore.Qt.Key.Key_Return)
+    assert lr_box.value() == 1000.0
     start_small(tab, qtbot, epochs=20)
     qtbot.waitUntil(lambda: tab.state == "failed", timeout=60_000)
     assert re.search(r"the loss became (nan|inf|-inf) at step \d+: training stopped, keeping the "
-                     r"weights of step \d+ \(the last with a finite loss\)", tab.message_label.text())
-    assert tab.trainer.step < tab.trainer.total_steps
+                     r"weights of step \d+ \(the last with a finite loss\)",
+                     tab.panel.message_label.text())
+    assert tab.run.step < tab.run.total_steps
     assert np.isfinite(tab.scatter.positions).all()
-    with qtbot.waitSignal(tab.decoder_service.sig_done, timeout=10_000):
-        tab.z_sliders[0].setValue(500)
-    assert np.isfinite(tab.slider_decoded.image).all()
-    assert tab.start_button.isEnabled()  # and the user can start again
+    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+        tab.explorer.z_sliders[0].setValue(500)
+    assert np.isfinite(tab.explorer.slider_decoded.image).all()
+    assert tab.controls.start_button.isEnabled()  # and the user can start again
 
 
 def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
     tab = window.vae_tab
+    window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=2)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    task = tab.export_latent_gif(tmp_path / "latent.gif")
+    task = tab.exports.export_latent_gif(tmp_path / "latent.gif")
     qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     with Image.open(tmp_path / "latent.gif") as img:
         gif = [np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(img)]
     assert len(gif) >= 3 and all(f.std() > 5 for f in gif)
-    assert tab.export_latent_codes(tmp_path / "codes.csv")
+    assert tab.exports.export_latent_codes(tmp_path / "codes.csv")
     table = np.loadtxt(tmp_path / "codes.csv", delimiter=",", skiprows=1)
     assert table.shape == (1000, 4)
-    task = tab.save_model(tmp_path / "vae.keras")
-    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
-    assert (tmp_path / "vae.keras").exists()
+    np.testing.assert_allclose(table[:, 1:], tab.run.latest().payload.latent, atol=1e-5)
+    assert tab.exports.export_latent_codes(tmp_path / "codes.NPY")   # any case of suffix
+    assert np.load(tmp_path / "codes.NPY").shape == (1000, 3)
+    assert tab.exports.export_scatter_png(tmp_path / "view")          # no suffix: .png added
+    with Image.open(tmp_path / "view.png") as img:
+        assert img.format == "PNG"
+    tab.exports.save_model(tmp_path / "vae.keras")
+    qtbot.waitUntil(lambda: (tmp_path / "vae.keras").exists() and not tab.exports.tasks.busy(),
+                    timeout=60_000)
     (tmp_path / "junk.keras").write_bytes(b"junk")
-    tab.load_model(tmp_path / "junk.keras")
-    qtbot.waitUntil(lambda: "not a Keras 3 .keras file" in tab.message_label.text(), timeout=10_000)
+    tab.exports.load_model(tmp_path / "junk.keras")
+    qtbot.waitUntil(lambda: "not a zip archive" in tab.panel.message_label.text(), timeout=10_000)
+
+
+def test_a_save_during_training_writes_one_consistent_step(window, qtbot, tmp_path):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=300)
+    qtbot.waitUntil(lambda: tab.run.step > 50, timeout=30_000)
+    assert tab.is_live()
+    tab.exports.save_model(tmp_path / "mid.keras")
+    qtbot.waitUntil(lambda: "Saved" in tab.panel.message_label.text(), timeout=60_000)
+    step = int(re.search(r"weights of step (\d+)", tab.panel.message_label.text()).group(1))
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "stopped", timeout=30_000)
+    recorded = next(s for s in tab.run.snapshots.items() if s.step == step)
+    config = tab.run.config
+    models = build_models(config)
+    models.set_weights(autoencoder_weights_from_file(tmp_path / "mid.keras", config))
+    codes = models.encode(tab.run.fixtures.reconstruction_images)
+    np.testing.assert_allclose(models.decode(codes), recorded.payload.reconstructions, atol=1e-6)
+    np.testing.assert_allclose(models.encode(tab.run.fixtures.view_images),
+                               recorded.payload.latent, atol=1e-5)
+
+
+def test_thinning_never_moves_a_parked_timeline(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=400)
+    tab.run.snapshots.capacity = 6           # thin early and often
+    qtbot.waitUntil(lambda: len(tab.run.snapshots) >= 6, timeout=30_000)
+    parked = tab.run.snapshots.steps[3]
+    tab.timeline.set_step(parked)
+    shown = tab.shown_step
+    assert shown == parked and not tab.is_live()
+    before = tab.run.snapshots.steps
+    qtbot.waitUntil(lambda: tab.run.snapshots.steps[3] != before[3], timeout=30_000)
+    assert tab.timeline.slider.value() == parked and tab.shown_step == shown
+    assert f"step {shown}" in tab.timeline.label.text()
+    tab.stop()
 
 
 def test_close_mid_training_leaves_no_thread(qtbot):
@@ -146,11 +200,11 @@ def test_close_mid_training_leaves_no_thread(qtbot):
     win.show()
     tab = win.autoencoder_tab
     start_small(tab, qtbot, epochs=200)
-    qtbot.waitUntil(lambda: tab.trainer is not None and tab.trainer.step > 0, timeout=30_000)
-    worker = tab.worker
-    win.close()
-    assert not worker.isRunning()
-    assert not tab.decoder_service.isRunning()
+    qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
+    worker, decoder = tab.worker, tab.decoder
+    with qtbot.waitSignal(win.sig_closed, timeout=30_000):
+        win.close()
+    assert not worker.isRunning() and not decoder.isRunning()
 
 
 def test_hovering_a_point_shows_its_label(window, qtbot):
@@ -162,18 +216,36 @@ def test_hovering_a_point_shows_its_label(window, qtbot):
     index = tab.scatter.point_at(spot.x(), spot.y())
     QtTest.QTest.mouseMove(tab.scatter, spot)
     qtbot.waitUntil(QtWidgets.QToolTip.isVisible, timeout=5_000)
-    label = tab.trainer.data.view_labels[index]
+    label = tab.run.fixtures.view_labels[index]
     assert QtWidgets.QToolTip.text() == tab.scatter.describe_point(index)
     assert f"#{index}: label {label}" in QtWidgets.QToolTip.text()
 
 
-def test_a_new_run_releases_the_previous_runs_memory(window, qtbot):
-    tab = window.autoencoder_tab
+def test_sampling_the_prior_decodes_z_as_drawn(window, qtbot):
+    tab = window.vae_tab
+    window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
-    first = tab.trainer
-    assert len(first.snapshots) > 0 and first.data is not None
-    start_small(tab, qtbot, epochs=1)  # Start again: the first run is dropped
-    qtbot.waitUntil(lambda: not hasattr(first, "models"), timeout=10_000)
-    assert not hasattr(first, "data") and len(first.snapshots) == 0 and len(first.loss_history) == 0
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    explorer = tab.explorer
+    explorer._rng = np.random.default_rng(4)   # a draw with a large coordinate
+    z = np.random.default_rng(4).standard_normal(3).astype(np.float32)
+    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+        drawn = explorer.sample_prior()
+    assert np.array_equal(drawn, z) and np.array_equal(explorer.slider_z, z)   # not clipped
+    models = tab.replicas.with_weights(tab.run.config, tab.run.latest().weights)
+    np.testing.assert_allclose(explorer.slider_decoded.image, models.decode(z[None])[0], atol=1e-6)
+
+
+def test_the_2018_log_is_overlaid_only_on_runs_that_compute_what_2018_did(window, qtbot):
+    from engine.latent.config import preset_config
+    from engine.runs.run import Run
+
+    tab = window.vae_tab
+    legend = tab.loss_plot.plotItem.legend
+    tab.show_run(Run("latent", preset_config("vae", "mse", "seed")))
+    labels = [label.text for _, label in legend.items]
+    assert any(text.startswith("2018 log") for text in labels)
+    tab.show_run(Run("latent", preset_config("vae", "mse", "seed", seed_kl_quirks=False)))
+    assert not any(text.startswith("2018 log") for _, label in legend.items
+                   for text in [label.text])
+    tab.show_run(None)

@@ -32,10 +32,11 @@ def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "step 40/40" in result.stdout
     history = json.loads((out / "history.json").read_text())
-    points = history["loss_points"]
-    assert [p["step"] for p in points] == list(range(40))
-    assert {"step", "epoch", "wall_s", "total", "reconstruction", "kl"} <= points[0].keys()
+    columns = history["columns"]
+    assert columns["step"] == list(range(40))
+    assert set(columns) == {"step", "wall_s", "loss", "reconstruction", "kl"}
     assert history["config"]["kind"] == kind and history["state"] == "finished"
+    assert history["samples_per_wall_second"] > 0
     for name in ("latent.gif", "reconstructions.gif"):
         seq = frames(out / name)
         assert len(seq) == 2 * 3 + 1  # the start, then 3 frames per epoch

@@ -9,11 +9,15 @@ from PIL import Image
 from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
                                  emoji_paths, load_photo_folder, paste, read_stl10,
                                  recolour_emoji)
-from engine.deemoji import models as deemoji_models
-from engine.deemoji.models import DeEmojiNet, HarmonicFill, MaskWithRim, preset
-from engine.deemoji.trainer import (DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data,
-                                    psnr)
+from engine.deemoji import config as deemoji_config
+from engine.deemoji.config import DeEmojiNet, preset
+from engine.deemoji.metrics import psnr
+from engine.deemoji.models import HarmonicFill, MaskWithRim, network_weights_from_file
+from engine.deemoji.trainer import DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data
 from engine.files.images import ImageFileError, load_image
+from engine.files.model_files import ModelFileError, save_model
+from engine.runs.loop import run_loop
+from engine.runs.run import Run
 from engine.tf_runtime import fast_bfloat16
 
 
@@ -164,21 +168,27 @@ def small_data(emoji, n=60):
     return DeEmojiData(photos, emoji, corrupt(photos[:6], emoji, seed=9), "test")  # flat colours
 
 
-@pytest.mark.parametrize("net,width,bfloat16,epochs", [(DeEmojiNet.IMPROVED, 0.34, False, 12),
-                                                       (DeEmojiNet.IMPROVED, 0.34, True, 12),
-                                                       (DeEmojiNet.SEED, 0.1, False, 6)])
-def test_training_loss_falls(emoji, net, width, bfloat16, epochs):
-    config = preset(net, width_scale=width, train_images=60, epochs=epochs, learning_rate=3e-3,
+@pytest.mark.parametrize("net,width,bfloat16,lr", [(DeEmojiNet.IMPROVED, 0.34, False, 1e-3),
+                                                   (DeEmojiNet.IMPROVED, 0.34, True, 1e-3),
+                                                   (DeEmojiNet.SEED, 0.1, False, 3e-3)])
+def test_training_loss_falls(emoji, net, width, bfloat16, lr):
+    epochs = 12 if net is DeEmojiNet.IMPROVED else 6
+    config = preset(net, width_scale=width, train_images=60, epochs=epochs, learning_rate=lr,
                     bfloat16=bfloat16, cosine_decay=False)
     trainer = DeEmojiTrainer(config, small_data(emoji))
     conv = trainer.model.get_layer("e1b" if net is DeEmojiNet.IMPROVED else "l2")
     assert conv.compute_dtype == ("bfloat16" if bfloat16 else "float32")
-    updates = list(trainer.run(update_interval_s=0.2))
-    losses = [p.total for p in trainer.loss_history]
-    assert updates[-1].state == "finished" and len(losses) == 6 * epochs
+    run = Run("deemoji", config)
+    for update in run_loop(trainer, update_interval_s=0.2):
+        run.apply(update)
+    losses = run.column("loss")
+    assert run.state.value == "finished" and len(losses) == 6 * epochs
     # the first step is left out: the improved net's untrained mask paints half the picture
-    assert np.mean(losses[-12:]) < 0.85 * np.mean(losses[1:13])
-    assert updates[-1].snapshot.outputs.shape == (6, 96, 96, 3)
+    assert np.mean(losses[-12:]) < 0.9 * np.mean(losses[1:13])
+    mse = run.column("mse")
+    assert np.mean(mse[-12:]) < 0.8 * np.mean(mse[1:13])
+    assert run.latest().payload.outputs.shape == (6, 96, 96, 3)
+    assert set(run.evaluations.column("step")) == set(run.snapshots.steps)  # one PSNR a snapshot
     out = trainer.clean_up(np.random.default_rng(0).random((1, 50, 70, 3)))
     assert out.shape == (1, 50, 70, 3)  # any size, padded to a multiple of 4 and cropped back
     assert out.dtype == np.float32
@@ -188,7 +198,8 @@ def test_the_improved_net_decays_its_learning_rate_along_a_cosine(emoji):
     for net, decayed in ((DeEmojiNet.IMPROVED, True), (DeEmojiNet.SEED, False)):
         config = preset(net, width_scale=0.1, train_images=60, epochs=2, learning_rate=3e-3)
         trainer = DeEmojiTrainer(config, small_data(emoji))
-        assert list(trainer.run())[-1].state == "finished" and trainer.step == 12
+        final = list(run_loop(trainer))[-1]
+        assert final.state.value == "finished" and final.step == 12
         last_lr = float(trainer.optimizer.learning_rate.numpy())
         expected = 3e-3 * cosine_factor(11 / 12) if decayed else 3e-3  # set before the last step
         assert last_lr == pytest.approx(expected, rel=1e-5)
@@ -204,7 +215,7 @@ def test_bfloat16_is_chosen_only_where_the_cpu_multiplies_it(tmp_path, monkeypat
     assert fast_bfloat16(str(cpuinfo))
     assert not fast_bfloat16(str(tmp_path / "missing"))
     for fast in (False, True):
-        monkeypatch.setattr(deemoji_models, "fast_bfloat16", lambda: fast)
+        monkeypatch.setattr(deemoji_config, "fast_bfloat16", lambda: fast)
         assert preset(DeEmojiNet.IMPROVED).bfloat16 is fast
         assert preset(DeEmojiNet.SEED).bfloat16 is False  # the 2018 network stays float32
 
@@ -212,20 +223,19 @@ def test_bfloat16_is_chosen_only_where_the_cpu_multiplies_it(tmp_path, monkeypat
 def test_weights_of_another_network_are_refused(emoji, tmp_path):
     a = DeEmojiTrainer(preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=10,
                               bfloat16=True), small_data(emoji))
-    b = DeEmojiTrainer(preset(DeEmojiNet.SEED, width_scale=0.1, train_images=10), small_data(emoji))
-    a.save(tmp_path / "a.keras")
-    with pytest.raises(ValueError, match="another shape"):
-        b.load_weights(tmp_path / "a.keras")
-    a.load_weights(tmp_path / "a.keras")
+    seed = preset(DeEmojiNet.SEED, width_scale=0.1, train_images=10)
+    save_model(a.model, tmp_path / "a.keras")
+    with pytest.raises(ModelFileError, match="holds a improved network, not seed_2018"):
+        network_weights_from_file(tmp_path / "a.keras", seed)
     # a model trained in bfloat16 loads on a machine that runs it in float32
     c = DeEmojiTrainer(a.config.replace(bfloat16=False, seed=1), small_data(emoji))
     assert not np.array_equal(c.model.get_weights()[0], a.model.get_weights()[0])
-    c.load_weights(tmp_path / "a.keras")
+    c.set_weights(network_weights_from_file(tmp_path / "a.keras", c.config))
     assert all(np.array_equal(x, y) for x, y in zip(c.model.get_weights(), a.model.get_weights()))
     assert c.model.get_layer("e1b").compute_dtype == "float32"
     (tmp_path / "junk.keras").write_bytes(b"junk")
-    with pytest.raises(ValueError, match="not a Latent Lab de-emoji model"):
-        a.load_weights(tmp_path / "junk.keras")
+    with pytest.raises(ModelFileError, match="not a zip archive"):
+        network_weights_from_file(tmp_path / "junk.keras", a.config)
 
 
 def test_bundled_data_holds_out_photos_and_emoji():
@@ -233,3 +243,17 @@ def test_bundled_data_holds_out_photos_and_emoji():
     assert data.train_photos.shape == (20, 96, 96, 3)
     assert data.held_out.corrupted.shape == (8, 96, 96, 3)
     assert len(data.train_emoji) == 85  # 15 of the 100 are held out
+
+
+def test_a_reused_trainer_trains_exactly_like_a_new_one(emoji):
+    config = preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=20, epochs=1,
+                    bfloat16=False)
+    other = config.replace(seed=5, learning_rate=2e-3)
+    fresh = np.concatenate([u.rows for u in run_loop(DeEmojiTrainer(other, small_data(emoji)))])
+    trainer = DeEmojiTrainer.for_run(config, small_data(emoji))
+    list(run_loop(trainer))
+    trainer.release()
+    reused_trainer = DeEmojiTrainer.for_run(other, small_data(emoji))
+    assert reused_trainer is trainer
+    reused = np.concatenate([u.rows for u in run_loop(reused_trainer)])
+    np.testing.assert_array_equal(reused[:, 2:], fresh[:, 2:])

@@ -2,6 +2,7 @@
 and the dialog (and log) an unexpected exception gets."""
 
 import warnings
+from pathlib import Path
 
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -35,21 +36,21 @@ def test_settings_come_back_in_a_new_window(qtbot):
     make_application()
     first = MainWindow()
     qtbot.addWidget(first)
-    first.cppn_tab.width_box.setValue(40)
-    first.cppn_tab.channels_box.setCurrentIndex(1)
-    first.autoencoder_tab.epochs_box.setValue(7)
-    first.vae_tab.loss_box.setCurrentIndex(2)
-    first.deemoji_tab.net_box.setCurrentIndex(1)
+    first.cppn_tab.network.width_box.setValue(40)
+    first.cppn_tab.network.channels_box.setCurrentIndex(1)
+    first.autoencoder_tab.panel.epochs_box.setValue(7)
+    first.vae_tab.panel.loss_box.setCurrentIndex(2)
+    first.deemoji_tab.panel.net_box.setCurrentIndex(1)
     first.tabs.setCurrentIndex(3)
     first.resize(1200, 800)
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
-    assert second.cppn_tab.width_box.value() == 40
+    assert second.cppn_tab.network.width_box.value() == 40
     assert second.cppn_tab.config.width == 40 and second.cppn_tab.config.channels == 3
-    assert second.autoencoder_tab.epochs_box.value() == 7
-    assert second.vae_tab.loss_box.currentData() == "kl"
-    assert second.deemoji_tab.net_box.currentIndex() == 1
+    assert second.autoencoder_tab.panel.epochs_box.value() == 7
+    assert second.vae_tab.panel.loss_box.currentData() == "kl"
+    assert second.deemoji_tab.panel.net_box.currentIndex() == 1
     assert second.tabs.currentIndex() == 3
     assert second.size() == QtCore.QSize(1200, 800)
     second.close()
@@ -58,9 +59,9 @@ def test_settings_come_back_in_a_new_window(qtbot):
 def test_space_pauses_and_resumes_the_tab_in_front(window, qtbot):
     tab = window.autoencoder_tab
     window.tabs.setCurrentWidget(tab)
-    tab.epochs_box.setValue(100)
+    tab.panel.epochs_box.setValue(100)
     tab.start()
-    qtbot.waitUntil(lambda: tab.trainer is not None and tab.trainer.step > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.run.step > 0, timeout=60_000)
     with warnings.catch_warnings():  # deprecated, but Xvfb has no window manager to activate it
         warnings.simplefilter("ignore", DeprecationWarning)
         QtWidgets.QApplication.setActiveWindow(window)
@@ -112,3 +113,54 @@ def _tab_of(widget) -> str:
             return type(widget).__name__
         widget = widget.parent()
     return "?"
+
+
+def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, tmp_path):
+    make_application()
+    settings = QtCore.QSettings()
+    garbage = {"window/tab": "seven", "window/geometry": "not a geometry",
+               "cppn/schema": 2, "cppn/width": "99999999999999999999999", "cppn/seed": -5,
+               "cppn/depth": "nan", "cppn/channels": 17, "cppn/scale": ["a", "b"],
+               "cppn/fit_steps": "12abc", "cppn/animation_size": "1e9",
+               "autoencoder/schema": "two", "autoencoder/epochs": 5,
+               "vae/schema": 2, "vae/epochs": "1e400", "vae/learning_rate": "-3",
+               "vae/many_points": "maybe", "vae/dataset": 2.5,
+               "deemoji/schema": 2, "deemoji/pictures": 10**12, "deemoji/photo_path": "x" * 5000,
+               "deemoji/fresh_emoji": "true"}
+    for key, value in garbage.items():
+        settings.setValue(key, value)
+    settings.sync()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    cppn, vae, deemoji = window.cppn_tab, window.vae_tab, window.deemoji_tab
+    assert cppn.network.width_box.value() == 256          # clamped to the box's range
+    assert cppn.network.seed_box.value() == 0
+    assert cppn.network.depth_box.value() == 4            # unreadable: the default
+    assert cppn.network.channels_box.currentIndex() == 0
+    assert cppn.playback.size_box.value() == 1024
+    assert window.autoencoder_tab.panel.epochs_box.value() == 10   # another schema: ignored
+    assert vae.panel.epochs_box.value() == 10 and vae.panel.controls.lr_box.value() == 1e-6
+    assert not vae.panel.many_points.isChecked() and vae.panel.dataset_box.currentIndex() == 0
+    assert deemoji.panel.images_box.value() == 50_000 and deemoji.panel.photo_path == ""
+    assert deemoji.panel.fresh_box.isChecked()
+    assert window.tabs.currentIndex() == 1
+    window.close()
+
+
+def test_a_settings_file_that_is_not_ini_at_all(qtbot):
+    make_application()
+    path = Path(QtCore.QSettings().fileName())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(b"\x00\xff[[[broken\n=\n\x89PNG" * 100)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.autoencoder_tab.panel.epochs_box.value() == 10
+    window.close()
+
+
+def test_logging_never_stops_the_app_from_starting(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the log folder should be")
+    path = start_logging(blocked / "logs" / "latent-lab.log")
+    assert path is None or path.parent.name == "latent-lab"   # the temporary folder, or none

@@ -44,3 +44,22 @@ def test_seed_quirks_change_the_gradients():
     first_conv = 0  # el1: below two ELUs and both pooling layers
     ratio = float(tf.norm(quirky[first_conv]) / tf.norm(clean[first_conv]))
     assert ratio > 4.0
+
+
+def test_seed_adam_divides_by_the_constants_not_by_one_minus_beta_to_the_t():
+    """The 2018 Adam's first steps, by hand: m̂ = m/(1-β1), v̂ = v/(1-β2), every step."""
+    from engine.latent.manual_backprop import SeedAdam
+
+    w = tf.Variable([1.0, -2.0])
+    adam = SeedAdam([w], learning_rate=0.1)
+    grads = [np.array([0.5, -1.0]), np.array([0.25, 3.0])]
+    m = v = np.zeros(2)
+    expected = np.array([1.0, -2.0])
+    for g in grads:
+        adam.apply_gradients([(tf.constant(g, tf.float32), w)])
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        expected = expected - 0.1 * (m / 0.1) / (np.sqrt(v / 0.001) + 1e-8)
+    np.testing.assert_allclose(w.numpy(), expected, rtol=1e-5)
+    textbook_first = 1.0 - 0.1 * 1.0     # a textbook Adam's first step is lr·sign(g)
+    assert abs(w.numpy()[0] - textbook_first) > 0.01

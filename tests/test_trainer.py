@@ -1,14 +1,18 @@
-"""The training generator: updates, learning, determinism, control, failure and history."""
+"""The autoencoder/VAE trainer in the run loop: updates, learning, determinism, divergence, and
+decodes with a snapshot's weight copy that equal what training recorded."""
 
 import numpy as np
 import pytest
 
 from engine.latent.config import preset_config
-from engine.runs.control import RunControl
-from engine.runs.snapshots import Snapshot, SnapshotHistory
+from engine.latent.models import autoencoder_weights_from_file, build_models, save_autoencoder
 from engine.latent.trainer import AutoencoderTrainer
-from engine.runs.update import LossHistory, LossPoint
 from engine.latent.training_data import prepare_training_data
+from engine.runs.control import RunControl
+from engine.runs.loop import run_loop
+from engine.runs.replica import Replicas
+from engine.runs.run import Run
+from engine.runs.update import RunState
 
 
 def tiny(kind="ae", loss="bce", **overrides):
@@ -17,104 +21,111 @@ def tiny(kind="ae", loss="bce", **overrides):
     return preset_config(kind, loss, "quick", **args)
 
 
-def make(mnist, config):
-    return AutoencoderTrainer(config, prepare_training_data(config, mnist))
+def train(mnist, config, control=None, **options):
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, mnist))
+    run = Run("latent", config)
+    for update in run_loop(trainer, control, **{"live_snapshots": False, **options}):
+        run.apply(update)
+    return trainer, run
 
 
 @pytest.mark.parametrize("kind, loss", [("ae", "bce"), ("ae", "mse"), ("vae", "bce"),
                                         ("vae", "mse"), ("vae", "kl")])
 def test_updates_have_the_promised_shapes_and_loss_falls(mnist, kind, loss):
-    trainer = make(mnist, tiny(kind, loss, epochs=3))
-    updates = list(trainer.run(live_snapshots=False))
-    first, last = updates[0], updates[-1]
-    assert first.snapshot.latent.shape == (200, 3) and first.snapshot.latent.dtype == np.float32
-    assert first.snapshot.reconstructions.shape == (10, 28, 28)
-    assert last.state == "finished" and last.step == 60
-    points = [p for u in updates for p in u.loss_points]
-    assert [p.step for p in points] == list(range(60))  # every loss point, once, in order
-    assert all(p.wall_s >= 0 for p in points)
-    start, end = np.mean([p.total for p in points[:5]]), np.mean([p.total for p in points[-5:]])
-    assert end < start * 0.9, (start, end)
+    _, run = train(mnist, tiny(kind, loss, epochs=3))
+    first, last = run.snapshots[0].payload, run.latest().payload
+    assert first.latent.shape == (200, 3) and first.latent.dtype == np.float32
+    assert last.reconstructions.shape == (10, 28, 28)
+    assert run.state is RunState.FINISHED and run.step == 60
+    assert run.column("step").tolist() == list(range(60))
+    losses = run.column("loss")
+    assert losses[-5:].mean() < losses[:5].mean() * 0.9
     if kind == "vae":
-        assert any(p.kl > 0 for p in points)
+        assert (run.column("kl") > 0).any()
 
 
 def test_same_seed_same_run(mnist):
-    a = make(mnist, tiny())
-    b = make(mnist, tiny())
-    list(a.run(live_snapshots=False))
-    list(b.run(live_snapshots=False))
-    assert [p.total for p in a.loss_history] == [p.total for p in b.loss_history]
-    c = make(mnist, tiny(seed=7))
-    list(c.run(live_snapshots=False))
-    assert [p.total for p in c.loss_history] != [p.total for p in a.loss_history]
+    _, a = train(mnist, tiny())
+    _, b = train(mnist, tiny())
+    _, c = train(mnist, tiny(seed=7))
+    assert np.array_equal(a.column("loss"), b.column("loss"))
+    assert not np.array_equal(c.column("loss"), a.column("loss"))
 
 
 def test_manual_backprop_trains(mnist):
-    trainer = make(mnist, tiny(backprop="manual"))
-    list(trainer.run(live_snapshots=False))
-    losses = [p.total for p in trainer.loss_history]
-    assert np.mean(losses[-5:]) < np.mean(losses[:5]) * 0.9
+    _, run = train(mnist, tiny(backprop="manual"))
+    losses = run.column("loss")
+    assert losses[-5:].mean() < losses[:5].mean() * 0.9
 
 
-def test_stop_pause_and_learning_rate(mnist):
-    trainer = make(mnist, tiny(epochs=50))
+def test_the_learning_rate_reaches_the_optimiser(mnist):
+    config = tiny(epochs=50)
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, mnist))
     control = RunControl()
-    run = trainer.run(control, update_interval_s=0.0)
-    next(run)
-    next(run)
+    updates = run_loop(trainer, control, update_interval_s=0.0)
+    next(updates)
+    next(updates)
     control.set_learning_rate(0.05)
-    next(run)
+    next(updates)
     assert trainer.optimizer.learning_rate.numpy() == pytest.approx(0.05)
     control.stop()
-    rest = list(run)
-    assert rest[-1].state == "stopped" and trainer.step < trainer.total_steps
+    assert list(updates)[-1].state is RunState.STOPPED
 
 
 @pytest.mark.parametrize("kind, learning_rate", [("vae", 10.0), ("ae", 1e3)])
-def test_non_finite_loss_stops_with_a_message(mnist, kind, learning_rate):
-    trainer = make(mnist, tiny(kind, learning_rate=learning_rate, epochs=20))
-    final = list(trainer.run(live_snapshots=False))[-1]
-    assert final.state == "failed"
-    assert "lower the learning rate" in final.message
-    assert trainer.step < trainer.total_steps
-    # the kept weights are ones that gave a finite loss: the model still works
-    assert all(np.isfinite(v.numpy()).all() for v in trainer.models.trainable_variables)
-    assert np.isfinite(final.snapshot.latent).all()
-    assert np.isfinite(trainer.decode(np.zeros((2, 3)))).all()
+def test_non_finite_loss_stops_with_a_message_and_working_weights(mnist, kind, learning_rate):
+    config = tiny(kind, learning_rate=learning_rate, epochs=20)
+    _, run = train(mnist, config)
+    assert run.state is RunState.FAILED and "lower the learning rate" in run.message
+    assert run.step < run.total_steps
+    final = run.latest()
+    assert all(np.isfinite(w).all() for w in final.weights)
+    assert np.isfinite(final.payload.latent).all()
+    models = Replicas(build_models, lambda c: c.architecture).with_weights(config, final.weights)
+    assert np.isfinite(models.decode(np.zeros((2, 3)))).all()
+
+
+def test_decodes_with_a_saved_mid_run_copy_equal_the_recorded_ones(mnist, tmp_path):
+    """A save during training writes one consistent step: the weights of the snapshot taken on
+    request. Loaded back, they reconstruct the recorded digits exactly."""
+    config = tiny("vae", epochs=30)
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, mnist))
+    control = RunControl()
+    run = Run("latent", config)
+    for update in run_loop(trainer, control, live_snapshots=False, update_interval_s=0.0):
+        run.apply(update)
+        if run.step >= 100 and not control.stop_requested:
+            control.request_weights()
+            if update.snapshot is not None and update.snapshot.step >= 100:
+                control.stop()
+    mid = next(s for s in run.snapshots.items() if s.step >= 100 and s.weights is not None)
+    models = build_models(config)
+    models.set_weights(mid.weights)
+    save_autoencoder(models, tmp_path / "mid.keras")
+    loaded = build_models(config)
+    loaded.set_weights(autoencoder_weights_from_file(tmp_path / "mid.keras", config))
+    np.testing.assert_allclose(loaded.decode(mid.payload.latent[:10]),
+                               models.decode(mid.payload.latent[:10]), atol=1e-6)
+    codes = loaded.encode(run.fixtures.reconstruction_images)
+    np.testing.assert_allclose(loaded.decode(codes), mid.payload.reconstructions, atol=1e-6)
+    early = run.snapshots[0]
+    loaded.set_weights(early.weights)
+    assert np.abs(loaded.decode(codes) - mid.payload.reconstructions).max() > 0.05
 
 
 def test_encode_decode_shapes(mnist):
-    trainer = make(mnist, tiny("vae"))
-    z = trainer.encode(trainer.data.view_images[:7])
+    trainer, run = train(mnist, tiny("vae"))
+    z = trainer.models.encode(run.fixtures.view_images[:7])
     assert z.shape == (7, 3)
-    images = trainer.decode(z)
+    images = trainer.models.decode(z)
     assert images.shape == (7, 28, 28) and 0 <= images.min() and images.max() <= 1
 
 
-def test_snapshot_history_thins_each_kind_within_its_capacity():
-    history = SnapshotHistory(capacity=10, pinned_capacity=6)
-    blank = np.zeros((1, 3), np.float32)
-    for step in range(1000):
-        history.add(Snapshot(step, step / 10, blank, blank, pinned=step % 25 == 0))
-    steps = history.steps
-    pinned = [s.step for s in history.pinned()]
-    assert len(steps) - len(pinned) <= 10 and 3 <= len(pinned) <= 6
-    assert pinned[0] == 0 and all(s % 25 == 0 for s in pinned)
-    assert pinned[-1] >= 900  # thinning keeps the whole run covered, old and recent
-    assert steps == sorted(steps) and steps[-1] == 999
-    assert history.at_step(600).step <= 600
-
-
-def test_loss_history_keeps_every_point_compactly():
-    history = LossHistory()
-    points = [LossPoint(i, i // 100, i * 0.01, 1.0 / (i + 1), 0.5, 0.0) for i in range(5000)]
-    for point in points:
-        history.append(point)
-    assert len(history) == 5000 and list(history) == points
-    assert history[-1] == points[-1] and history[10:13] == points[10:13]
-    assert history.column("total")[7] == points[7].total
-    assert history.nbytes <= 2 * 5000 * 6 * 8  # float64 columns, capacity at most doubled
+def test_the_seed_preset_means_what_2018_ran():
+    assert preset_config("vae", "mse", "seed").seed_kl_quirks is True
+    assert preset_config("vae", "mse", "seed", seed_kl_quirks=False).seed_kl_quirks is False
+    assert preset_config("ae", "mse", "seed").seed_kl_quirks is False
+    assert preset_config("vae", "mse", "quick").seed_kl_quirks is False
 
 
 @pytest.mark.parametrize("value", [0.0, -1e-3, 1e4, float("nan")])
@@ -123,3 +134,24 @@ def test_an_absurd_learning_rate_is_refused_with_the_allowed_range(value):
         tiny(learning_rate=value)
     with pytest.raises(ValueError, match=r"learning rate must be in \(0, 1000\]"):
         RunControl().set_learning_rate(value)
+
+
+def test_a_reused_trainer_trains_exactly_like_a_new_one(mnist):
+    """The shell pool keeps compiled steps between runs; a reused trainer must start from the
+    same weights, optimiser state and data order as a new one."""
+    first = tiny("vae", epochs=1)
+    second = tiny("vae", epochs=1, seed=11, learning_rate=2e-3)
+    data_1, data_2 = (prepare_training_data(c, mnist) for c in (first, second))
+    fresh = Run("latent", second)
+    for update in run_loop(AutoencoderTrainer(second, data_2), live_snapshots=False):
+        fresh.apply(update)
+    trainer = AutoencoderTrainer.for_run(first, data_1)
+    list(run_loop(trainer, live_snapshots=False))
+    trainer.release()
+    reused_trainer = AutoencoderTrainer.for_run(second, data_2)
+    assert reused_trainer is trainer                  # the compiled steps were kept
+    reused = Run("latent", second)
+    for update in run_loop(reused_trainer, live_snapshots=False):
+        reused.apply(update)
+    np.testing.assert_array_equal(reused.column("loss"), fresh.column("loss"))
+    np.testing.assert_array_equal(reused.latest().payload.latent, fresh.latest().payload.latent)

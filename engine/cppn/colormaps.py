@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.files.images import to_bytes
+
 _STOPS = {
     "viridis": [(68, 1, 84), (72, 23, 105), (71, 44, 122), (66, 63, 133), (59, 81, 139),
                 (51, 98, 141), (44, 113, 142), (38, 129, 142), (33, 144, 140), (31, 159, 136),
@@ -35,11 +37,6 @@ def lookup_table(name: str) -> np.ndarray:
     at = np.linspace(0, 1, len(stops))
     t = np.linspace(0, 1, 256)
     return np.stack([np.interp(t, at, stops[:, c]) for c in range(3)], 1).round().astype(np.uint8)
-
-
-def to_bytes(image: np.ndarray) -> np.ndarray:
-    """Floats in [0, 1] to uint8, rounding to nearest."""
-    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
 def colourise(image: np.ndarray, colormap: str = "viridis") -> np.ndarray:

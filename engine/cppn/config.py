@@ -11,12 +11,15 @@ import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 
+from engine.cppn.paths import PathKind
+from engine.validation import check_choice, check_float, check_int
+
 ACTIVATIONS = ("atan", "tanh", "sigmoid", "sin", "gaussian", "relu", "softplus", "abs")
 CHANNELS = (1, 3, 4)
 
 
 class CPPNStyle(str, Enum):
-    """``seed-2018``: each input branch activated before the sum (spec §2.2).
+    """``seed-2018``: each input branch activated before the sum, as the 2018 network did.
     ``cppn-tensorflow``: hardmaru's 2016 network, linear branches summed, then tanh."""
 
     SEED = "seed-2018"
@@ -37,17 +40,12 @@ class CPPNConfig:
     seed: int = 678                              # the 2018 CPPN's random seed
 
     def __post_init__(self) -> None:
-        if not isinstance(self.style, CPPNStyle):
-            try:
-                object.__setattr__(self, "style", CPPNStyle(self.style))
-            except ValueError:
-                raise ValueError(f"style must be one of {', '.join(s.value for s in CPPNStyle)}, "
-                                 f"not {self.style!r}") from None
+        object.__setattr__(self, "style", check_choice("style", self.style, CPPNStyle))
         object.__setattr__(self, "activations", tuple(self.activations))
-        _check_int("width", self.width, 1, 1024)
-        _check_int("depth", self.depth, 1, 16)
-        _check_int("z_dim", self.z_dim, 1, 1024)
-        _check_int("seed", self.seed, 0, 2**31 - 1)
+        check_int("width", self.width, 1, 1024)
+        check_int("depth", self.depth, 1, 16)
+        check_int("z_dim", self.z_dim, 1, 1024)
+        check_int("seed", self.seed, 0, 2**31 - 1)
         if self.channels not in CHANNELS:
             raise ValueError(f"channels must be 1 (grey), 3 (RGB) or 4 (RGBA), not {self.channels!r}")
         if len(self.activations) != self.depth:
@@ -56,8 +54,7 @@ class CPPNConfig:
         for name in self.activations:
             if name not in ACTIVATIONS:
                 raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
-        if not 0.0 < self.weight_scale <= 100.0:
-            raise ValueError(f"weight_scale must be in (0, 100], not {self.weight_scale}")
+        check_float("weight_scale", self.weight_scale, 0.0, 100.0, lo_open=True)
 
     def replace(self, **changes) -> "CPPNConfig":
         """A copy with some fields changed; a new depth keeps the activations it can."""
@@ -68,11 +65,6 @@ class CPPNConfig:
         return dataclasses.replace(self, **changes)
 
 
-def _check_int(name: str, value, lo: int, hi: int) -> None:
-    if not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a whole number from {lo} to {hi}, not {value!r}")
-
-
 @dataclass(frozen=True)
 class CPPNPreset:
     """A named starting point: the network plus the view it was shown with."""
@@ -80,13 +72,14 @@ class CPPNPreset:
     name: str
     config: CPPNConfig
     scale: float          # coordinate range: x and y span [-scale, scale]; bigger = zoomed out
-    seed_z: bool          # z = t·ones (the 2018 sweep) rather than a path between random z's
+    path: PathKind        # the 2018 sweep z = t·ones, or a path between random z's
 
 
 PRESETS = (
-    CPPNPreset("Seed 2018 (H 64, grey)", CPPNConfig(), 1.0, True),
-    CPPNPreset("Seed 2018 RGB (H 32)", CPPNConfig(width=32, channels=3, z_dim=32), 1.0, True),
+    CPPNPreset("Seed 2018 (H 64, grey)", CPPNConfig(), 1.0, PathKind.SWEEP),
+    CPPNPreset("Seed 2018 RGB (H 32)", CPPNConfig(width=32, channels=3, z_dim=32), 1.0,
+               PathKind.SWEEP),
     CPPNPreset("cppn-tensorflow (2016)",
                CPPNConfig(style=CPPNStyle.OTORO, width=32, depth=3, activations=("tanh",) * 3,
-                          channels=1, z_dim=8, seed=678), 8.0, False),
+                          channels=1, z_dim=8, seed=678), 8.0, PathKind.THERE_AND_BACK),
 )

@@ -29,7 +29,7 @@ ACTIVATION_FUNCTIONS = {
 }
 
 BRANCHES = ("z", "x", "y", "r")
-# spec §2.2: each input branch's activation and initial spread in the 2018 network
+# each input branch's activation and initial spread in the 2018 network
 SEED_BRANCHES = {"z": ("atan", 1.0), "x": ("atan", 0.1), "y": ("tanh", 0.8), "r": ("atan", 1.0)}
 OTORO_BRANCHES = {name: ("linear", 1.0) for name in BRANCHES}
 

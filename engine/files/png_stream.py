@@ -44,6 +44,9 @@ class StreamingPNGWriter:
         band = np.asarray(band, np.uint8).reshape(len(band), self.width * self.channels)
         if self.rows_written + len(band) > self.height:
             raise ValueError("more rows than the image's height")
+        if not os.path.exists(self._tmp):   # the folder was deleted (or emptied) under us
+            raise FileNotFoundError(2, "its folder was removed during the export",
+                                    str(self.path))
         rows = np.empty((len(band), 1 + band.shape[1]), np.uint8)
         rows[:, 0] = 0  # filter type "none" on every row
         rows[:, 1:] = band
@@ -60,7 +63,10 @@ class StreamingPNGWriter:
             self._file.write(_chunk(b"IDAT", self._zlib.flush()))
             self._file.write(_chunk(b"IEND", b""))
             self._file.close()
-            move_into_place(self._tmp, self.path)
+            try:
+                move_into_place(self._tmp, self.path)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(self.path)) from None
         finally:
             self.discard()
         return self.path

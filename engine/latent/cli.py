@@ -2,26 +2,49 @@
 
 Writes into ``--out``: ``history.json`` (every loss point), ``latent.gif`` (the fixed digits in
 3-D over time), ``reconstructions.gif`` (originals above reconstructions over time) and
-``model.keras``, with a progress line on the terminal.
+``model.keras``, with a progress line on the terminal. Ctrl-C (or SIGTERM) stops at the next
+step and writes what the run has; a second Ctrl-C quits at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import signal
 import sys
 from pathlib import Path
+from typing import Callable
 
-from engine.latent.config import AutoencoderConfig, Backprop, Loss, ModelKind, Preset, \
-    Reduction, preset_config
-from engine.files.atomic import write_atomically
-from engine.latent.datasets import DatasetError, load_dataset
+from engine.configs import config_to_dict
 from engine.files.animations import save_animation
+from engine.files.atomic import write_atomically
+from engine.files.folder_lock import FolderLock, FolderLockError
+from engine.latent.config import (AutoencoderConfig, Backprop, Loss, ModelKind, Preset, Reduction,
+                                  preset_config)
+from engine.latent.datasets import DatasetError, load_dataset
 from engine.latent.frames import latent_frames, reconstruction_frames
+from engine.latent.models import save_autoencoder
 from engine.latent.trainer import AutoencoderTrainer
-from engine.runs.update import TrainingUpdate
 from engine.latent.training_data import prepare_training_data
+from engine.runs.control import RunControl, RunStopped
+from engine.runs.loop import run_loop
+from engine.runs.run import Run
+from engine.runs.update import RunState, RunUpdate
+from engine.validation import MAX_SEED, check_float, check_int
+
+
+def _checked(parse: Callable, check: Callable) -> Callable[[str], object]:
+    """An argparse type: parse the text, then check it (argparse names the option on failure)."""
+    def convert(text: str):
+        try:
+            return check(parse(text))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return convert
+
+
+def _int_in(lo: int, hi: int):
+    return _checked(int, lambda v: check_int("it", v, lo, hi))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,21 +53,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=[l.value for l in Loss], default="bce",
                    help="reconstruction term (a VAE adds KL; kl = KL only)")
     p.add_argument("--preset", choices=[p.value for p in Preset], default="quick")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--lr", type=float, dest="learning_rate")
-    p.add_argument("--train-size", type=int)
+    p.add_argument("--epochs", type=_int_in(1, 10_000))
+    p.add_argument("--batch-size", type=_int_in(1, 4_096))
+    p.add_argument("--lr", dest="learning_rate",
+                   type=_checked(float, lambda v: check_float("it", v, 0, 1000, lo_open=True)))
+    p.add_argument("--train-size", type=_int_in(1, 1_000_000))
     p.add_argument("--reduction", choices=[r.value for r in Reduction])
     p.add_argument("--backprop", choices=[b.value for b in Backprop])
-    p.add_argument("--seed", type=int)
-    p.add_argument("--seed-kl-quirks", action="store_true", default=None,
-                   help="the 2018 VAE's KL (sigma vs log-variance mix-up, batch-mean KL)")
+    p.add_argument("--seed", type=_int_in(0, MAX_SEED))
+    kl = p.add_mutually_exclusive_group()
+    kl.add_argument("--seed-kl-quirks", dest="seed_kl_quirks", action="store_true", default=None,
+                    help="the 2018 VAE's KL (sigma vs log-variance mix-up, batch-mean KL); the "
+                         "seed preset's default")
+    kl.add_argument("--corrected-kl", dest="seed_kl_quirks", action="store_false",
+                    help="the textbook KL, even with the seed preset")
     p.add_argument("--seed-backprop-quirks", action="store_true", default=None,
                    help="the 2018 hand-written backprop's bugs (ELU' = 2, pooling x4, Adam)")
     p.add_argument("--no-jit", dest="jit_compile", action="store_false", default=None)
     p.add_argument("--dataset", default="mnist",
                    help="mnist, fashion-mnist, keras (cache/download) or a path (.npz, IDX, folder)")
-    p.add_argument("--frames-per-epoch", type=int, default=4, help="GIF frames per epoch")
+    p.add_argument("--frames-per-epoch", type=_int_in(1, 100), default=4,
+                   help="GIF frames per epoch (1 to 100)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
     return p
 
@@ -52,64 +81,116 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> AutoencoderConfig:
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in {
         "epochs", "batch_size", "learning_rate", "train_size", "reduction", "backprop", "seed",
-        "seed_kl_quirks", "seed_backprop_quirks", "jit_compile"}}
+        "seed_kl_quirks", "jit_compile", "seed_backprop_quirks"}}
     return preset_config(args.kind, args.loss, args.preset, dataset=args.dataset, **overrides)
 
 
-def write_history(path: Path, trainer: AutoencoderTrainer, final: TrainingUpdate) -> None:
-    record = {
-        "config": json.loads(trainer.config.to_json()),
-        "dataset": trainer.data.source,
-        "state": final.state,
-        "message": final.message,
-        "samples_per_second": final.samples_per_second,
-        "steps_per_epoch": trainer.steps_per_epoch,
-        "loss_points": [p.__dict__ for p in trainer.loss_history],
+def history_record(run: Run) -> dict:
+    """Everything a run logged, as JSON-ready data: every loss point by column."""
+    return {
+        "config": config_to_dict(run.config),
+        "dataset": run.fixtures.source,
+        "state": run.state.value,
+        "message": run.message,
+        "samples_per_wall_second": run.samples_per_wall_second,
+        "steps_per_epoch": run.steps_per_epoch,
+        "columns": {name: run.column(name).tolist() for name in run.metrics.names},
     }
-    write_atomically(path, lambda tmp: Path(tmp).write_text(json.dumps(record)))
 
 
-def _progress(update: TrainingUpdate, epochs: int, stream) -> None:
-    if stream is None:
-        return
-    if not update.loss_points:
-        return
-    last = update.loss_points[-1].total
-    stream.write(f"\repoch {min(int(update.epoch) + 1, epochs)}/{epochs}  "
-                 f"step {update.step}/{update.total_steps}  loss {last:10.3f}  "
-                 f"{update.samples_per_second:8.0f} samples/s  ETA {update.eta_s:5.0f} s ")
-    stream.flush()
+class _Progress:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __call__(self, run: Run, update: RunUpdate) -> None:
+        if self.stream is None or not len(update.rows):
+            return
+        epochs = run.config.epochs
+        self.stream.write(f"\repoch {min(int(run.epoch_at(run.step)) + 1, epochs)}/{epochs}  "
+                          f"step {run.step}/{run.total_steps}  loss {run.final_loss():10.3f}  "
+                          f"{update.samples_per_wall_second:8.0f} samples/s  "
+                          f"ETA {update.eta_s:5.0f} s ")
+        self.stream.flush()
+
+
+def _say(*parts, error: bool = False) -> None:
+    stream = sys.stderr if error else sys.stdout
+    if stream is not None:
+        print(*parts, file=stream, flush=True)
+
+
+def _stop_on_signals(control: RunControl) -> None:
+    """The first Ctrl-C or SIGTERM stops at the next step; a second Ctrl-C quits at once."""
+    def handle(signum, _frame):
+        if control.stop_requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        control.stop()
+        _say(f"\n{signal.Signals(signum).name}: stopping at the next step, then writing what the "
+             "run has (Ctrl-C again to quit at once)", error=True)
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+
+
+def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[list[str], list[str]]:
+    """Write each output on its own, so one that fails (a full disk) keeps the others; returns
+    (names written, messages for the ones that failed)."""
+    pinned = run.snapshots.pinned()
+    jobs = {
+        "history.json": lambda p: write_atomically(
+            p, lambda tmp: Path(tmp).write_text(json.dumps(history_record(run)))),
+        "latent.gif": lambda p: save_animation(latent_frames(run, pinned), p),
+        "reconstructions.gif": lambda p: save_animation(reconstruction_frames(run, pinned), p),
+        "model.keras": lambda p: save_autoencoder(trainer.models, p),
+    }
+    written, failed = [], []
+    for name, job in jobs.items():
+        try:
+            job(out / name)
+            written.append(name)
+        except (OSError, ValueError) as exc:
+            failed.append(f"could not write {out / name}: {getattr(exc, 'strerror', None) or exc}")
+    return written, failed
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    out = sys.stdout
+    control = RunControl()
+    _stop_on_signals(control)
     try:
         config = config_from_args(args)
-        data = prepare_training_data(config, load_dataset(config.dataset))
-        args.out.mkdir(parents=True, exist_ok=True)
-        if not os.access(args.out, os.W_OK):
-            raise PermissionError(f"{args.out}: the output folder is not writable")
-    except (ValueError, DatasetError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        with FolderLock(args.out):
+            dataset = load_dataset(config.dataset, stop=control.raise_if_stopped)
+            data = prepare_training_data(config, dataset)
+            control.raise_if_stopped()
+            return _train(config, data, control, args)
+    except RunStopped:
+        _say("stopped before training began; nothing was written", error=True)
+        return 130
+    except (ValueError, DatasetError, FolderLockError) as exc:
+        _say(f"error: {exc}", error=True)
         return 2
+    except OSError as exc:
+        _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}", error=True)
+        return 2
+
+
+def _train(config: AutoencoderConfig, data, control: RunControl, args) -> int:
     trainer = AutoencoderTrainer(config, data)
-    final = None
-    for update in trainer.run(live_snapshots=False, snapshots_per_epoch=args.frames_per_epoch):
-        _progress(update, config.epochs, out)
-        final = update
-    if out is not None:
-        out.write("\n")
-    snaps = trainer.snapshots.pinned()
-    write_history(args.out / "history.json", trainer, final)
-    save_animation(latent_frames(snaps, data.view_labels), args.out / "latent.gif")
-    save_animation(reconstruction_frames(snaps, data.reconstruction_images),
-             args.out / "reconstructions.gif")
-    trainer.save(args.out / "model.keras")
-    print(f"{final.state}: {trainer.step} steps, final loss "
-          f"{trainer.loss_history[-1].total:.3f}; wrote {args.out}/"
-          "{history.json, latent.gif, reconstructions.gif, model.keras}")
-    if final.state == "failed":
-        print(f"error: {final.message}", file=sys.stderr)
+    run = Run("latent", config, config.describe())
+    run.subscribe(_Progress(sys.stdout))
+    for update in run_loop(trainer, control, live_snapshots=False,
+                           pins_per_epoch=args.frames_per_epoch):
+        run.apply(update)
+    _say("")
+    written, failed = write_outputs(run, trainer, args.out)
+    _say(f"{run.state.value}: {run.step} steps, final loss {run.final_loss():.3f}; wrote "
+         f"{args.out}/{{{', '.join(written)}}}")
+    for message in failed:
+        _say(f"error: {message}", error=True)
+    if run.state is RunState.FAILED:
+        _say(f"error: {run.message}", error=True)
         return 1
-    return 0
+    if failed:
+        return 1
+    return 130 if run.state is RunState.STOPPED else 0

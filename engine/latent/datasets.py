@@ -8,19 +8,22 @@ the file and what is wrong with it.
 
 from __future__ import annotations
 
-import gzip
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from engine.files.limits import (FileLimitError, check_regular_file, describe_size,
+                                 gunzip_bounded, read_bounded)
 from engine.files.resources import resource_path
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
 IMAGE_SIDE = 28
+MAX_DATASET_BYTES = 2**30   # a dataset file, inflated: MNIST's 60,000 digits are 47 MB
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -43,48 +46,63 @@ class ImageDataset:
     class_names: tuple[str, ...]
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+def _idx_bytes(path: Path, kind: str, ndim: int, expected_magic: int, stop) -> tuple[tuple, bytes]:
+    """(dims, body) of an IDX file, raw or gzip: the header is read (inflating only its bytes)
+    and checked before the body is, so a header promising gigabytes is refused up front."""
+    raw = read_bounded(path, MAX_DATASET_BYTES, "dataset file", stop)
     if not raw:
         raise DatasetError(f"{path}: the file is empty (0 bytes)")
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise DatasetError(f"{path}: the gzip stream is corrupt or truncated ({exc})") from exc
-    return raw
-
-
-def read_idx(path: str | Path, expected_magic: int) -> np.ndarray:
-    """Read one IDX file (raw or gzip) of unsigned bytes, checking its header against its size."""
-    path = Path(path)
-    raw = _read_bytes(path)
-    kind = "images" if expected_magic == IMAGES_MAGIC else "labels"
-    ndim = 3 if expected_magic == IMAGES_MAGIC else 1
     header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise DatasetError(f"{path}: too short for an IDX {kind} header ({len(raw)} bytes)")
-    magic = struct.unpack(">I", raw[:4])[0]
+    packed = raw[:2] == b"\x1f\x8b"
+    if packed:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(raw[:65536], header_size)
+        except zlib.error as exc:
+            raise DatasetError(f"{path}: the gzip stream is corrupt or truncated ({exc})") from None
+    else:
+        head = raw[:header_size]
+    if len(head) < header_size:
+        raise DatasetError(f"{path}: too short for an IDX {kind} header ({len(head)} bytes)")
+    magic = struct.unpack(">I", head[:4])[0]
     if magic != expected_magic:
         raise DatasetError(
             f"{path}: not an IDX {kind} file (magic number {magic}, expected {expected_magic})")
-    dims = struct.unpack(f">{ndim}I", raw[4:header_size])
-    expected = int(np.prod(dims))
+    dims = struct.unpack(f">{ndim}I", head[4:header_size])
+    expected = int(np.prod(dims, dtype=np.int64))
+    if expected > MAX_DATASET_BYTES:
+        raise DatasetError(f"{path}: its header promises {'x'.join(map(str, dims))} = "
+                           f"{describe_size(expected)} of data; Latent Lab reads datasets up to "
+                           f"{describe_size(MAX_DATASET_BYTES)}")
+    if packed:
+        raw = gunzip_bounded(raw, header_size + expected, path, stop)
     body = len(raw) - header_size
     if body != expected:
         raise DatasetError(
             f"{path}: header promises {'x'.join(map(str, dims))} = {expected} bytes of data "
             f"but the file holds {body}; it is truncated or corrupt")
-    return np.frombuffer(raw, np.uint8, offset=header_size).reshape(dims)
+    return dims, raw[header_size:]
+
+
+def read_idx(path: str | Path, expected_magic: int, stop=None) -> np.ndarray:
+    """Read one IDX file (raw or gzip) of unsigned bytes, checking its header against its size;
+    ``stop()`` is called between chunks and may raise to abandon the read."""
+    path = Path(path)
+    kind = "images" if expected_magic == IMAGES_MAGIC else "labels"
+    ndim = 3 if expected_magic == IMAGES_MAGIC else 1
+    try:
+        dims, body = _idx_bytes(path, kind, ndim, expected_magic, stop)
+    except FileLimitError as exc:
+        raise DatasetError(str(exc)) from None
+    return np.frombuffer(body, np.uint8).reshape(dims)
 
 
 def _checked(name: str, images: np.ndarray, labels: np.ndarray, source: str,
              class_names: tuple[str, ...]) -> ImageDataset:
     images = np.asarray(images)
     labels = np.asarray(labels)
+    for name, array in (("images", images), ("labels", labels)):
+        if array.dtype.kind not in "uif":
+            raise DatasetError(f"{source}: its {name} are {array.dtype} values, not numbers")
     if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
         raise DatasetError(f"{source}: images have shape {images.shape}, expected (N, 28, 28)")
     if labels.shape != (images.shape[0],):
@@ -106,31 +124,64 @@ def _checked(name: str, images: np.ndarray, labels: np.ndarray, source: str,
 
 
 def load_idx_pair(images_path: str | Path, labels_path: str | Path,
-                  name: str | None = None, class_names: tuple[str, ...] = DIGIT_NAMES
-                  ) -> ImageDataset:
+                  name: str | None = None, class_names: tuple[str, ...] = DIGIT_NAMES,
+                  stop=None) -> ImageDataset:
     """Images and labels from two IDX files (``*-images-idx3-ubyte[.gz]``, ``*-labels-idx1-ubyte``)."""
-    images = read_idx(images_path, IMAGES_MAGIC)
-    labels = read_idx(labels_path, LABELS_MAGIC)
+    images = read_idx(images_path, IMAGES_MAGIC, stop)
+    labels = read_idx(labels_path, LABELS_MAGIC, stop)
     return _checked(name or Path(images_path).name, images, labels, str(images_path), class_names)
 
 
-def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES) -> ImageDataset:
-    """The training split of a Keras-layout ``mnist.npz`` (keys ``x_train``, ``y_train``)."""
+def _npz_member_header(archive: zipfile.ZipFile, key: str, path: Path) -> None:
+    """Check one array's header (shape, dtype) before numpy reads its data."""
+    with archive.open(f"{key}.npy") as member:
+        try:
+            major, _ = np.lib.format.read_magic(member)
+            read_header = (np.lib.format.read_array_header_1_0 if major == 1
+                           else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = read_header(member)
+        except ValueError as exc:
+            raise DatasetError(f"{path}: {key} is not a numpy array ({exc})") from None
+    if dtype.hasobject or dtype.kind not in "uif":
+        raise DatasetError(f"{path}: {key} holds {dtype} values, not numbers")
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if size > MAX_DATASET_BYTES:
+        raise DatasetError(f"{path}: {key} declares {'x'.join(map(str, shape))} {dtype} = "
+                           f"{describe_size(size)}; Latent Lab reads datasets up to "
+                           f"{describe_size(MAX_DATASET_BYTES)}")
+
+
+def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES, stop=None
+             ) -> ImageDataset:
+    """The training split of a Keras-layout ``mnist.npz`` (keys ``x_train``, ``y_train``); the
+    arrays' headers are checked before their data is read."""
     path = Path(path)
-    _read_bytes(path)  # names empty and unreadable files before numpy does
     try:
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
-            keys = set(npz.files)
+        size = check_regular_file(path, "dataset file")
+    except FileLimitError as exc:
+        raise DatasetError(str(exc)) from None
+    if size == 0:
+        raise DatasetError(f"{path}: the file is empty (0 bytes)")
+    if not zipfile.is_zipfile(path):
+        raise DatasetError(f"{path}: not a readable .npz archive (not a zip of numpy arrays)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            keys = {n[:-4] for n in archive.namelist() if n.endswith(".npy")}
             missing = {"x_train", "y_train"} - keys
             if missing:
                 raise DatasetError(
                     f"{path}: missing key(s) {', '.join(sorted(missing))}; it holds "
                     f"{', '.join(sorted(keys)) or 'nothing'} (expected Keras' mnist.npz layout)")
+            for key in ("x_train", "y_train"):
+                _npz_member_header(archive, key, path)
+        if stop is not None:
+            stop()
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             images, labels = npz["x_train"], npz["y_train"]
     except DatasetError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise DatasetError(f"{path}: not a readable .npz archive ({exc})") from exc
+        raise DatasetError(f"{path}: not a readable .npz archive ({exc})") from None
     return _checked(path.name, images, labels, str(path), class_names)
 
 
@@ -140,31 +191,33 @@ def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
     return (images[0], labels[0]) if images and labels else None
 
 
-def load_path(path: str | Path) -> ImageDataset:
+def load_path(path: str | Path, stop=None) -> ImageDataset:
     """A dataset from what a user picked: an ``.npz``, an IDX images file, or a folder of IDX files."""
     path = Path(path).expanduser()
-    if not path.exists():
-        raise DatasetError(f"{path}: no such file or folder")
     if path.is_dir():
         pair = _idx_files_in(path, "train")
         if pair is None:
             npz = sorted(path.glob("*.npz"))
             if npz:
-                return load_npz(npz[0])
+                return load_npz(npz[0], stop=stop)
             raise DatasetError(
                 f"{path}: no train-images-idx3-ubyte / train-labels-idx1-ubyte pair or .npz inside")
-        return load_idx_pair(*pair, name=path.name)
+        return load_idx_pair(*pair, name=path.name, stop=stop)
+    try:
+        check_regular_file(path, "dataset file")
+    except FileLimitError as exc:
+        raise DatasetError(str(exc)) from None
     if path.suffix == ".npz":
-        return load_npz(path)
+        return load_npz(path, stop=stop)
     if "images-idx3" in path.name:
         labels = sorted(path.parent.glob(path.name.split("images-idx3")[0] + "labels-idx1-ubyte*"))
         if not labels:
             raise DatasetError(f"{path}: no matching labels file (…-labels-idx1-ubyte) beside it")
-        return load_idx_pair(path, labels[0])
+        return load_idx_pair(path, labels[0], stop=stop)
     raise DatasetError(f"{path}: expected an .npz, an IDX images file or a folder holding them")
 
 
-def load_bundled(name: str = "mnist") -> ImageDataset:
+def load_bundled(name: str = "mnist", stop=None) -> ImageDataset:
     """The training split of a dataset shipped in ``resources/`` (``mnist`` or ``fashion-mnist``)."""
     if name not in BUNDLED:
         raise DatasetError(f"unknown bundled dataset {name!r}; choose one of {', '.join(BUNDLED)}")
@@ -172,7 +225,7 @@ def load_bundled(name: str = "mnist") -> ImageDataset:
     pair = _idx_files_in(folder, "train")
     if pair is None:
         raise DatasetError(f"{folder}: the bundled IDX files are missing")
-    return load_idx_pair(*pair, name=name, class_names=BUNDLED[name])
+    return load_idx_pair(*pair, name=name, class_names=BUNDLED[name], stop=stop)
 
 
 def load_keras_mnist(download: bool = False) -> ImageDataset:
@@ -188,13 +241,14 @@ def load_keras_mnist(download: bool = False) -> ImageDataset:
     return _checked("mnist (keras)", x_train, y_train, str(KERAS_CACHE), DIGIT_NAMES)
 
 
-def load_dataset(source: str) -> ImageDataset:
-    """Resolve a dataset source: a bundled name, ``keras`` (cache or download), or a path."""
+def load_dataset(source: str, stop=None) -> ImageDataset:
+    """Resolve a dataset source: a bundled name, ``keras`` (cache or download), or a path;
+    ``stop()`` is called while reading and may raise to abandon it."""
     if source in BUNDLED:
-        return load_bundled(source)
+        return load_bundled(source, stop)
     if source == "keras":
         return load_keras_mnist(download=True)
-    return load_path(source)
+    return load_path(source, stop)
 
 
 def normalise_per_image(images: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Reconstruction terms follow the 2018 code: log loss summed over pixels, and ``0.5 * SSE``.
 The KL has two forms: the textbook one, where the encoder's second head is log σ², and the
-seed's (spec §4), which treats that head as σ in the KL while sampling with it as log σ².
+seed's (docs/seed-2018.md), which treats that head as σ in the KL while sampling with it as log σ².
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def reduce_batch(config: AutoencoderConfig, reconstruction, kl):
     """Total, reconstruction and KL for the batch, reduced as the config says.
 
     ``seed`` sums over the batch; with the seed's KL quirk the KL is the batch *mean* while the
-    reconstruction is the batch sum (spec §4 quirk 1). ``mean`` averages per-image totals.
+    reconstruction is the batch sum (the 2018 VAE's first quirk). ``mean`` averages per-image totals.
     """
     if config.reduction is Reduction.SEED:
         rec = tf.reduce_sum(reconstruction)

@@ -2,7 +2,7 @@
 
 Each layer's gradient is spelled out (dense, conv, transposed conv, average pooling, ELU and
 the loss) instead of asking ``tf.GradientTape``. ``tests/test_manual_backprop.py`` checks it
-against autodiff. With ``seed_quirks`` it reproduces two bugs of the original (spec §1): ELU's
+against autodiff. With ``seed_quirks`` it reproduces two bugs of the original (docs/seed-2018.md): ELU's
 derivative is 2 on the positive side, and average pooling's gradient is not divided by 4.
 """
 
@@ -126,13 +126,18 @@ def manual_loss_and_gradients(config: AutoencoderConfig, models: AutoencoderMode
 
 
 class SeedAdam:
-    """The 2018 per-layer Adam: bias correction by the constants 1-β, not 1-βᵗ (spec §1)."""
+    """The 2018 per-layer Adam: bias correction by the constants 1-β, not 1-βᵗ (docs/seed-2018.md)."""
 
     def __init__(self, variables, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.learning_rate = tf.Variable(learning_rate, trainable=False, dtype=tf.float32)
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self._m = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
         self._v = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
+
+    @property
+    def variables(self) -> list:
+        """Its state, as a Keras optimiser lists it: the learning rate and both moments."""
+        return [self.learning_rate, *self._m, *self._v]
 
     def apply_gradients(self, grads_and_vars):
         for (grad, var), m, v in zip(grads_and_vars, self._m, self._v):

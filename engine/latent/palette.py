@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# color_dict in b_auto_mean.py (spec §3.4), with matplotlib's values for each name
+# the 2018 plotting code's color_dict (docs/seed-2018.md), with matplotlib's values for each name
 SEED_COLOUR_NAMES = ("red", "blue", "green", "yellow", "purple",
                      "grey", "black", "violet", "silver", "cyan")
 SEED_RGB = np.array([

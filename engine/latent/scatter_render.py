@@ -80,17 +80,3 @@ def render_scatter(points: np.ndarray, labels: np.ndarray, size: int = 480,
     extents = "  ".join(f"{n}: {l:.3g}..{h:.3g}" for n, l, h in zip("xyz", lo, hi))
     draw.text((8, size - 16), extents, fill=(40, 40, 40), font=font)
     return img
-
-
-def image_grid(rows: list[np.ndarray], scale: int = 3, gap: int = 2) -> Image.Image:
-    """Rows of images in [0, 1], each row (K, H, W) grey or (K, H, W, 3) colour, tiled into one
-    upscaled picture on white."""
-    k, h, w = rows[0].shape[:3]
-    channels = rows[0].shape[3:]
-    grid = np.ones((len(rows) * (h + gap) - gap, k * (w + gap) - gap) + channels, np.float32)
-    for r, row in enumerate(rows):
-        for c, tile in enumerate(row):
-            grid[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tile
-    pixels = (np.clip(grid, 0, 1) * 255).round().astype(np.uint8)
-    return Image.fromarray(pixels, "RGB" if channels else "L").resize(
-        (grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)

@@ -7,7 +7,7 @@ column, appends are amortised O(1) (capacity doubles) and a column is a view, ne
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -24,8 +24,12 @@ class ColumnLog:
     def __len__(self) -> int:
         return self._rows
 
-    def extend(self, rows: Iterable[Sequence[float]]) -> None:
-        block = np.asarray(list(rows), dtype=np.float64).reshape(-1, len(self.names))
+    def __contains__(self, name: str) -> bool:
+        return name in self._index
+
+    def extend(self, rows) -> None:
+        """Append rows: an array (k, len(names)) or anything numpy makes one of."""
+        block = np.asarray(rows, dtype=np.float64).reshape(-1, len(self.names))
         end = self._rows + len(block)
         if end > self._data.shape[1]:
             grown = np.empty((len(self.names), max(end, 2 * self._data.shape[1])))
@@ -39,10 +43,17 @@ class ColumnLog:
         view.flags.writeable = False
         return view
 
-    def row(self, index: int) -> np.ndarray:
+    def row(self, index: int) -> dict[str, float]:
         if not -self._rows <= index < self._rows:
             raise IndexError(f"row {index} of {self._rows}")
-        return self._data[:, index % self._rows].copy()
+        return dict(zip(self.names, self._data[:, index % self._rows].tolist()))
+
+    def last(self, name: str, default: float = float("nan")) -> float:
+        return float(self._data[self._index[name], self._rows - 1]) if self._rows else default
+
+    def table(self) -> np.ndarray:
+        """A copy of every row, (rows, columns)."""
+        return self._data[:, :self._rows].T.copy()
 
     @property
     def nbytes(self) -> int:

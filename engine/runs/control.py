@@ -1,21 +1,26 @@
-"""A thread-safe token the GUI uses to stop, pause, resume or retune a training run."""
+"""A thread-safe token the GUI or the terminal uses to stop, pause, resume or retune a run."""
 
 from __future__ import annotations
 
 import threading
 
+from engine.validation import check_float
+
 MAX_LEARNING_RATE = 1_000.0  # high enough to show divergence on purpose; above it is a typo
+
+
+class RunStopped(Exception):
+    """Raised by slow preparation (reading data, building a model) when a stop was asked for."""
 
 
 def check_learning_rate(value: float, name: str = "learning rate") -> float:
     """``value`` if it is a usable learning rate, else a ValueError saying the allowed range."""
-    if not 0.0 < value <= MAX_LEARNING_RATE:
-        raise ValueError(f"{name} must be in (0, {MAX_LEARNING_RATE:g}], not {value}")
-    return float(value)
+    return check_float(name, value, 0.0, MAX_LEARNING_RATE, lo_open=True)
 
 
 class RunControl:
-    """Set from any thread; read by the training loop between steps (each step is a checkpoint)."""
+    """Set from any thread; read by the run loop between steps (each step is a checkpoint) and by
+    data loading between chunks (:meth:`raise_if_stopped`)."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -23,6 +28,7 @@ class RunControl:
         self._running.set()
         self._lock = threading.Lock()
         self._learning_rate: float | None = None
+        self._weights_wanted = False
 
     def stop(self) -> None:
         self._stop.set()
@@ -41,6 +47,10 @@ class RunControl:
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
+
+    def raise_if_stopped(self) -> None:
+        if self._stop.is_set():
+            raise RunStopped("stopped while preparing the run")
 
     def wait_while_paused(self, timeout: float = 0.1) -> bool:
         """Block while paused, up to ``timeout`` seconds; True once running (or stopping)."""
@@ -63,3 +73,14 @@ class RunControl:
         with self._lock:
             value, self._learning_rate = self._learning_rate, None
         return value
+
+    def request_weights(self) -> None:
+        """Ask the loop for a snapshot carrying the weights of the next step boundary (a save
+        during training then writes one consistent step)."""
+        with self._lock:
+            self._weights_wanted = True
+
+    def take_weights_request(self) -> bool:
+        with self._lock:
+            wanted, self._weights_wanted = self._weights_wanted, False
+        return wanted

@@ -4,6 +4,9 @@ NaN or infinite) can stop with a model that still works instead of one full of N
 from __future__ import annotations
 
 import time
+from typing import Callable, Sequence
+
+import numpy as np
 
 
 def diverged_message(loss: float, step: int, kept_step: int) -> str:
@@ -13,20 +16,18 @@ def diverged_message(loss: float, step: int, kept_step: int) -> str:
 
 
 class GoodWeights:
-    """A copy of ``variables`` that has been seen to give a finite loss, refreshed about every
-    ``every_s`` seconds. A copy is taken as a candidate and only trusted once the steps after it
-    (whose losses are computed on exactly those weights, before their update) stayed finite."""
+    """A copy of a trainer's weights that has been seen to give a finite loss, refreshed about
+    every ``every_s`` seconds. A copy is taken as a candidate and only trusted once the steps after
+    it (whose losses are computed on exactly those weights, before their update) stayed finite."""
 
-    def __init__(self, variables, every_s: float = 1.0):
-        self._variables = list(variables)
+    def __init__(self, get: Callable[[], Sequence[np.ndarray]],
+                 put: Callable[[Sequence[np.ndarray]], None], every_s: float = 1.0):
+        self._get, self._put = get, put
         self._every_s = every_s
         self.step = 0
-        self._good = self._copy()
-        self._candidate: tuple[int, list] | None = None
+        self._good = tuple(get())
+        self._candidate: tuple[int, tuple] | None = None
         self._taken_at = time.perf_counter()
-
-    def _copy(self) -> list:
-        return [v.numpy() for v in self._variables]
 
     def keep(self, step: int) -> None:
         """Call after steps whose losses were all finite, with the number of steps done."""
@@ -34,11 +35,10 @@ class GoodWeights:
             self.step, self._good = self._candidate
             self._candidate = None
         if self._candidate is None and time.perf_counter() - self._taken_at >= self._every_s:
-            self._candidate = (step, self._copy())
+            self._candidate = (step, tuple(self._get()))
             self._taken_at = time.perf_counter()
 
     def restore(self) -> int:
         """Put the trusted weights back; returns the step they are from."""
-        for variable, value in zip(self._variables, self._good):
-            variable.assign(value)
+        self._put(self._good)
         return self.step

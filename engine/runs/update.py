@@ -1,62 +1,68 @@
-"""What a training run hands across to the GUI or CLI: loss points and progress updates.
+"""What the run loop hands across to a Run record: its setup once, then updates.
 
-Shared by every trainer (autoencoder, CPPN fit, de-emoji): loss points are never dropped, and an
-update's ``snapshot`` is whatever picture of the model that trainer shows (latent codes and
-reconstructions, a rendered canvas, a grid of outputs).
+Shared by every experiment: loss rows are never dropped, and an update's snapshot is whatever
+picture of the model that trainer makes (latent codes and reconstructions, held-out outputs, a
+fitted picture), with a copy of the weights when a decode or a save may need them.
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
+from enum import Enum
 
-from engine.runs.columns import ColumnLog
+import numpy as np
 
+from engine.runs.snapshots import Snapshot
 
-@dataclass(frozen=True)
-class LossPoint:
-    """The loss of one training step, measured before that step's update."""
-
-    step: int
-    epoch: int
-    wall_s: float
-    total: float
-    reconstruction: float
-    kl: float
+BASE_COLUMNS = ("step", "wall_s")   # every run's metric log starts with these
 
 
-class LossHistory(ColumnLog):
-    """Every loss point of a run, stored compactly; indexing and iteration give LossPoints."""
+class RunState(str, Enum):
+    """Where a run is: preparing, training (or paused), or ended one of three ways."""
 
-    def __init__(self) -> None:
-        super().__init__([f.name for f in fields(LossPoint)])
+    LOADING = "loading"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
 
-    def append(self, point: LossPoint) -> None:
-        self.extend([astuple(point)])
-
-    def __getitem__(self, index: int | slice) -> LossPoint | list[LossPoint]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        step, epoch, wall_s, total, reconstruction, kl = self.row(index)
-        return LossPoint(int(step), int(epoch), wall_s, total, reconstruction, kl)
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
+    @property
+    def active(self) -> bool:
+        return self in (RunState.LOADING, RunState.RUNNING, RunState.PAUSED)
 
 
 @dataclass(frozen=True)
-class TrainingUpdate:
-    """What one ``yield`` of a run carries."""
+class RunSetup:
+    """What a run is, known once its trainer is built: its sizes, the names of the numbers each
+    step returns (the loss first), and the fixed things it shows (``fixtures``: the digits of the
+    latent view, held-out triplets, a target picture)."""
 
-    step: int                       # steps done so far
+    metric_names: tuple[str, ...]
     total_steps: int
-    epoch: float                    # fractional epochs done
-    loss_points: tuple
-    snapshot: object | None
-    samples_per_second: float
-    eta_s: float
-    state: str = "running"          # running, finished, stopped or failed
+    steps_per_epoch: int | None      # None: a run without epochs (a fit counts steps)
+    samples_per_step: int
+    fixtures: object = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return BASE_COLUMNS + self.metric_names
+
+
+@dataclass(frozen=True)
+class RunUpdate:
+    """One ``yield`` of the run loop. ``rows`` holds every step since the last update, one row per
+    step in the order of :attr:`RunSetup.columns`; the first update carries the setup."""
+
+    step: int                               # steps done so far
+    rows: np.ndarray
+    snapshot: Snapshot | None
+    samples_per_wall_second: float          # over the time since the last update (the whole
+    eta_s: float                            # run's wall time for the last update)
+    state: RunState = RunState.RUNNING
     message: str = ""
+    setup: RunSetup | None = None
 
     @property
     def done(self) -> bool:
-        return self.state != "running"
+        return not self.state.active

@@ -31,3 +31,10 @@ def ask_then(parent: QtWidgets.QWidget, title: str, filters: str, action, save: 
     path = ask_path(parent, title, filters, save)
     if path:
         action(path)
+
+
+def with_suffix(path, allowed: tuple[str, ...]) -> Path:
+    """``path`` if it ends in one of ``allowed`` (in any case), else with the first appended: a
+    name typed without ".png" still saves a PNG."""
+    path = Path(path)
+    return path if path.suffix.lower() in allowed else path.with_name(path.name + allowed[0])

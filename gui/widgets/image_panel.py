@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from engine.latent.scatter_render import image_grid
+from engine.grids import image_grid
 
 
 class ImagePanel(pg.GraphicsLayoutWidget):

@@ -1,21 +1,21 @@
 """A training run's progress bar and status line, redrawn at most 5 times a second.
 
-Training updates arrive at ~25 Hz; repainting a progress bar and a label for each cost the GUI
-thread (and, on a 2-core machine, the training beside it) more than the numbers are worth to a
-reader. The latest update is kept and drawn by a timer; the last one of a run is drawn at once.
+Updates arrive up to 10 times a second; repainting a progress bar and a label for each cost the
+GUI thread (and, on a 2-core machine, the training beside it) more than the numbers are worth to
+a reader. The latest state is drawn by a timer; a run's end is drawn at once.
 """
 
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from engine.runs.update import TrainingUpdate
+from engine.runs.run import Run
 
 REDRAW_MS = 200
 
 
 class RunProgress(QtWidgets.QWidget):
-    """Shows epoch, step, last loss, speed and ETA of the latest :class:`TrainingUpdate`.
+    """Shows epoch, step, last loss, speed (wall-clock) and ETA of a :class:`Run`.
 
     ``unit`` names what the speed counts ("samples", "pictures"); ``loss_digits`` the decimals of
     the loss shown."""
@@ -24,9 +24,7 @@ class RunProgress(QtWidgets.QWidget):
         super().__init__(parent)
         self._unit = unit
         self._loss_digits = loss_digits
-        self._latest: TrainingUpdate | None = None
-        self._last_loss: float | None = None
-        self._epochs = 0
+        self._run: Run | None = None
         self.bar = QtWidgets.QProgressBar()
         self.bar.setTextVisible(True)
         self.label = QtWidgets.QLabel("Press Start to train.")
@@ -38,47 +36,53 @@ class RunProgress(QtWidgets.QWidget):
         self._redraw = QtCore.QTimer(self)
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(REDRAW_MS)
-        self._redraw.timeout.connect(self._draw)
-
-    def begin(self, total_steps: int, epochs: int) -> None:
-        """A new run's trainer is ready."""
-        self._latest = self._last_loss = None
-        self._epochs = epochs
-        self.bar.setRange(0, total_steps)
-        self.bar.setValue(0)
+        self._redraw.timeout.connect(self.draw)
 
     def say(self, text: str) -> None:
-        """Show a line of text (loading, resetting) in place of the run's figures."""
+        """Show a line of text (loading, resetting) in place of a run's figures."""
         self._redraw.stop()
-        self._latest = None
+        self._run = None
         self.label.setText(text)
 
     def reset(self) -> None:
         self.say("Press Start to train.")
         self.bar.setValue(0)
 
-    def show_update(self, update: TrainingUpdate) -> None:
-        self._latest = update
-        if update.loss_points:
-            self._last_loss = update.loss_points[-1].total
-        if update.done:
+    def follow(self, run: Run) -> None:
+        """Show this run's figures from now on (drawn at once)."""
+        self._run = run
+        self.draw()
+
+    def changed(self) -> None:
+        """The run moved on: redraw soon, or now if it ended."""
+        if self._run is None:
+            return
+        if not self._run.state.active:
             self._redraw.stop()
-            self._draw()
+            self.draw()
         elif not self._redraw.isActive():
             self._redraw.start()
 
     @QtCore.Slot()
-    def _draw(self) -> None:
-        update = self._latest
-        if update is None:
+    def draw(self) -> None:
+        run = self._run
+        if run is None:
             return
-        self.bar.setValue(update.step)
-        epochs = self._epochs
-        loss = (f" · loss {self._last_loss:.{self._loss_digits}f}"
-                if self._last_loss is not None else "")
-        text = (f"epoch {min(int(update.epoch) + 1, epochs)}/{epochs} · step {update.step}/"
-                f"{update.total_steps}{loss}\n{update.samples_per_second:,.0f} {self._unit}/s · "
-                f"ETA {update.eta_s:.0f} s")
-        if update.done:
-            text += f"\n{update.state}."
+        if run.setup is None:
+            self.label.setText(f"{run.state.value}…" if run.state.active else
+                               f"{run.state.value}: {run.message}")
+            return
+        self.bar.setRange(0, max(run.total_steps, 1))
+        self.bar.setValue(run.step)
+        loss = run.final_loss()
+        loss_text = f" · loss {loss:.{self._loss_digits}f}" if run.step else ""
+        if run.steps_per_epoch:
+            epochs = run.total_steps // run.steps_per_epoch
+            where = f"epoch {min(int(run.epoch_at(run.step)) + 1, epochs)}/{epochs} · "
+        else:
+            where = ""
+        text = (f"{where}step {run.step}/{run.total_steps}{loss_text}\n"
+                f"{run.samples_per_wall_second:,.0f} {self._unit}/s · ETA {run.eta_s:.0f} s")
+        if not run.state.active or run.state.value == "paused":
+            text += f"\n{run.state.value}."
         self.label.setText(text)

@@ -1,6 +1,10 @@
-"""Start, Pause/Resume and Stop for one tab's training run: the buttons, the state they show,
-the settings locked while a run goes, and the worker thread's life. A tab supplies the trainer
-and handles the updates; everything about running and stopping lives here once."""
+"""Start, Pause/Resume and Stop for one tab's training: the buttons, the state they show, the
+settings locked while a run goes, and the worker threads' lives. A tab supplies the run record
+and how to build its trainer; everything about running and stopping lives here once.
+
+Starting a run while another goes, or resetting, never waits: the old worker is asked to stop
+and kept (its last updates still land in its own run record) until its thread ends.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,21 @@ from typing import Callable
 from PySide6 import QtCore, QtWidgets
 
 from engine.runs.control import MAX_LEARNING_RATE
+from engine.runs.run import Run
+from engine.runs.update import RunState
 from gui.workers.training_worker import TrainingWorker
-
-RUNNING = ("running", "paused")
 
 
 class TrainingControls(QtCore.QObject):
-    """States: idle, running, paused, finished, stopped, failed."""
+    """States (:attr:`state`): idle, loading, running, paused, finished, stopped, failed."""
 
     sig_state_changed = QtCore.Signal(str)
 
     def __init__(self, parent: QtWidgets.QWidget, what: str):
         super().__init__(parent)
         self.worker: TrainingWorker | None = None
-        self.state = "idle"
+        self.run: Run | None = None
+        self._retiring: set[TrainingWorker] = set()
         self._locked: list[QtWidgets.QWidget] = []
         self.start_button = QtWidgets.QPushButton("Start")
         self.start_button.setToolTip(f"Train a new {what} with these settings.")
@@ -41,62 +46,79 @@ class TrainingControls(QtCore.QObject):
                                "Too large and the loss blows up: training then stops and keeps "
                                "the last good weights.")
         self.lr_box.valueChanged.connect(self.set_learning_rate)
-        self.set_state("idle")
+        self._show_state()
 
     def lock_while_running(self, *widgets: QtWidgets.QWidget) -> None:
         """Settings that cannot change in the middle of a run."""
         self._locked.extend(widgets)
 
+    @property
+    def state(self) -> str:
+        return "idle" if self.run is None else self.run.state.value
+
     def is_running(self) -> bool:
         return self.worker is not None and self.worker.isRunning()
 
-    def launch(self, make_trainer: Callable[[], object], on_ready, on_update, on_failed) -> None:
-        """Run ``make_trainer()`` and then its training in a worker thread; the callbacks must be
-        slots of objects in the GUI thread (DEVELOPERS.md pitfall 4)."""
-        worker = TrainingWorker(make_trainer, self.parent())
-        worker.sig_ready.connect(on_ready)
-        worker.sig_update.connect(on_update)
-        worker.sig_update.connect(self._on_update)
-        worker.sig_failed.connect(on_failed)
-        worker.sig_failed.connect(self._on_failed)
+    def threads(self) -> list[QtCore.QThread]:
+        """Every training thread of this tab that may still run."""
+        return [w for w in (self.worker, *self._retiring) if w is not None]
+
+    def launch(self, run: Run, make_trainer: Callable, **loop_options) -> TrainingWorker:
+        """Train ``run`` in a new worker thread; a run still going is asked to stop first."""
+        self.retire()
+        worker = TrainingWorker(run, make_trainer, self.parent(), **loop_options)
+        worker.sig_applied.connect(self._on_applied)
         worker.finished.connect(self._on_finished)
-        self.worker = worker
-        self.set_state("running")
+        self.worker, self.run = worker, run
         worker.start()
+        self._show_state()
+        return worker
+
+    def retire(self) -> None:
+        """Stop the current run (if any) without waiting, and forget it as the current one."""
+        if self.worker is not None:
+            self.worker.control.stop()
+            if self.worker.isRunning():
+                self._retiring.add(self.worker)
+            else:
+                self.worker.deleteLater()
+        self.worker = None
+        self.run = None
+        self._show_state()
+
+    def request_stop(self) -> None:
+        """Ask every thread to stop (closing): non-blocking."""
+        for worker in self.threads():
+            worker.control.stop()
 
     @QtCore.Slot()
     def toggle_pause(self) -> None:
-        if not self.is_running():
+        if not self.is_running() or self.run is None:
             return
-        if self.state == "paused":
-            self.worker.control.resume()
-            self.set_state("running")
+        control = self.worker.control
+        if control.paused:
+            control.resume()
+            self.run.mark(RunState.RUNNING)
         else:
-            self.worker.control.pause()
-            self.set_state("paused")
+            control.pause()
+            self.run.mark(RunState.PAUSED)
+        self._show_state()
 
     @QtCore.Slot()
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.control.stop()
 
-    def stop_and_wait(self) -> None:
-        """Stop the run and wait for its thread (closing, resetting)."""
-        if self.worker is not None:
-            if self.worker.stop_and_wait():
-                self.worker.deleteLater()  # else it would live on as the tab's child
-            self.worker = None
-
     @QtCore.Slot(float)
     def set_learning_rate(self, value: float) -> None:
         if self.is_running():
             self.worker.control.set_learning_rate(value)
 
-    def set_state(self, state: str) -> None:
-        self.state = state
-        running = state in RUNNING
+    def _show_state(self) -> None:
+        state = self.state
+        running = self.is_running() and state in ("loading", "running", "paused")
         self.start_button.setEnabled(not running)
-        self.pause_button.setEnabled(running)
+        self.pause_button.setEnabled(running and state != "loading")
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         self.stop_button.setEnabled(running)
         for widget in self._locked:
@@ -104,18 +126,20 @@ class TrainingControls(QtCore.QObject):
         self.sig_state_changed.emit(state)
 
     @QtCore.Slot(object)
-    def _on_update(self, update) -> None:
-        if update.done:
-            self.set_state(update.state)
-
-    @QtCore.Slot(str)
-    def _on_failed(self, _message: str) -> None:
-        self.set_state("failed")
+    def _on_applied(self, run: Run) -> None:
+        if run is self.run:
+            self._show_state()
 
     @QtCore.Slot()
     def _on_finished(self) -> None:
-        if self.state in RUNNING:
-            self.set_state("stopped")
+        worker = self.sender()
+        if worker in self._retiring:
+            self._retiring.discard(worker)
+            worker.deleteLater()
+            return
+        if self.run is not None and self.run.state.active:  # ended without a final update
+            self.run.mark(RunState.STOPPED, "stopped")
+        self._show_state()
 
 
 class TrainingTabMixin:

@@ -78,9 +78,8 @@ class BackgroundTasks(QtCore.QObject):
         for task in list(self._running):
             task.cancel()
 
-    def wait_all(self, timeout_ms: int = 30_000) -> None:
-        for task in list(self._running):
-            task.wait(timeout_ms)
+    def threads(self) -> list[QtCore.QThread]:
+        return list(self._running)
 
     @QtCore.Slot(object)
     def _on_done(self, _result) -> None:

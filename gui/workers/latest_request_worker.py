@@ -3,7 +3,9 @@ thread never waits on TensorFlow.
 
 Requests are keyed by a tag ("slider", "preview", "full"...): a newer request for a tag replaces
 an older one still waiting (latest wins, never queued), and waiting requests run lowest
-``priority`` first, so a quick preview of the newest state goes before a slow full render.
+``priority`` first, so a quick preview of the newest state goes before a slow full render. A
+long call (a big render) polls :meth:`stopping` between its parts, so closing the window never
+waits for it to finish.
 """
 
 from __future__ import annotations
@@ -32,12 +34,10 @@ class LatestRequestWorker(QtCore.QThread):
             self._pending[tag] = (priority, call)
             self._cond.notify()
 
-    def release_later(self, trainer) -> None:
-        """Queue ``trainer.release()`` ahead of waiting requests and behind any call still running
-        on the trainer, so the GUI thread never waits for it. Each trainer gets a tag of its own:
-        a second run's release never replaces a first one still waiting. Its result reaches
-        ``sig_done`` under a tag starting "release"."""
-        self.request(f"release {id(trainer)}", trainer.release, priority=-1)
+    def stopping(self) -> bool:
+        """True once the worker has been asked to stop: a running call should return soon."""
+        with self._cond:
+            return self._stopping
 
     def cancel(self, tag: str | None = None) -> None:
         """Drop waiting requests (one tag, or all); a call already running still reports."""
@@ -71,9 +71,13 @@ class LatestRequestWorker(QtCore.QThread):
                 with self._cond:
                     self.busy = False
 
-    def stop_and_wait(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
+    def request_stop(self) -> None:
+        """Drop waiting requests and end the thread after the call under way (non-blocking)."""
         with self._cond:
             self._stopping = True
             self._pending.clear()
             self._cond.notify()
+
+    def stop_and_wait(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
+        self.request_stop()
         return self.wait(timeout_ms)

@@ -1,9 +1,12 @@
-"""Runs an engine training generator in a QThread and forwards its updates to the GUI thread.
+"""Runs one training run in a QThread and applies its updates to the run's record in the GUI thread.
 
-The engine already yields at most every ``update_interval_s`` (latest frame, every loss point),
-so the worker only carries updates across. Its signals are received by ``@Slot`` methods of
-objects living in the GUI thread (queued connections), never by lambdas, which would run in the
-worker thread (DEVELOPERS.md pitfall 4).
+``make_trainer(control)`` builds the trainer inside the thread (reading data and building models
+touch TensorFlow and may be slow; they call ``control.raise_if_stopped()`` between parts), then
+:func:`engine.runs.loop.run_loop` trains it. Each update is emitted to :meth:`_apply`, a slot of
+this QThread object, which lives in the GUI thread: Qt queues the call there, so the
+:class:`~engine.runs.run.Run` only ever changes in the GUI thread and its subscribers (the tab's
+views) are called there too. A lambda or free function would run in the worker thread instead
+(docs/architecture.md, "threads"). When the run ends the trainer is released in its thread.
 """
 
 from __future__ import annotations
@@ -13,36 +16,80 @@ from typing import Callable
 
 from PySide6 import QtCore
 
-from engine.runs.control import RunControl
+from engine.runs.control import RunControl, RunStopped
+from engine.runs.loop import run_loop
+from engine.runs.run import Run
+from engine.runs.update import RunState
 
-STOP_WAIT_MS = 10_000
+
+def describe_error(exc: BaseException) -> str:
+    """``Type: message``, never an empty message (a bare MemoryError says nothing)."""
+    text = str(exc).strip()
+    if isinstance(exc, MemoryError):
+        text = text or "not enough memory; try fewer pictures or a smaller model"
+    return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
 
 
 class TrainingWorker(QtCore.QThread):
-    """One run. ``make_trainer()`` builds the trainer inside the thread (data loading and model
-    building touch TensorFlow); anything with ``run(control, **run_options)`` yielding updates."""
+    """One run's thread. Its ``run`` record is what the tab shows; ``control`` stops, pauses and
+    retunes it."""
 
-    sig_ready = QtCore.Signal(object)      # the trainer, once built
-    sig_update = QtCore.Signal(object)     # engine TrainingUpdate
-    sig_failed = QtCore.Signal(str)        # a message a user can read
+    sig_update = QtCore.Signal(object)     # RunUpdate, emitted in the worker thread
+    sig_failed = QtCore.Signal(str)        # a message a user can read, likewise
+    sig_applied = QtCore.Signal(object)    # the Run, after an update landed (GUI thread)
 
-    def __init__(self, make_trainer: Callable[[], object], parent=None, **run_options):
+    def __init__(self, run: Run, make_trainer: Callable[[RunControl], object], parent=None,
+                 **loop_options):
         super().__init__(parent)
+        self.record = run
         self.control = RunControl()
         self._make_trainer = make_trainer
-        self._run_options = run_options
+        self._loop_options = loop_options
+        self.sig_update.connect(self._apply)
+        self.sig_failed.connect(self._fail)
+        self.finished.connect(self._let_go)
 
     def run(self) -> None:  # runs in the worker thread
+        trainer = None
         try:
-            trainer = self._make_trainer()
-            self.sig_ready.emit(trainer)
-            for update in trainer.run(self.control, **self._run_options):
+            trainer = self._make_trainer(self.control)
+            for update in run_loop(trainer, self.control, **self._loop_options):
+                if update.done:  # released first: a run started at once can reuse the trainer
+                    trainer = self._release(trainer)
                 self.sig_update.emit(update)
+        except RunStopped:
+            self.sig_failed.emit("")
         except Exception as exc:  # everything reaches the user as a message
             logging.getLogger("latent_lab").exception("training failed")
-            self.sig_failed.emit(f"{type(exc).__name__}: {exc}")
+            self.sig_failed.emit(describe_error(exc))
+        finally:
+            self._release(trainer)
 
-    def stop_and_wait(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
-        """Ask the run to stop at its next step and wait for the thread; True when it ended."""
-        self.control.stop()
-        return self.wait(timeout_ms)
+    @staticmethod
+    def _release(trainer) -> None:
+        release = getattr(trainer, "release", None)
+        if release is not None:
+            release()
+
+    @QtCore.Slot(object)
+    def _apply(self, update) -> None:  # runs in the GUI thread
+        if self.record is not None:
+            self.record.apply(update)
+            self.sig_applied.emit(self.record)
+
+    @QtCore.Slot()
+    def _let_go(self) -> None:  # runs in the GUI thread, after the last update was applied
+        """Drop the run and the trainer's recipe: Qt deletes this object only when its event
+        loop next gets to it, and until then it must not keep a run's records alive."""
+        self.record = None
+        self._make_trainer = None
+
+    @QtCore.Slot(str)
+    def _fail(self, message: str) -> None:  # runs in the GUI thread
+        if self.record is None:
+            return
+        if message:
+            self.record.mark(RunState.FAILED, message)
+        else:
+            self.record.mark(RunState.STOPPED, "stopped before training began")
+        self.sig_applied.emit(self.record)

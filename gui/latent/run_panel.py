@@ -1,0 +1,156 @@
+"""The autoencoder/VAE tab's left column: what to train (preset, loss, data, epochs, learning
+rate), Start / Pause / Stop / Reset, and the run's progress and messages.
+
+Defaults (learning rate, epochs) come from the engine's presets whenever the preset changes;
+nothing here restates them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+from engine.latent.config import AutoencoderConfig, Loss, ModelKind, Preset, preset_config
+from gui.settings import TextSetting
+from gui.widgets.file_dialogs import ask_path
+from gui.widgets.run_progress import RunProgress
+from gui.widgets.training_controls import TrainingControls
+
+LOSS_CHOICES = {
+    ModelKind.AE: (("Log loss (BCE)", Loss.BCE), ("MSE", Loss.MSE)),
+    ModelKind.VAE: (("Log loss + KL", Loss.BCE), ("MSE + KL", Loss.MSE), ("KL only", Loss.KL)),
+}
+PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK), ("Seed 2018 (conv, slow)", Preset.SEED))
+DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
+                   ("Keras cache / download", "keras"), ("Choose a file or folder…", ""))
+
+
+class RunPanel(QtWidgets.QWidget):
+    """Settings and buttons for one tab's runs; ``controls`` owns the training threads."""
+
+    sig_reset = QtCore.Signal()
+
+    def __init__(self, kind: ModelKind, parent=None):
+        super().__init__(parent)
+        self.kind = kind
+        self.custom_dataset = ""
+        self.preset_box = QtWidgets.QComboBox()
+        for text, preset in PRESET_CHOICES:
+            self.preset_box.addItem(text, preset)
+        self.preset_box.setToolTip("Quick: a small dense model. Seed 2018: the post's conv "
+                                   "autoencoder as it ran, batch 10, Adam 8e-5 (minutes per epoch "
+                                   "on a CPU).")
+        self.loss_box = QtWidgets.QComboBox()
+        for text, loss in LOSS_CHOICES[kind]:
+            self.loss_box.addItem(text, loss)
+        self.loss_box.setToolTip("What the model is trained to minimise.")
+        self.dataset_box = QtWidgets.QComboBox()
+        for text, source in DATASET_CHOICES:
+            self.dataset_box.addItem(text, source)
+        self.dataset_box.setToolTip("The digits (or clothes) to learn from; a file may be an "
+                                    "mnist.npz or IDX files.")
+        self.dataset_box.activated.connect(self._on_dataset_chosen)
+        self.epochs_box = QtWidgets.QSpinBox()
+        self.epochs_box.setRange(1, 10_000)
+        self.epochs_box.setToolTip("How many passes over the training digits.")
+        self.corrected_kl = QtWidgets.QCheckBox("Corrected KL (textbook)")
+        self.corrected_kl.setToolTip(
+            "Seed 2018 trains the VAE with the KL the 2018 code computed: its second head is read "
+            "as log σ² when sampling but as σ in the KL, and the KL is averaged over the batch "
+            "while the reconstruction is summed, so the curves match the 2018 logs. Tick for the "
+            "textbook KL instead (about 20% higher losses at the first epoch).")
+        self.corrected_kl.setVisible(kind is ModelKind.VAE)
+        self.many_points = QtWidgets.QCheckBox("Show 10,000 digits")
+        self.many_points.setToolTip("Plot 10,000 digits in the latent space instead of 1,000.")
+        self.fit_axes = QtWidgets.QCheckBox("Fit axes to data")
+        self.fit_axes.setChecked(True)
+        self.fit_axes.setToolTip("On: the box follows the codes. Off: it only grows, so the "
+                                 "spread is seen as points moving outwards.")
+        self.controls = TrainingControls(self, "model")
+        self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
+                                         self.epochs_box, self.many_points, self.corrected_kl)
+        self.reset_button = QtWidgets.QPushButton("Reset")
+        self.reset_button.setToolTip("Stop and forget the run on screen.")
+        self.reset_button.clicked.connect(self.sig_reset)
+        self.progress = RunProgress("samples")
+        self.message_label = QtWidgets.QLabel("")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.preset_box.currentIndexChanged.connect(self.apply_preset_defaults)
+        self._layout()
+        self.apply_preset_defaults()
+
+    def _layout(self) -> None:
+        form = QtWidgets.QFormLayout()
+        form.addRow("Preset", self.preset_box)
+        form.addRow("Loss", self.loss_box)
+        form.addRow("Data", self.dataset_box)
+        form.addRow("Epochs", self.epochs_box)
+        form.addRow("Learning rate", self.controls.lr_box)
+        buttons = QtWidgets.QGridLayout()
+        buttons.addWidget(self.controls.start_button, 0, 0)
+        buttons.addWidget(self.controls.pause_button, 0, 1)
+        buttons.addWidget(self.controls.stop_button, 1, 0)
+        buttons.addWidget(self.reset_button, 1, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        for box in (self.corrected_kl, self.many_points, self.fit_axes):
+            layout.addWidget(box)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        self.extra = QtWidgets.QVBoxLayout()   # the tab adds its export and runs widgets here
+        layout.addLayout(self.extra)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+
+    @QtCore.Slot()
+    def apply_preset_defaults(self) -> None:
+        """The preset's learning rate and epochs, as the engine defines them."""
+        defaults = preset_config(self.kind, self.loss_box.currentData(), self.preset_box.currentData())
+        self.controls.lr_box.setValue(defaults.learning_rate)
+        self.epochs_box.setValue(defaults.epochs)
+
+    def config(self) -> AutoencoderConfig:
+        """The settings as a config; a bad combination raises ValueError with the reason."""
+        overrides = {}
+        if self.kind is ModelKind.VAE and self.corrected_kl.isChecked():
+            overrides["seed_kl_quirks"] = False
+        return preset_config(
+            self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
+            epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),
+            dataset=self.dataset_box.currentData() or self.custom_dataset or "mnist",
+            latent_points=10_000 if self.many_points.isChecked() else 1_000, **overrides)
+
+    @QtCore.Slot(int)
+    def _on_dataset_chosen(self, index: int) -> None:
+        if self.dataset_box.itemData(index):
+            return
+        path = ask_path(self, "Choose a dataset", "MNIST files (*.npz *ubyte *.gz);;All (*)",
+                        save=False)
+        if path:
+            self.set_custom_dataset(path)
+        else:
+            self.dataset_box.setCurrentIndex(0)
+
+    def set_custom_dataset(self, path: str) -> None:
+        self.custom_dataset = path
+        index = self.dataset_box.count() - 1
+        self.dataset_box.setItemText(index, Path(path).name or path)
+        self.dataset_box.setCurrentIndex(index)
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message_label.setStyleSheet("color: #b00020;" if error else "color: #205020;")
+        self.message_label.setText(text)
+
+    def settings_widgets(self) -> dict:
+        return {"preset": self.preset_box, "loss": self.loss_box,
+                "dataset_path": TextSetting(lambda: self.custom_dataset, self._put_dataset_path),
+                "dataset": self.dataset_box, "epochs": self.epochs_box,
+                "learning_rate": self.controls.lr_box, "many_points": self.many_points,
+                "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl}
+
+    def _put_dataset_path(self, path: str) -> None:
+        if path:
+            self.set_custom_dataset(path)

@@ -1,0 +1,73 @@
+"""The architecture the docs describe, checked: the engine never loads Qt, pyqtgraph or OpenGL;
+the run core and file I/O depend on no experiment; TensorFlow is imported in one module; each
+GUI file reads in one sitting; the code points at no file outside the repository."""
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPERIMENTS = ("engine.latent", "engine.cppn", "engine.deemoji")
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_importing_every_engine_module_loads_no_gui_library():
+    names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in modules("engine")]
+    code = ("import sys, json; sys.path.insert(0, %r)\n" % str(ROOT) +
+            "".join(f"import {n}\n" for n in names if not n.endswith("__init__")) +
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'OpenGL', 'shiboken6'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_run_core_and_file_io_import_no_experiment():
+    for folder in ("engine/runs", "engine/files"):
+        for path in modules(folder):
+            leaks = {n for n in imported(path) if n.startswith(EXPERIMENTS)}
+            assert not leaks, f"{path.relative_to(ROOT)} imports {leaks}"
+
+
+def test_tensorflow_is_imported_in_one_module_only():
+    importers = [p.relative_to(ROOT).as_posix() for folder in ("engine", "gui")
+                 for p in modules(folder) if any(n.split(".")[0] == "tensorflow"
+                                                 for n in imported(p))]
+    assert importers == ["engine/tf_runtime.py"]
+
+
+def test_each_gui_file_reads_in_one_sitting():
+    long = {p.relative_to(ROOT).as_posix(): n for p in modules("gui")
+            if (n := len(p.read_text().splitlines())) > 310}
+    assert not long, long
+
+
+def test_one_run_loop():
+    loops = [p.relative_to(ROOT).as_posix() for p in modules("engine")
+             if re.search(r"^def run_loop\(|control\.checkpoint\(\)", p.read_text(), re.M)]
+    assert loops == ["engine/runs/loop.py"]
+
+
+def test_nothing_points_outside_the_repository():
+    pattern = re.compile(r"DEVELOPERS\.md|spec §|seed_spec|STYLE\.md|\.\./shared|shared/data")
+    for folder in ("engine", "gui", "tests", "bench", "docs"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".md") and path != Path(__file__):
+                assert not pattern.search(path.read_text()), path.relative_to(ROOT)
