@@ -24,6 +24,23 @@ def private_settings() -> None:
     QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, folder)
 
 
+def close_window(window, timeout_s: float = 60.0) -> None:
+    """Close a main window and wait until every thread of it has ended (the window hides at
+    once and closes for real after them; leaving earlier would destroy running threads)."""
+    import time
+
+    from PySide6 import QtCore
+
+    closed = []
+    window.sig_closed.connect(lambda: closed.append(1))
+    window.close()
+    end = time.monotonic() + timeout_s
+    while not closed and time.monotonic() < end:
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(20, loop.quit)
+        loop.exec()
+
+
 def print_result(values: dict) -> None:
     """Print the machine-readable last line every bench script ends with."""
     print("RESULT " + json.dumps(values, sort_keys=True), flush=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import print_result, private_settings  # also puts the project on sys.path
+from _common import close_window, print_result, private_settings  # also puts the project on sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
 
@@ -209,7 +209,7 @@ def run(args) -> None:
     print(f"scatter turning, 1,000 points, while training: {fps_training:.0f} fps")
     tab.stop()
     wait_until(lambda: tab.state == "stopped", 60)
-    window.close()
+    close_window(window)
     print_result({"heartbeat_p99_ms": round(float(np.percentile(gaps, 99)), 1),
                   "heartbeat_max_ms": round(float(gaps.max()), 1),
                   "gui_vs_headless": round(gui / headless, 3), "gui_sps": round(gui),

@@ -81,8 +81,8 @@ def main() -> None:
         watcher.stop()
         sampler.stop()
         sample()
-        window.close()  # stops the run and its thread; the window deletes itself
-        app.quit()
+        window.sig_closed.connect(app.quit)   # once every thread of the window has ended
+        window.close()
 
     QtCore.QTimer.singleShot(int(args.minutes * 60_000), finish)
     restart_if_done()

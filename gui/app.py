@@ -59,6 +59,7 @@ def run_app(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description=APP_NAME)
     parser.add_argument("--self-test", action="store_true",
                         help="train one step of each model, draw one GL frame, exit")
+    parser.add_argument("workspace", nargs="?", help="a .latentlab workspace file to open")
     args, qt_args = parser.parse_known_args(argv)
     problem = missing_display()
     if problem is not None:
@@ -78,4 +79,6 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow()
     ErrorReporter(log_file, window).install()
     window.show()
+    if args.workspace:
+        window.open_workspace(args.workspace)
     return app.exec()

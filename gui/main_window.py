@@ -21,8 +21,10 @@ from gui.about_dialog import AboutDialog
 from gui.app import APP_NAME
 from gui.cppn.tab import CPPNTab
 from gui.deemoji.tab import DeEmojiTab
+from gui.latent.comparisons import LatentComparisons
 from gui.latent.tab import LatentTab
 from gui.settings import read_int, restore_tab, save_tab
+from gui.workspace import WorkspaceActions
 
 TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
 SHORTCUTS = (("Pause / resume (CPPN: play / pause)", "Space", "toggle_pause"),
@@ -55,7 +57,11 @@ class MainWindow(QtWidgets.QMainWindow):
         for tab, title in zip(self.all_tabs(), TAB_TITLES):
             self.tabs.addTab(tab, title)
         self.tabs.setCurrentIndex(1)
+        self.workspace = WorkspaceActions(self)
+        self.comparisons = LatentComparisons(self, {ModelKind.AE: self.autoencoder_tab,
+                                                    ModelKind.VAE: self.vae_tab})
         self._closing_since: float | None = None
+        self._loss_accepted = False
         self._close_timer = QtCore.QTimer(self)
         self._close_timer.setInterval(50)
         self._close_timer.timeout.connect(self._on_close_tick)
@@ -71,6 +77,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.workspace.add_to(file_menu)
         tab_menu = self.menuBar().addMenu("&Tab")
         for text, keys, method in SHORTCUTS:
             menu = file_menu if method == "close" else tab_menu
@@ -134,16 +141,34 @@ class MainWindow(QtWidgets.QMainWindow):
         return dialog
 
     # -- closing -----------------------------------------------------------------------------------
+    def open_workspace(self, path):
+        """Open a workspace file (File → Open, or ``main.py FILE.latentlab``), in the background;
+        returns the task reading it."""
+        return self.workspace.open(path)
+
     def running_threads(self) -> list[QtCore.QThread]:
-        return [t for tab in self.all_tabs() for t in tab.threads() if t.isRunning()]
+        threads = [t for tab in self.all_tabs() for t in tab.threads()]
+        threads += self.workspace.tasks.threads() + self.comparisons.threads()
+        return [t for t in threads if t.isRunning()]
+
+    def _accept_loss(self) -> None:
+        self._loss_accepted = True
+        self.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if not self._loss_accepted and self._closing_since is None and \
+                not self.workspace.ask_before_losing(self._accept_loss):
+            event.ignore()   # the question is open; its answer closes the window or not
+            return
         if self._closing_since is None:
             self._closing_since = time.monotonic()
             try:
                 self.save_settings()
             except Exception:  # an unwritable settings folder must not stop the window closing
                 log.warning("the settings could not be saved", exc_info=True)
+            for view in list(self.comparisons.windows):
+                view.close()
+            self.comparisons.cancel_replay()
             for tab in self.all_tabs():
                 tab.request_stop()
             deadline = time.monotonic() + CLOSE_WAIT_MS / 1000

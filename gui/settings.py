@@ -76,11 +76,33 @@ def _set(widget, value) -> None:
         widget.setValue(int(round(_clamped(widget, _number(value)))))
 
 
+def widget_values(widgets: dict) -> dict:
+    """The controls' values as plain JSON-ready data (for a workspace file)."""
+    return {key: _get(widget) for key, widget in widgets.items()}
+
+
+def apply_values(widgets: dict, values: dict) -> None:
+    """Put back values from :func:`widget_values` (or QSettings), each checked like a setting,
+    with signals blocked; a value that does not fit leaves its control as it is."""
+    for key, widget in widgets.items():
+        value = values.get(key) if isinstance(values, dict) else None
+        if value is None:
+            continue
+        blocked = widget.blockSignals(True) if isinstance(widget, QtCore.QObject) else None
+        try:
+            _set(widget, value)
+        except (TypeError, ValueError, OverflowError):
+            pass  # a value from another version, or damaged: keep what is there
+        finally:
+            if blocked is not None:
+                widget.blockSignals(blocked)
+
+
 def save_tab(settings: QtCore.QSettings, name: str, widgets: dict) -> None:
     settings.beginGroup(name)
     settings.setValue("schema", SCHEMA)
-    for key, widget in widgets.items():
-        settings.setValue(key, _get(widget))
+    for key, value in widget_values(widgets).items():
+        settings.setValue(key, value)
     settings.endGroup()
 
 
@@ -91,18 +113,7 @@ def restore_tab(settings: QtCore.QSettings, name: str, widgets: dict) -> bool:
     try:
         if read_int(settings, "schema", SCHEMA, SCHEMA) is None:
             return False
-        for key, widget in widgets.items():
-            value = settings.value(key)
-            if value is None:
-                continue
-            blocked = widget.blockSignals(True) if isinstance(widget, QtCore.QObject) else None
-            try:
-                _set(widget, value)
-            except (TypeError, ValueError, OverflowError):
-                pass  # a value from another version, or damaged: keep the default
-            finally:
-                if blocked is not None:
-                    widget.blockSignals(blocked)
+        apply_values(widgets, {key: settings.value(key) for key in widgets})
         return True
     finally:
         settings.endGroup()

@@ -28,13 +28,18 @@ def pytest_configure(config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    """Each test reads and writes its own empty QSettings, never the user's."""
+def private_settings(tmp_path_factory):
+    """Each test reads and writes its own empty QSettings, never the user's, in which the window
+    does not ask about unsaved runs when it closes (as after "Don't ask again"; the test of the
+    question turns it back on)."""
     from PySide6 import QtCore
 
     ini = QtCore.QSettings.Format.IniFormat
     QtCore.QSettings.setDefaultFormat(ini)
-    QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    folder = tmp_path_factory.mktemp("settings")   # not in tmp_path: tests check what is there
+    QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, str(folder))
+    QtCore.QSettings(ini, QtCore.QSettings.Scope.UserScope, "Latent Lab", "Latent Lab").setValue(
+        "window/ask_to_save", False)
     yield
 
 

@@ -195,8 +195,7 @@ def test_thinning_never_moves_a_parked_timeline(window, qtbot):
 
 def test_close_mid_training_leaves_no_thread(qtbot):
     make_application()
-    win = MainWindow()
-    qtbot.addWidget(win)
+    win = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     win.show()
     tab = win.autoencoder_tab
     start_small(tab, qtbot, epochs=200)
@@ -232,7 +231,7 @@ def test_sampling_the_prior_decodes_z_as_drawn(window, qtbot):
     with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
         drawn = explorer.sample_prior()
     assert np.array_equal(drawn, z) and np.array_equal(explorer.slider_z, z)   # not clipped
-    models = tab.replicas.with_weights(tab.run.config, tab.run.latest().weights)
+    models = tab.decoding.replicas.with_weights(tab.run.config, tab.run.latest().weights)
     np.testing.assert_allclose(explorer.slider_decoded.image, models.decode(z[None])[0], atol=1e-6)
 
 

@@ -43,6 +43,7 @@ def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
         assert all(f.std() > 5 for f in seq), f"{name} has a blank frame"
         assert np.abs(seq[0] - seq[-1]).mean() > 1, f"{name} does not change over time"
     assert (out / "model.keras").stat().st_size > 100_000
+    assert (out / "run.latentlab").stat().st_size > 100_000
 
 
 def test_train_reports_a_bad_dataset(tmp_path):

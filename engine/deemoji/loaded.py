@@ -7,9 +7,8 @@ import numpy as np
 
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import CorruptedSet
-from engine.deemoji.metrics import psnr
 from engine.deemoji.models import build_runner
-from engine.deemoji.trainer import (METRICS, VIEW_COUNT, DeEmojiFixtures, DeEmojiSnapshot,
+from engine.deemoji.trainer import (METRICS, VIEW_COUNT, DeEmojiFixtures, measured_snapshot,
                                     prepare_data)
 from engine.runs.run import Run
 from engine.runs.snapshots import Snapshot
@@ -23,9 +22,7 @@ def loaded_run(config: DeEmojiConfig, weights, name: str) -> Run:
     view = CorruptedSet(held.corrupted, held.clean, held.mask)
     runner = build_runner(config)
     runner.set_weights(weights)
-    outputs = runner.clean_up(view.corrupted)
-    p = psnr(outputs, view.clean, view.mask)
-    payload = DeEmojiSnapshot(outputs, p["whole"], p["inside"], p["outside"])
+    payload = measured_snapshot(runner.clean_up(view.corrupted), view)
     setup = RunSetup(METRICS, 0, None, config.batch_size,
                      DeEmojiFixtures(view, data.source, data.problems))
     run = Run("deemoji", config, name)

@@ -21,7 +21,7 @@ from engine.deemoji.data import (CorruptedSet, augment_photo, bundled_photo_path
                                  load_photo_folder, paste_random_emoji, read_stl10, SIDE)
 from engine.deemoji.metrics import psnr
 from engine.deemoji.models import NetworkRunner, build_model
-from engine.files.images import ImageFileError, load_image
+from engine.files.images import ImageFileError, load_image, to_bytes
 from engine.runs.shells import ShellPool
 from engine.runs.update import RunSetup
 from engine.tf_runtime import keras, tf
@@ -96,9 +96,10 @@ class DeEmojiFixtures:
 
 @dataclass(frozen=True)
 class DeEmojiSnapshot:
-    """The network's outputs for the held-out view, and their PSNR."""
+    """The network's outputs for the held-out view (as bytes: a run keeps hundreds), and their
+    PSNR (measured before rounding)."""
 
-    outputs: np.ndarray       # (VIEW_COUNT, 96, 96, 3) in [0, 1]
+    outputs: np.ndarray       # (VIEW_COUNT, 96, 96, 3) uint8
     psnr_whole: float
     psnr_inside: float
     psnr_outside: float
@@ -112,6 +113,11 @@ def graph_key(config: DeEmojiConfig) -> tuple:
     """What the compiled training step depends on: runs with equal keys can share it."""
     return (config.net, config.width_scale, config.bfloat16, config.batch_size,
             config.mask_weight)
+
+
+def measured_snapshot(outputs: np.ndarray, view: CorruptedSet) -> DeEmojiSnapshot:
+    p = psnr(outputs, view.clean, view.mask)
+    return DeEmojiSnapshot(to_bytes(outputs), p["whole"], p["inside"], p["outside"])
 
 
 class DeEmojiTrainer:
@@ -210,9 +216,7 @@ class DeEmojiTrainer:
         return self._step_fn(pairs.corrupted, pairs.clean, pairs.mask).numpy()[None]
 
     def snapshot(self) -> DeEmojiSnapshot:
-        outputs = self.runner.clean_up(self.view.corrupted)
-        p = psnr(outputs, self.view.clean, self.view.mask)
-        return DeEmojiSnapshot(outputs, p["whole"], p["inside"], p["outside"])
+        return measured_snapshot(self.runner.clean_up(self.view.corrupted), self.view)
 
     def get_weights(self) -> list[np.ndarray]:
         return self.model.get_weights()

@@ -1,9 +1,10 @@
 """``python main.py train ae|vae ...``: train from the terminal and write the 2018 post's pictures.
 
 Writes into ``--out``: ``history.json`` (every loss point), ``latent.gif`` (the fixed digits in
-3-D over time), ``reconstructions.gif`` (originals above reconstructions over time) and
-``model.keras``, with a progress line on the terminal. Ctrl-C (or SIGTERM) stops at the next
-step and writes what the run has; a second Ctrl-C quits at once.
+3-D over time), ``reconstructions.gif`` (originals above reconstructions over time),
+``model.keras``, and ``run.latentlab`` (the whole run as a workspace: ``python main.py
+run.latentlab`` explores it in the window), with a progress line on the terminal. Ctrl-C (or
+SIGTERM) stops at the next step and writes what the run has; a second Ctrl-C quits at once.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.runs.update import RunState, RunUpdate
 from engine.validation import MAX_SEED, check_float, check_int
+from engine.workspace import save_workspace
 
 
 def _checked(parse: Callable, check: Callable) -> Callable[[str], object]:
@@ -142,6 +144,8 @@ def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[lis
         "latent.gif": lambda p: save_animation(latent_frames(run, pinned), p),
         "reconstructions.gif": lambda p: save_animation(reconstruction_frames(run, pinned), p),
         "model.keras": lambda p: save_autoencoder(trainer.models, p),
+        "run.latentlab": lambda p: save_workspace(p, [run], {"tab": 1 + (run.config.kind.value ==
+                                                                         "vae")}),
     }
     written, failed = [], []
     for name, job in jobs.items():

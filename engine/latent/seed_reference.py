@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.latent.config import AutoencoderConfig, ModelKind, Preset, Reduction
+
 LOGGED_EPOCHS = np.arange(0, 21, 2)
 SEED_LOG = {
     ("ae", "bce"): (1821.450, 1608.880, 1565.155, 1533.478, 1509.163, 1487.054, 1471.532,
@@ -19,9 +21,13 @@ SEED_LOG = {
 }
 
 
-def seed_curve(kind: str, loss: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """(epoch midpoints, logged epoch-mean losses) for a model and loss, or None if not logged."""
-    values = SEED_LOG.get((kind, loss))
-    if values is None:
+def seed_curve(config: AutoencoderConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """(epoch midpoints, logged epoch-mean losses) when ``config`` computes what the 2018 code
+    logged (the seed preset, losses summed over the batch, and for the VAE its KL quirks); None
+    otherwise, since any other setting would compare unlike with like."""
+    as_2018 = (config.preset is Preset.SEED and config.reduction is Reduction.SEED
+               and (config.seed_kl_quirks or config.kind is ModelKind.AE))
+    values = SEED_LOG.get((config.kind.value, config.loss.value))
+    if values is None or not as_2018:
         return None
     return LOGGED_EPOCHS + 0.5, np.asarray(values)

@@ -17,7 +17,8 @@ import numpy as np
 
 UNPINNED_CAPACITY = 300
 PINNED_CAPACITY = 200
-WEIGHTS_BUDGET_BYTES = 48 * 2**20   # per run: ~11 copies of the quick AE, ~4 of the seed AE
+WEIGHTS_BUDGET_BYTES = 32 * 2**20   # per run: 7 copies of the quick AE, 3 of the seed AE
+PAYLOAD_BUDGET_BYTES = 32 * 2**20   # per run: 500 latent snapshots (43 kB), ~190 of de-emoji
 
 
 def array_bytes(value) -> int:
@@ -46,19 +47,23 @@ class Snapshot:
 
 class SnapshotHistory:
     """Snapshots in step order, in bounded memory. Past ``capacity`` unpinned ones, every other
-    unpinned one is dropped (the newest always stays), so a long run keeps an even coverage of its
-    whole history; pinned ones are thinned the same way past ``pinned_capacity``, and their
-    weight copies past ``weights_budget``."""
+    unpinned one is dropped (the first and newest always stay), so a long run keeps an even
+    coverage of its whole history; pinned ones are thinned the same way past ``pinned_capacity``.
+    Snapshots are thinned the same way while their pictures take more than ``payload_budget``
+    bytes (unpinned ones first), and weight copies past ``weights_budget``."""
 
     def __init__(self, capacity: int = UNPINNED_CAPACITY, pinned_capacity: int = PINNED_CAPACITY,
-                 weights_budget: int = WEIGHTS_BUDGET_BYTES):
+                 weights_budget: int = WEIGHTS_BUDGET_BYTES,
+                 payload_budget: int = PAYLOAD_BUDGET_BYTES):
         if capacity < 2 or pinned_capacity < 2:
             raise ValueError("capacities must be at least 2")
         self.capacity = capacity
         self.pinned_capacity = pinned_capacity
         self.weights_budget = weights_budget
+        self.payload_budget = payload_budget
         self._items: list[Snapshot] = []
         self._steps: list[int] = []
+        self._sizes: list[int] = []           # each snapshot's payload bytes
 
     def add(self, snapshot: Snapshot) -> None:
         """Add the newest snapshot; one at the step of the last replaces it (keeping the weights
@@ -68,22 +73,32 @@ class SnapshotHistory:
         if self._items and snapshot.step == self._items[-1].step:
             last = self._items.pop()
             self._steps.pop()
+            self._sizes.pop()
             snapshot = dataclasses.replace(snapshot, pinned=snapshot.pinned or last.pinned,
                                            weights=snapshot.weights or last.weights)
         if self._items and not self._items[-1].pinned:  # only the newest unpinned keeps weights
             self._items[-1] = self._items[-1].without_weights()
         self._items.append(snapshot)
         self._steps.append(snapshot.step)
-        self._thin(snapshot.pinned)
+        self._sizes.append(array_bytes(snapshot.payload))
+        self._thin(snapshot.pinned, self.pinned_capacity if snapshot.pinned else self.capacity)
+        while sum(self._sizes) > self.payload_budget:
+            if not (self._thin(False, 2) or self._thin(True, 2)):
+                break
         self._trim_weights()
 
-    def _thin(self, pinned: bool) -> None:
-        limit = self.pinned_capacity if pinned else self.capacity
+    def _thin(self, pinned: bool, limit: int) -> bool:
+        """Past ``limit`` snapshots of this kind, drop every other one (the first and the newest
+        stay); True when some went."""
         same_kind = [i for i, s in enumerate(self._items) if s.pinned == pinned]
-        if len(same_kind) > limit:
-            drop = set(same_kind[1:-1:2])  # the first and the newest stay
-            self._items = [s for i, s in enumerate(self._items) if i not in drop]
-            self._steps = [s.step for s in self._items]
+        if len(same_kind) <= limit or len(same_kind) < 3:
+            return False
+        drop = set(same_kind[1:-1:2])
+        kept = [i for i in range(len(self._items)) if i not in drop]
+        self._items = [self._items[i] for i in kept]
+        self._sizes = [self._sizes[i] for i in kept]
+        self._steps = [s.step for s in self._items]
+        return True
 
     def _trim_weights(self) -> None:
         """Past the budget, every other pinned weight copy goes (never the first or the newest)."""
@@ -93,6 +108,14 @@ class SnapshotHistory:
                 return
             for i in held[1:-1:2]:
                 self._items[i] = self._items[i].without_weights()
+
+    def copy(self) -> "SnapshotHistory":
+        """The same snapshots (they never change) in a history of their own."""
+        other = SnapshotHistory(self.capacity, self.pinned_capacity, self.weights_budget,
+                                self.payload_budget)
+        other._items, other._steps, other._sizes = (list(self._items), list(self._steps),
+                                                    list(self._sizes))
+        return other
 
     def __len__(self) -> int:
         return len(self._items)
@@ -132,4 +155,4 @@ class SnapshotHistory:
 
     @property
     def nbytes(self) -> int:
-        return self.weights_bytes + sum(array_bytes(s.payload) for s in self._items)
+        return self.weights_bytes + sum(self._sizes)

@@ -132,7 +132,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         if snapshot is None:
             return
         view = self.run.fixtures.view
-        self.triplets.show_rows([view.corrupted, view.clean, snapshot.payload.outputs])
+        self.triplets.show_rows([view.corrupted, view.clean, snapshot.payload.outputs / 255.0])
         self.clean(self.by_hand.image)
 
     # -- the by-hand panel's network ---------------------------------------------------------------
@@ -197,7 +197,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         run, items = self.run, self.run.snapshots.items()
         snaps = items[::max(1, len(items) // GIF_MAX_FRAMES)]
         view = run.fixtures.view
-        grids = [[view.corrupted, view.clean, s.payload.outputs] for s in snaps]
+        grids = [[view.corrupted, view.clean, s.payload.outputs / 255.0] for s in snaps]
         captions = [f"epoch {run.epoch_at(s.step):.2f}  step {s.step}  PSNR under the emoji "
                     f"{s.payload.psnr_inside:.1f} dB" for s in snaps]
         return self.tasks.start(lambda: save_animation(captioned_grids(grids, captions, scale=2),

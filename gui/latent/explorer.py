@@ -1,9 +1,11 @@
-"""Exploring a latent space: the clicked digit and its reconstruction, z sliders, a walk from A to
-B, and (for the VAE) samples of the prior, all decoded with the weights of the step on screen.
+"""Exploring a latent space: the clicked digit and its reconstruction, z sliders, a walk through
+two or more picked digits (a filmstrip of decodes along it, the path drawn in the 3-D view), and
+(for the VAE) samples of the prior, all decoded with the weights of the step on screen.
 
 The panel holds no model: it asks its host to decode codes (``host.decode(tag, z)``) and is told
 the answers (:meth:`ExplorerPanel.show_decoded`). The host says which codes are on screen
-(``host.shown_codes()``) and the latent box (``host.extent()``).
+(``host.shown_codes()``), the latent box (``host.extent()``), draws the walk
+(``host.show_walk(codes)``) and exports it (``host.export_walk(kind)``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.widgets.image_panel import ImagePanel
 
-WALK_STEPS = 9
+WALK_STEPS = 8          # decodes per leg of a walk
 SLIDER_SPAN = 1000
 
 
@@ -24,7 +26,8 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         super().__init__("Explore the latent space", parent)
         self.host = host
         self.selected: int | None = None
-        self.picks: dict[str, np.ndarray] = {}
+        self.waypoints: list[np.ndarray] = []
+        self.walk_images: np.ndarray | None = None
         self.slider_z = np.zeros(3, np.float32)
         grid = QtWidgets.QGridLayout(self)
         self.selected_original = ImagePanel("The clicked digit", (80, 80))
@@ -49,14 +52,15 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             self.z_sliders.append(slider)
         self.z_label = QtWidgets.QLabel("")
         grid.addWidget(self.z_label, 5, 0, 1, 3)
-        self.pick_a = QtWidgets.QPushButton("Use as A")
-        self.pick_b = QtWidgets.QPushButton("Use as B")
-        self.pick_a.setToolTip("Remember the clicked digit's code as the start of a walk.")
-        self.pick_b.setToolTip("Remember the clicked digit's code as the end of a walk.")
-        self.pick_a.clicked.connect(self._on_pick_a)
-        self.pick_b.clicked.connect(self._on_pick_b)
-        grid.addWidget(self.pick_a, 6, 0)
-        grid.addWidget(self.pick_b, 6, 1)
+        self.walk_start = QtWidgets.QPushButton("Walk from here")
+        self.walk_on = QtWidgets.QPushButton("…then to here")
+        self.walk_start.setToolTip("Start a walk through latent space at the clicked digit's code.")
+        self.walk_on.setToolTip("Walk on to the clicked digit's code (as many stops as you like); "
+                                "the decodes along the way appear below, the path in the 3-D view.")
+        self.walk_start.clicked.connect(self._on_walk_start)
+        self.walk_on.clicked.connect(self._on_walk_on)
+        grid.addWidget(self.walk_start, 6, 0)
+        grid.addWidget(self.walk_on, 6, 1)
         self.sample_button = QtWidgets.QPushButton("Sample prior")
         self.sample_button.setToolTip("Draw z from N(0, I) and decode it (what a VAE generates).")
         self.sample_button.clicked.connect(self.sample_prior)
@@ -118,31 +122,43 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         self.decode_z(z)
         return z
 
-    # -- A to B ----------------------------------------------------------------------------------
+    # -- walks ------------------------------------------------------------------------------------
     @QtCore.Slot()
-    def _on_pick_a(self) -> None:
-        self.pick("a")
+    def _on_walk_start(self) -> None:
+        self.add_waypoint(restart=True)
 
     @QtCore.Slot()
-    def _on_pick_b(self) -> None:
-        self.pick("b")
+    def _on_walk_on(self) -> None:
+        self.add_waypoint(restart=False)
 
-    def pick(self, which: str) -> bool:
+    def add_waypoint(self, restart: bool) -> bool:
+        """Start a walk at (or walk on to) the clicked digit's code."""
         if self.selected is None:
-            self.host.show_message("Click a point first, then use it as A or B.")
+            self.host.show_message("Click a point first, then walk from or to it.")
             return False
-        self.picks[which] = self.host.shown_codes()[self.selected].copy()
-        if {"a", "b"} <= self.picks.keys():
-            self.host.decode("walk", self.walk_path())
+        if restart:
+            self.waypoints = []
+        self.waypoints.append(self.host.shown_codes()[self.selected].copy())
+        self.set_waypoints(self.waypoints)
         return True
 
+    def set_waypoints(self, points) -> None:
+        """Walk through ``points`` (codes): drawn in the view, decoded when there are two."""
+        self.waypoints = [np.asarray(p, np.float32) for p in points]
+        self.host.show_walk(self.walk_path() if len(self.waypoints) >= 2 else None)
+        if len(self.waypoints) >= 2:
+            self.host.decode("walk", self.walk_path())
+
     def walk_path(self) -> np.ndarray:
-        t = np.linspace(0, 1, WALK_STEPS)[:, None]
-        return ((1 - t) * self.picks["a"] + t * self.picks["b"]).astype(np.float32)
+        """Codes along the walk: :data:`WALK_STEPS` per leg, straight lines between stops."""
+        t = np.linspace(0, 1, WALK_STEPS, endpoint=False)[:, None]
+        legs = [(1 - t) * a + t * b for a, b in zip(self.waypoints, self.waypoints[1:])]
+        return np.concatenate(legs + [self.waypoints[-1][None]]).astype(np.float32)
 
     def clear(self) -> None:
         self.selected = None
-        self.picks.clear()
+        self.waypoints = []
+        self.walk_images = None
         self.selected_label.setText("Click a point in the 3-D view.")
 
     # -- answers -----------------------------------------------------------------------------------
@@ -152,4 +168,5 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         elif tag == "slider":
             self.slider_decoded.show_image(images[0])
         elif tag == "walk":
+            self.walk_images = images
             self.walk.show_rows([images])

@@ -13,6 +13,8 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.files.animations import save_animation
 from engine.files.atomic import write_atomically
+from engine.files.images import to_bytes
+from engine.grids import image_grid
 from engine.latent.datasets import load_dataset
 from engine.latent.frames import latent_frames, reconstruction_frames
 from engine.latent.loaded import loaded_run
@@ -58,6 +60,36 @@ class LatentExports(QtCore.QObject):
             menu.addAction(text).triggered.connect(
                 functools.partial(ask_then, host, text.rstrip("…"), filters, action, save))
         self.button.setMenu(menu)
+
+    def ask_walk(self, kind: str) -> None:
+        if self.host.explorer.walk_images is None:
+            self.host.show_message("Pick two points or more (Walk from here, …then to here) "
+                                   "first.")
+            return
+        title, filters = {"gif": ("Walk GIF", "GIF (*.gif);;WebP (*.webp)"),
+                          "png": ("Walk PNG strip", "PNG (*.png)")}[kind]
+        ask_then(self.host, title, filters, self.export_walk_gif if kind == "gif"
+                 else self.export_walk_strip)
+
+    def export_walk_gif(self, path) -> BackgroundTask:
+        """The walk's decodes as an animation, there and back so it loops."""
+        path = with_suffix(path, (".gif", ".webp"))
+        images = self.host.explorer.walk_images
+        frames = [to_bytes(np.kron(im, np.ones((6, 6)))) for im in
+                  list(images) + list(images[-2:0:-1])]
+        return self.tasks.start(lambda: save_animation(frames, path, frame_ms=120,
+                                                       last_frame_ms=None), f"Saved {path}")
+
+    def export_walk_strip(self, path) -> bool:
+        path = with_suffix(path, (".png",))
+        strip = image_grid([self.host.explorer.walk_images], scale=4)
+        try:
+            write_atomically(path, lambda tmp: strip.save(tmp, "PNG"))
+        except OSError as exc:
+            self.host.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.host.show_done(f"Saved {path}")
+        return True
 
     def _run(self):
         run = self.host.run

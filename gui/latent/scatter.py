@@ -15,7 +15,7 @@ import pyqtgraph.opengl as gl
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
-from engine.latent.palette import label_colours
+from engine.latent.palette import SEED_RGB, label_colours
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
@@ -25,6 +25,7 @@ RING_PX = 16.0
 class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     sig_point_clicked = QtCore.Signal(int)   # index into the shown points
     sig_extent_changed = QtCore.Signal(object)  # (lo, hi) arrays
+    sig_camera_changed = QtCore.Signal()     # the user turned or zoomed the view
 
     """Points (N, 3) coloured by their labels inside a box sized to the data's extents (emitted
     with ``sig_extent_changed`` for a read-out beside the view).
@@ -53,6 +54,12 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._highlight.setGLOptions("translucent")
         self.addItem(self._highlight)
         self.highlighted: int | None = None
+        self._path = gl.GLLinePlotItem(pos=np.zeros((2, 3), np.float32), color=(0, 0, 0, 0),
+                                       width=2.0, mode="line_strip")
+        self._path.setGLOptions("translucent")
+        self.addItem(self._path)
+        self._path_codes: np.ndarray | None = None
+        self.fixed_extent: tuple[np.ndarray, np.ndarray] | None = None
         self._pixel_ratio = 1.0
         self._press_pos: QtCore.QPointF | None = None
         self.setCameraPosition(distance=4.6, elevation=22, azimuth=40)
@@ -102,13 +109,16 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             self._points.setData(color=label_colours(self._labels))
         self._positions = positions
         lo, hi = positions.min(axis=0), positions.max(axis=0)
-        if not self.fit_to_data:
+        if self.fixed_extent is not None:
+            lo, hi = self.fixed_extent
+        elif not self.fit_to_data:
             lo, hi = np.minimum(lo, self._extent[0]), np.maximum(hi, self._extent[1])
-        self._extent = (lo, hi)
+        self._extent = (np.asarray(lo, np.float32), np.asarray(hi, np.float32))
         self._points.setData(pos=self._normalised(positions))
         self._place_box()
         if self.highlighted is not None:
             self.highlight(self.highlighted)
+        self.set_path(self._path_codes)
         self.sig_extent_changed.emit(self._extent)
         self.update()
 
@@ -116,6 +126,33 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.fit_to_data = fit
         if len(self._positions):
             self.set_points(self._positions, self._labels)
+
+    def set_fixed_extent(self, extent: tuple[np.ndarray, np.ndarray] | None) -> None:
+        """Draw in this box (lo, hi) whatever the codes (a comparison's common scale), or None
+        to fit the codes again."""
+        self.fixed_extent = extent
+        if len(self._positions):
+            self.set_points(self._positions, self._labels)
+
+    def set_path(self, codes: np.ndarray | None) -> None:
+        """Draw a line through latent codes (K, 3) (a walk between digits), or none."""
+        self._path_codes = None if codes is None else np.asarray(codes, np.float32)[:, :3]
+        if self._path_codes is None or len(self._path_codes) < 2:
+            self._path.setData(color=(0, 0, 0, 0))
+        else:
+            self._path.setData(pos=self._normalised(self._path_codes), color=(0.1, 0.1, 0.1, 0.9))
+        self.update()
+
+    def camera(self) -> dict:
+        """Where the camera is: distance, elevation, azimuth (degrees) and the point it faces."""
+        centre = self.opts["center"]
+        return {"distance": float(self.opts["distance"]), "elevation": float(self.opts["elevation"]),
+                "azimuth": float(self.opts["azimuth"]), "center": [centre.x(), centre.y(), centre.z()]}
+
+    def set_camera(self, camera: dict) -> None:
+        self.setCameraPosition(pos=QtGui.QVector3D(*camera.get("center", (0.0, 0.0, 0.0))),
+                               distance=camera.get("distance"), elevation=camera.get("elevation"),
+                               azimuth=camera.get("azimuth"))
 
     def highlight(self, index: int | None) -> None:
         """Ring one point (or none) with a large marker."""
@@ -164,9 +201,15 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
                 self.sig_point_clicked.emit(index)
         super().mouseReleaseEvent(ev)
 
+    def wheelEvent(self, ev) -> None:  # noqa: N802
+        super().wheelEvent(ev)
+        self.sig_camera_changed.emit()
+
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
-        if ev.buttons() == QtCore.Qt.MouseButton.NoButton:
+        if ev.buttons() != QtCore.Qt.MouseButton.NoButton:
+            self.sig_camera_changed.emit()
+        else:
             index = self.point_at(ev.position().x(), ev.position().y())
             tip = "" if index is None else self.describe_point(index)
             QtWidgets.QToolTip.showText(ev.globalPosition().toPoint(), tip)
@@ -184,3 +227,32 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._box.setSize(2.0, 2.0, 2.0)
         self._box.resetTransform()
         self._box.translate(-1.0, -1.0, -1.0)
+
+
+class ScatterPanel(QtWidgets.QWidget):
+    """A scatter view with its colour legend above and its box's extents below."""
+
+    def __init__(self, view: LatentScatterView, title: str = "", parent=None):
+        super().__init__(parent)
+        self.view = view
+        self.legend = QtWidgets.QLabel(title)
+        self.extent_label = QtWidgets.QLabel("")
+        self.extent_label.setToolTip("The latent box's extent on each axis.")
+        view.sig_extent_changed.connect(self._on_extent_changed)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.legend)
+        layout.addWidget(view.container(self), 1)
+        layout.addWidget(self.extent_label)
+
+    def set_legend(self, class_names) -> None:
+        """Each class's name in the 2018 colour of its points."""
+        self.legend.setText(" ".join(
+            f"<span style='color: rgb({r},{g},{b}); font-size: 16px'>●</span>{name}"
+            for (r, g, b), name in zip(SEED_RGB.tolist(), class_names)))
+
+    @QtCore.Slot(object)
+    def _on_extent_changed(self, extent) -> None:
+        lo, hi = extent
+        self.extent_label.setText("extent   " + "    ".join(
+            f"{n}: {a:+.2f} … {b:+.2f}" for n, a, b in zip("xyz", lo, hi)))

@@ -14,25 +14,23 @@ import functools
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from engine.latent.config import ModelKind, Preset
+from engine.latent.config import ModelKind
 from engine.latent.datasets import load_dataset
-from engine.latent.models import build_models
-from engine.latent.palette import SEED_RGB
 from engine.latent.seed_reference import seed_curve
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
-from engine.runs.replica import Replicas
 from engine.runs.run import Run
+from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
 from gui.latent.exports import LatentExports
 from gui.latent.run_panel import RunPanel
-from gui.latent.scatter import LatentScatterView
+from gui.latent.runs_list import RunsList
+from gui.latent.scatter import LatentScatterView, ScatterPanel
 from gui.latent.timeline import Timeline
 from gui.widgets.file_dialogs import ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
 from gui.widgets.training_controls import TrainingTabMixin
-from gui.workers.latest_request_worker import LatestRequestWorker
 
 
 def make_trainer(config, control):
@@ -46,6 +44,8 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     """Tab b or c, depending on ``kind``."""
 
     sig_snapshot_shown = QtCore.Signal(int)  # the step of the snapshot on screen
+    sig_compare_requested = QtCore.Signal()
+    sig_replay_requested = QtCore.Signal(str)  # "tab" (this tab's runs of the post) or "all"
 
     def __init__(self, kind: ModelKind, parent=None):
         super().__init__(parent)
@@ -53,17 +53,22 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.runs: list[Run] = []
         self.run: Run | None = None
         self.shown_step = 0
-        self.replicas = Replicas(build_models, lambda config: config.architecture)
-        self.decoder = LatestRequestWorker(self)
-        self.decoder.sig_done.connect(self._on_decoded)
-        self.decoder.sig_failed.connect(self._on_decode_failed)
-        self.decoder.start()
+        self.decoding = LatentDecoder(self)
+        self.decoding.sig_decoded.connect(self._on_decoded)
+        self.decoding.sig_failed.connect(self._on_decode_failed)
+        self.decoder = self.decoding.worker
         self.panel = RunPanel(kind)
         self.controls = self.panel.controls
         self.controls.start_button.clicked.connect(self.start)
         self.panel.sig_reset.connect(self.reset)
         self.exports = LatentExports(self)
         self.panel.extra.addWidget(self.exports.button)
+        self.runs_list = RunsList()
+        self.runs_list.sig_selected.connect(self._on_run_selected)
+        self.runs_list.sig_delete.connect(self.delete_run)
+        self.runs_list.sig_compare.connect(self.sig_compare_requested)
+        self.runs_list.sig_replay.connect(self.sig_replay_requested)
+        self.panel.extra.addWidget(self.runs_list, 1)
         self._build()
 
     def _build(self) -> None:
@@ -71,16 +76,11 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.scatter = LatentScatterView()
         self.scatter.sig_point_clicked.connect(self._on_point_clicked)
         self.panel.fit_axes.toggled.connect(self.scatter.set_fit_to_data)
-        self.extent_label = QtWidgets.QLabel("")
-        self.extent_label.setToolTip("The latent box's extent on each axis.")
-        self.scatter.sig_extent_changed.connect(self._on_extent_changed)
-        self.legend = QtWidgets.QLabel("")
+        self.scatter_panel = ScatterPanel(self.scatter)
         self.timeline = Timeline()
         self.timeline.sig_step_chosen.connect(self._on_timeline_moved)
         centre = QtWidgets.QVBoxLayout()
-        centre.addWidget(self.legend)
-        centre.addWidget(self.scatter.container(self), 1)
-        centre.addWidget(self.extent_label)
+        centre.addWidget(self.scatter_panel, 1)
         centre.addWidget(self.timeline)
         self.reconstructions = ImagePanel("Originals (top) and their reconstructions (bottom)",
                                           (260, 70))
@@ -100,53 +100,70 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         layout.addWidget(self.panel)
         layout.addLayout(centre, 1)
         layout.addWidget(right_box)
-        self._update_legend(tuple(str(d) for d in range(10)))
-
-    def _update_legend(self, class_names) -> None:
-        self.legend.setText(" ".join(
-            f"<span style='color: rgb({r},{g},{b}); font-size: 16px'>●</span>{name}"
-            for (r, g, b), name in zip(SEED_RGB.tolist(), class_names)))
+        self.scatter_panel.set_legend(tuple(str(d) for d in range(10)))
 
     # -- runs --------------------------------------------------------------------------------------
     @QtCore.Slot()
     def start(self) -> bool:
         """Start a new run with the panel's settings; refused (with a message) while one goes."""
-        if self.controls.is_running():
-            self.show_message("A run is already going: stop it first.")
-            return False
         try:
             config = self.panel.config()
         except ValueError as exc:
             self.show_message(str(exc))
             return False
+        return self.start_with(config)
+
+    def start_with(self, config) -> bool:
+        if self.controls.is_running():
+            self.show_message("A run is already going: stop it first.")
+            return False
         self.show_message("")
-        run = Run("latent", config, config.describe())
-        self.runs.append(run)
-        self.show_run(run)
+        self.add_run(Run("latent", config, config.describe()))
         self.panel.progress.say("Loading data and building the model…")
-        self.controls.launch(run, functools.partial(make_trainer, config))
+        self.controls.launch(self.run, functools.partial(make_trainer, config))
         return True
 
     @QtCore.Slot()
     def reset(self) -> None:
         """Stop the run on screen (without waiting) and forget it."""
-        run = self.run
-        self.controls.retire()
-        if run is not None and run in self.runs:
+        if self.run is not None:
+            self.delete_run(self.run)
+
+    @QtCore.Slot(object)
+    def delete_run(self, run: Run) -> None:
+        """Forget ``run`` (stopped first if it trains); the newest other run is shown instead."""
+        if run is self.controls.run:
+            self.controls.retire()
+        if run in self.runs:
             self.runs.remove(run)
-        self.decoder.cancel()
-        self.show_run(None)
+        self.runs_list.remove(run)
+        run.unsubscribe(self._on_any_run_changed)
+        if run is self.run:
+            self.decoding.cancel()
+            self.show_run(self.runs[-1] if self.runs else None)
 
     def add_run(self, run: Run) -> None:
-        """A finished run from elsewhere (a loaded model) becomes the one on screen."""
+        """A new run (started, loaded from a model or a workspace) becomes the one on screen."""
         self.runs.append(run)
+        run.subscribe(self._on_any_run_changed)
+        self.runs_list.add(run, select=False)
         self.show_run(run)
+
+    @QtCore.Slot(object)
+    def _on_run_selected(self, run: Run | None) -> None:
+        if run is not self.run:
+            self.show_run(run)
+
+    def _on_any_run_changed(self, run: Run, update) -> None:
+        if update is None or update.done or update.setup is not None:
+            self.runs_list.refresh(run)
 
     def show_run(self, run: Run | None) -> None:
         """Make ``run`` the one the views show (None: empty views)."""
         if self.run is not None:
             self.run.unsubscribe(self._on_run_changed)
         self.run = run
+        self.runs_list.select(run)
         self.explorer.clear()
         self.loss_plot.show_run(run)
         self.timeline.follow(run)
@@ -156,14 +173,10 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
             return
         run.subscribe(self._on_run_changed)
         self.panel.progress.follow(run)
-        config = run.config
-        quirks_as_2018 = config.seed_kl_quirks or config.kind is ModelKind.AE
-        self.loss_plot.set_reference(
-            seed_curve(self.kind.value, config.loss.value)
-            if config.preset is Preset.SEED and config.reduction.value == "seed" and quirks_as_2018
-            else None, "2018 log (epoch means, batch 10, as 2018 ran)")
+        self.loss_plot.set_reference(seed_curve(run.config),
+                                     "2018 log (epoch means, batch 10, as 2018 ran)")
         if run.fixtures is not None:
-            self._update_legend(run.fixtures.class_names)
+            self.scatter_panel.set_legend(run.fixtures.class_names)
             self._show_step(run.step, live=True)
 
     def _on_run_changed(self, run: Run, update) -> None:
@@ -172,7 +185,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.loss_plot.changed()
         self.exports.weights_save.run_changed(run, update)
         if update is not None and update.setup is not None:
-            self._update_legend(run.fixtures.class_names)
+            self.scatter_panel.set_legend(run.fixtures.class_names)
         live = self.timeline.follow(run)
         if update is not None and update.snapshot is not None and live:
             self._show_step(update.snapshot.step, live=True)
@@ -198,12 +211,6 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_timeline_moved(self, step: int, live: bool) -> None:
         self._show_step(step, live)
 
-    @QtCore.Slot(object)
-    def _on_extent_changed(self, extent) -> None:
-        lo, hi = extent
-        self.extent_label.setText("extent   " + "    ".join(
-            f"{n}: {a:+.2f} … {b:+.2f}" for n, a, b in zip("xyz", lo, hi)))
-
     @QtCore.Slot(int)
     def _on_point_clicked(self, index: int) -> None:
         if self.run is not None:
@@ -222,6 +229,12 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def is_live(self) -> bool:
         return self.timeline.is_live()
 
+    def show_walk(self, codes) -> None:
+        self.scatter.set_path(codes)
+
+    def export_walk(self, kind: str) -> None:
+        self.exports.ask_walk(kind)
+
     def weights_note(self) -> str:
         snap = self.run.snapshots.with_weights_at(self.shown_step)
         return f"decoded with the weights of step {snap.step} (epoch {self.run.epoch_at(snap.step):.2f})"
@@ -232,11 +245,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         if self.run is None or not len(self.run.snapshots):
             return
         snap = self.run.snapshots.with_weights_at(self.shown_step)
-        self.decoder.request(tag, functools.partial(self._decode_with, self.run.config,
-                                                    snap.weights, np.array(z, np.float32)))
-
-    def _decode_with(self, config, weights, z):  # runs in the decoder thread
-        return self.replicas.with_weights(config, weights).decode(z)
+        self.decoding.decode(tag, self.run.config, snap.weights, z)
 
     @QtCore.Slot(str, object)
     def _on_decoded(self, tag: str, images) -> None:
@@ -269,7 +278,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         """Ask every thread of this tab to stop (closing); returns at once."""
         self.controls.request_stop()
         self.exports.tasks.cancel_all()
-        self.decoder.request_stop()
+        self.decoding.request_stop()
 
     def threads(self) -> list[QtCore.QThread]:
         return [*self.controls.threads(), *self.exports.tasks.threads(), self.decoder]

@@ -137,6 +137,8 @@ class TrainingControls(QtCore.QObject):
             self._retiring.discard(worker)
             worker.deleteLater()
             return
+        if worker is not self.worker:  # retired after it ended: its signal came late
+            return
         if self.run is not None and self.run.state.active:  # ended without a final update
             self.run.mark(RunState.STOPPED, "stopped")
         self._show_state()

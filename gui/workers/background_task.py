@@ -57,9 +57,12 @@ class BackgroundTasks(QtCore.QObject):
         super().__init__(parent)
         self._running: set[BackgroundTask] = set()
 
-    def start(self, call: Callable[..., object], done_text: str,
-              with_progress: bool = False) -> BackgroundTask:
+    def start(self, call: Callable[..., object], done_text: str, with_progress: bool = False,
+              on_done: Callable[[object], None] | None = None) -> BackgroundTask:
+        """Run ``call`` in a thread; ``on_done(result)`` is then called in the GUI thread (a
+        function connected to the task's own signal would run in the task's thread)."""
         task = BackgroundTask(call, done_text, self.parent(), with_progress=with_progress)
+        task.on_done = on_done
         self._running.add(task)
         task.sig_done.connect(self._on_done)
         task.sig_failed.connect(self.sig_failed)
@@ -82,8 +85,11 @@ class BackgroundTasks(QtCore.QObject):
         return list(self._running)
 
     @QtCore.Slot(object)
-    def _on_done(self, _result) -> None:
-        self.sig_done.emit(self.sender().done_text)
+    def _on_done(self, result) -> None:
+        task = self.sender()
+        if task.on_done is not None:
+            task.on_done(result)
+        self.sig_done.emit(task.done_text)
 
     @QtCore.Slot()
     def _on_finished(self) -> None:

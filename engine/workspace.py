@@ -1,0 +1,246 @@
+"""A whole exploration in one file: runs (their configs, every logged number, every kept snapshot
+and weight copy, the digits they show) and the window's state, as a ``.latentlab`` file.
+
+The file is a zip: ``manifest.json`` (format version, the app's version, each run's config, name,
+colour, state and sizes, and the window's state as plain JSON) and, per run, ``.npy`` arrays
+(metric and evaluation columns, each snapshot field stacked over steps, the weight copies, the
+fixtures). Arrays are stored uncompressed and exact, so a run opened from a file decodes exactly
+as it did before it was saved. Saving is atomic. Opening checks everything first (the format
+version, that every array the manifest names is there and of the size it says) and raises
+:class:`WorkspaceError` with a message, so a bad file changes nothing in the open window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from engine.configs import config_from_dict, config_to_dict
+from engine.deemoji.config import DeEmojiConfig
+from engine.deemoji.data import CorruptedSet
+from engine.deemoji.trainer import DeEmojiFixtures, DeEmojiSnapshot
+from engine.files.atomic import write_atomically
+from engine.files.limits import FileLimitError, check_regular_file
+from engine.latent.config import AutoencoderConfig
+from engine.latent.trainer import LatentFixtures, LatentSnapshot
+from engine.runs.columns import ColumnLog
+from engine.runs.run import Run
+from engine.runs.snapshots import WEIGHTS_BUDGET_BYTES, Snapshot
+from engine.runs.update import RunSetup, RunState, RunUpdate
+
+FORMAT = "latent-lab-workspace"
+VERSION = 1
+SUFFIX = ".latentlab"
+MAX_MANIFEST_BYTES = 16 * 2**20
+MAX_FILE_BYTES = 8 * 2**30
+# what each experiment's records are made of
+KINDS = {"latent": (AutoencoderConfig, LatentSnapshot, LatentFixtures),
+         "deemoji": (DeEmojiConfig, DeEmojiSnapshot, DeEmojiFixtures)}
+NESTED = {"view": CorruptedSet}   # dataclass fields that are dataclasses themselves
+
+
+class WorkspaceError(ValueError):
+    """A workspace file that cannot be opened; the message says what is wrong with it."""
+
+
+def _flatten(record, prefix: str = "") -> tuple[dict[str, np.ndarray], dict]:
+    """A dataclass of arrays and plain values as (arrays by dotted name, plain values)."""
+    arrays, plain = {}, {}
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        name = prefix + field.name
+        if dataclasses.is_dataclass(value):
+            more_arrays, more_plain = _flatten(value, name + ".")
+            arrays.update(more_arrays)
+            plain.update(more_plain)
+        elif isinstance(value, np.ndarray):
+            arrays[name] = value
+        else:
+            plain[name] = list(value) if isinstance(value, tuple) else value
+    return arrays, plain
+
+
+def _rebuild(cls, arrays: dict, plain: dict, prefix: str = ""):
+    values = {}
+    for field in dataclasses.fields(cls):
+        name = prefix + field.name
+        if field.name in NESTED:
+            values[field.name] = _rebuild(NESTED[field.name], arrays, plain, name + ".")
+        elif name in arrays:
+            values[field.name] = arrays[name]
+        else:
+            value = plain[name]
+            values[field.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None,
+                   app_version: str = "") -> Path:
+    """Write ``runs`` (finished or not: what they have so far) and the window's state."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    entries: dict[str, bytes] = {}
+    manifest_runs = []
+    for index, run in enumerate(runs):
+        if run.setup is None or run.experiment not in KINDS:
+            continue
+        folder = f"runs/{index}/"
+        snapshots = run.snapshots.items()
+        payload_arrays = [_flatten(s.payload)[0] for s in snapshots]
+        for name in payload_arrays[0] if payload_arrays else ():
+            entries[f"{folder}snapshot.{name}.npy"] = _npy(np.stack([p[name] for p in payload_arrays]))
+        payload_plain = [_flatten(s.payload)[1] for s in snapshots]
+        with_weights = [s for s in snapshots if s.weights is not None]
+        for k, snap in enumerate(with_weights):
+            for i, array in enumerate(snap.weights):
+                entries[f"{folder}weights.{k}.{i}.npy"] = _npy(array)
+        fixture_arrays, fixture_plain = _flatten(run.fixtures)
+        for name, array in fixture_arrays.items():
+            entries[f"{folder}fixture.{name}.npy"] = _npy(array)
+        entries[f"{folder}metrics.npy"] = _npy(run.metrics.table())
+        if run.evaluations is not None:
+            entries[f"{folder}evaluations.npy"] = _npy(run.evaluations.table())
+        manifest_runs.append({
+            "folder": folder, "experiment": run.experiment, "number": run.number,
+            "name": run.name, "colour": list(run.colour), "config": config_to_dict(run.config),
+            "state": run.state.value if not run.state.active else RunState.STOPPED.value,
+            "message": run.message, "step": run.step,
+            "samples_per_wall_second": run.samples_per_wall_second,
+            "setup": {"metric_names": list(run.setup.metric_names),
+                      "total_steps": run.setup.total_steps,
+                      "steps_per_epoch": run.setup.steps_per_epoch,
+                      "samples_per_step": run.setup.samples_per_step},
+            "evaluation_names": list(run.evaluations.names) if run.evaluations else None,
+            "snapshots": {"steps": [s.step for s in snapshots],
+                          "pinned": [s.pinned for s in snapshots],
+                          "plain": payload_plain,
+                          "weights": [[snapshots.index(s), len(s.weights)] for s in with_weights]},
+            "fixtures": fixture_plain,
+        })
+    manifest = {"format": FORMAT, "version": VERSION, "app_version": app_version,
+                "runs": manifest_runs, "window": window or {}}
+
+    def write(tmp: str) -> None:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest))
+            for name, data in entries.items():
+                archive.writestr(name, data)
+
+    for run in runs:
+        run.saved = True
+    return write_atomically(path, write)
+
+
+def _read_array(archive: zipfile.ZipFile, name: str, path: Path) -> np.ndarray:
+    try:
+        with archive.open(name) as member:
+            return np.load(io.BytesIO(member.read()), allow_pickle=False)
+    except KeyError:
+        raise WorkspaceError(f"{path}: {name} is missing; the file is incomplete") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise WorkspaceError(f"{path}: {name} is damaged ({exc})") from None
+
+
+def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict:
+    try:
+        info = archive.getinfo("manifest.json")
+    except KeyError:
+        raise WorkspaceError(f"{path}: not a Latent Lab workspace (a zip without a "
+                             "manifest.json)") from None
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise WorkspaceError(f"{path}: its manifest declares {info.file_size:,} bytes; refused")
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except (ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise WorkspaceError(f"{path}: its manifest is damaged ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise WorkspaceError(f"{path}: not a Latent Lab workspace (its manifest is another "
+                             "program's)")
+    version = manifest.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise WorkspaceError(f"{path}: written by a newer Latent Lab (workspace format "
+                             f"{version}; this version reads up to {VERSION}); update to open it")
+    return manifest
+
+
+def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
+    config_cls, payload_cls, fixtures_cls = KINDS[entry["experiment"]]
+    folder = entry["folder"]
+    names = [n[len(folder):] for n in archive.namelist() if n.startswith(folder)]
+    setup_info = entry["setup"]
+    fixtures_arrays = {n[len("fixture."):-4]: _read_array(archive, folder + n, path)
+                       for n in names if n.startswith("fixture.")}
+    fixtures = _rebuild(fixtures_cls, fixtures_arrays, entry["fixtures"])
+    setup = RunSetup(tuple(setup_info["metric_names"]), int(setup_info["total_steps"]),
+                     setup_info["steps_per_epoch"], int(setup_info["samples_per_step"]), fixtures)
+    snaps = entry["snapshots"]
+    stacked = {n[len("snapshot."):-4]: _read_array(archive, folder + n, path)
+               for n in names if n.startswith("snapshot.")}
+    weights = {index: tuple(_read_array(archive, f"{folder}weights.{k}.{i}.npy", path)
+                            for i in range(count))
+               for k, (index, count) in enumerate(snaps["weights"])}
+    metrics = _read_array(archive, folder + "metrics.npy", path)
+    if metrics.ndim != 2 or metrics.shape[1] != len(setup.columns):
+        raise WorkspaceError(f"{path}: run {entry['name']!r} has metrics of shape {metrics.shape}")
+    run = Run(entry["experiment"], config_from_dict(config_cls, entry["config"]), entry["name"],
+              tuple(entry["colour"]), entry["number"])
+    run.snapshots.weights_budget = float("inf")   # keep exactly what the file kept
+    for k, step in enumerate(snaps["steps"]):
+        arrays = {name: values[k] for name, values in stacked.items()}
+        payload = _rebuild(payload_cls, arrays, snaps["plain"][k])
+        update = RunUpdate(step, metrics if k == 0 else np.zeros((0, metrics.shape[1])),
+                           Snapshot(step, payload, bool(snaps["pinned"][k]), weights.get(k)), 0.0,
+                           0.0, RunState.RUNNING, setup=setup if k == 0 else None)
+        run.apply(update)
+    if entry.get("evaluation_names"):   # as logged: thinned snapshots do not thin them
+        run.evaluations = ColumnLog(entry["evaluation_names"])
+        run.evaluations.extend(_read_array(archive, folder + "evaluations.npy", path))
+    run.snapshots.weights_budget = WEIGHTS_BUDGET_BYTES
+    run.step = int(entry["step"])
+    run.samples_per_wall_second = float(entry.get("samples_per_wall_second", 0.0))
+    run.state, run.message = RunState(entry["state"]), entry.get("message", "")
+    run.saved = True
+    return run
+
+
+def open_workspace(path: str | Path) -> tuple[list[Run], dict]:
+    """The runs and the window's state in a file written by :func:`save_workspace`; anything
+    wrong with the file raises :class:`WorkspaceError` before anything is returned."""
+    path = Path(path)
+    try:
+        size = check_regular_file(path, "workspace file")
+    except FileLimitError as exc:
+        raise WorkspaceError(str(exc)) from None
+    if size > MAX_FILE_BYTES:
+        raise WorkspaceError(f"{path}: {size / 2**30:.1f} GiB is larger than any workspace "
+                             "Latent Lab writes")
+    if not zipfile.is_zipfile(path):
+        raise WorkspaceError(f"{path}: not a Latent Lab workspace (not a zip archive; it may be "
+                             "truncated)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = _read_manifest(archive, path)
+            runs = []
+            for entry in manifest.get("runs", []):
+                if entry.get("experiment") not in KINDS:
+                    continue   # an experiment of a newer version: skipped
+                runs.append(_read_run(archive, entry, path))
+    except WorkspaceError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, zipfile.BadZipFile, OSError) as exc:
+        raise WorkspaceError(f"{path}: the workspace is damaged ({type(exc).__name__}: "
+                             f"{exc})") from None
+    window = manifest.get("window")
+    return runs, window if isinstance(window, dict) else {}

@@ -1,0 +1,195 @@
+"""Runs side by side: their 3-D latent spaces as small multiples with one camera (turn one, all
+turn), drawn on one common scale (so ±70 against ±3 shows at a glance) or each fitted, one
+selection (click digit #n in one: it is ringed in all, and a strip shows each run's
+reconstruction of it), one timeline by epoch, and the loss curves overlaid in the runs' colours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from engine.runs.run import Run
+from gui.latent.decoder import LatentDecoder
+from gui.latent.scatter import LatentScatterView
+from gui.widgets.image_panel import ImagePanel
+from gui.widgets.loss_plot import LossPlot
+
+MAX_RUNS = 6
+EPOCH_TICKS = 100        # timeline positions per epoch
+
+
+def same_digits(runs: list[Run]) -> bool:
+    first = runs[0].fixtures
+    return all(np.array_equal(r.fixtures.view_labels, first.view_labels) and
+               np.array_equal(r.fixtures.view_images, first.view_images) for r in runs[1:])
+
+
+class CompareWindow(QtWidgets.QWidget):
+    """Compares 2 to 6 latent runs (their records; some may still train)."""
+
+    sig_closed = QtCore.Signal()
+
+    def __init__(self, runs: list[Run], findings: str = "", parent=None):
+        super().__init__(parent, QtCore.Qt.WindowType.Window)
+        if not 2 <= len(runs) <= MAX_RUNS:
+            raise ValueError(f"compare 2 to {MAX_RUNS} runs, not {len(runs)}")
+        self.setWindowTitle("Compare runs")
+        self.resize(1300, 820)
+        self.runs = runs
+        self.selected: int | None = None
+        self.strip_images: list[np.ndarray | None] = [None] * len(runs)
+        self._syncing = False
+        self.decoding = LatentDecoder(self)
+        self.decoding.sig_decoded.connect(self._on_decoded)
+        self.common = QtWidgets.QCheckBox("One common scale")
+        self.common.setChecked(True)
+        self.common.setToolTip("On: every view draws the same box, so a latent space of ±70 and "
+                               "one of ±3 show their sizes. Off: each view is fitted to its codes.")
+        self.common.toggled.connect(self.show_epoch)
+        self.timeline = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.timeline.setToolTip("Scrub every run by epoch at once.")
+        self.timeline.valueChanged.connect(self.show_epoch)
+        self.epoch_label = QtWidgets.QLabel()
+        self.views: list[LatentScatterView] = []
+        self.extent_labels: list[QtWidgets.QLabel] = []
+        grid = QtWidgets.QGridLayout()
+        for k, run in enumerate(runs):
+            view = LatentScatterView()
+            view.sig_camera_changed.connect(self._on_camera_changed)
+            view.sig_point_clicked.connect(self.select)
+            name = QtWidgets.QLabel(f"<b style='color: rgb{tuple(run.colour)}'>■</b> {run.name}")
+            extent = QtWidgets.QLabel()
+            cell = QtWidgets.QVBoxLayout()
+            cell.addWidget(name)
+            cell.addWidget(view.container(self), 1)
+            cell.addWidget(extent)
+            grid.addLayout(cell, k // 3, k % 3)
+            self.views.append(view)
+            self.extent_labels.append(extent)
+        self.strip = ImagePanel("The selected digit (left) and each run's reconstruction of it, "
+                                "in the order of the views", (360, 70))
+        self.strip_label = QtWidgets.QLabel("Click a digit in any view.")
+        self.strip_label.setWordWrap(True)
+        if not same_digits(runs):
+            self.strip_label.setText("These runs show different digits (other data or seed): "
+                                     "a selection compares digit #n of each.")
+        self.loss_plot = LossPlot(("loss",), y_label="loss (log scale)")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.show_runs(runs, "loss")
+        self.findings = QtWidgets.QLabel(findings)
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.findings.setVisible(bool(findings))
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.common)
+        top.addWidget(QtWidgets.QLabel("Epoch"))
+        top.addWidget(self.timeline, 1)
+        top.addWidget(self.epoch_label)
+        bottom = QtWidgets.QHBoxLayout()
+        left = QtWidgets.QVBoxLayout()
+        left.addWidget(self.strip_label)
+        left.addWidget(self.strip)
+        bottom.addLayout(left, 1)
+        bottom.addWidget(self.loss_plot, 1)
+        bottom.addWidget(self.findings, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 3)
+        layout.addLayout(bottom, 1)
+        for run in runs:
+            run.subscribe(self._on_run_changed)
+        self._stretch_timeline(at_end=True)
+        self.show_epoch()
+
+    # -- the timeline --------------------------------------------------------------------------
+    def _stretch_timeline(self, at_end: bool) -> None:
+        last = max(run.epoch_at(run.step) for run in self.runs)
+        blocked = self.timeline.blockSignals(True)
+        self.timeline.setMaximum(max(1, round(last * EPOCH_TICKS)))
+        if at_end:
+            self.timeline.setValue(self.timeline.maximum())
+        self.timeline.blockSignals(blocked)
+
+    def epoch(self) -> float:
+        return self.timeline.value() / EPOCH_TICKS
+
+    def step_of(self, run: Run) -> int:
+        return min(run.step_at_epoch(self.epoch()), run.step)
+
+    @QtCore.Slot()
+    def show_epoch(self) -> None:
+        """Every run at the timeline's epoch, on a common or fitted scale."""
+        snaps = [run.snapshots.at_step(self.step_of(run)) for run in self.runs]
+        codes = [s.payload.latent for s in snaps]
+        common = None
+        if self.common.isChecked():
+            lo = np.min([c.min(axis=0) for c in codes], axis=0)
+            hi = np.max([c.max(axis=0) for c in codes], axis=0)
+            common = (lo, hi)
+        for view, label, run, snap in zip(self.views, self.extent_labels, self.runs, snaps):
+            view.set_fixed_extent(common)
+            view.set_points(snap.payload.latent, run.fixtures.view_labels)
+            lo, hi = snap.payload.latent.min(axis=0), snap.payload.latent.max(axis=0)
+            label.setText(f"step {snap.step} · codes " + "  ".join(
+                f"{n} {a:+.1f}…{b:+.1f}" for n, a, b in zip("xyz", lo, hi)))
+        self.epoch_label.setText(f"{self.epoch():.2f}")
+        if self.selected is not None:
+            self.select(self.selected)
+
+    def _on_run_changed(self, run: Run, update) -> None:
+        if update is not None and update.snapshot is not None:
+            at_end = self.timeline.value() == self.timeline.maximum()
+            self._stretch_timeline(at_end)
+            if at_end:
+                self.show_epoch()
+
+    # -- one camera, one selection --------------------------------------------------------------
+    @QtCore.Slot()
+    def _on_camera_changed(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        camera = self.sender().camera()
+        for view in self.views:
+            if view is not self.sender():
+                view.set_camera(camera)
+        self._syncing = False
+
+    @QtCore.Slot(int)
+    def select(self, index: int) -> None:
+        """Ring digit ``index`` in every view and decode it with each run's weights of the
+        timeline's epoch."""
+        self.selected = index
+        for k, (view, run) in enumerate(zip(self.views, self.runs)):
+            view.highlight(index)
+            step = self.step_of(run)
+            code = run.snapshots.at_step(step).payload.latent[index]
+            weights = run.snapshots.with_weights_at(step).weights
+            self.decoding.decode(f"strip {k}", run.config, weights, code[None])
+        fixtures = self.runs[0].fixtures
+        label = fixtures.class_names[fixtures.view_labels[index]]
+        self.strip_label.setText(f"digit #{index} (label {label}) and its reconstruction by each "
+                                 f"run at epoch {self.epoch():.2f}")
+
+    @QtCore.Slot(str, object)
+    def _on_decoded(self, tag: str, images: np.ndarray) -> None:
+        self.strip_images[int(tag.split()[1])] = images[0]
+        if self.selected is None:
+            return
+        original = self.runs[0].fixtures.view_images[self.selected, ..., 0]
+        row = [original] + [im if im is not None else np.ones_like(original)
+                            for im in self.strip_images]
+        self.strip.show_rows([np.stack(row)])
+
+    # -- closing -------------------------------------------------------------------------------
+    def threads(self) -> list[QtCore.QThread]:
+        return [self.decoding.worker]
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        for run in self.runs:
+            run.unsubscribe(self._on_run_changed)
+        self.decoding.request_stop()
+        self.decoding.worker.wait(5000)   # a decode takes milliseconds
+        self.sig_closed.emit()
+        super().closeEvent(event)
