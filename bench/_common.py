@@ -13,7 +13,8 @@ if str(ROOT) not in sys.path:
 
 def private_settings() -> None:
     """Point QSettings at a fresh temporary folder, so a bench neither reads the user's
-    remembered settings nor leaves its own behind (call before the window is made)."""
+    remembered settings nor leaves its own behind, and closes without asking about unsaved runs
+    (call before the window is made)."""
     import tempfile
 
     from PySide6 import QtCore
@@ -22,6 +23,8 @@ def private_settings() -> None:
     ini = QtCore.QSettings.Format.IniFormat
     QtCore.QSettings.setDefaultFormat(ini)
     QtCore.QSettings.setPath(ini, QtCore.QSettings.Scope.UserScope, folder)
+    QtCore.QSettings(ini, QtCore.QSettings.Scope.UserScope, "Latent Lab", "Latent Lab").setValue(
+        "window/ask_to_save", False)
 
 
 def close_window(window, timeout_s: float = 60.0) -> None:
@@ -42,5 +45,14 @@ def close_window(window, timeout_s: float = 60.0) -> None:
 
 
 def print_result(values: dict) -> None:
-    """Print the machine-readable last line every bench script ends with."""
-    print("RESULT " + json.dumps(values, sort_keys=True), flush=True)
+    """Print the machine-readable last line every bench script ends with (NaN as null)."""
+    def plain(value):
+        if isinstance(value, float) and value != value:
+            return None
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    print("RESULT " + json.dumps(plain(values), sort_keys=True), flush=True)

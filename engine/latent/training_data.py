@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,8 @@ from engine.latent.config import AutoencoderConfig
 from engine.latent.datasets import DatasetError, ImageDataset, normalise_per_image
 
 RECONSTRUCTION_COUNT = 10
+_RECENT: OrderedDict = OrderedDict()   # the last few subsets cut, shared by the runs using them
+RECENT_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,28 @@ class TrainingData:
     source: str
 
 
+def _fingerprint(dataset: ImageDataset) -> tuple:
+    images = dataset.images
+    return (dataset.name, images.shape, images[::997].tobytes(), dataset.labels[::97].tobytes())
+
+
 def prepare_training_data(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
-    """Cut the training subset (the seed's indices 5000..14999 by default) and fix the view sets."""
+    """Cut the training subset (the seed's indices 5000..14999 by default) and fix the view sets.
+    Runs on the same data with the same seed get the very same arrays (kept runs share their
+    digits instead of holding a copy each)."""
+    key = (_fingerprint(dataset), config.train_size, config.train_offset, config.seed,
+           config.latent_points, config.batch_size)
+    if key in _RECENT:
+        _RECENT.move_to_end(key)
+        return _RECENT[key]
+    data = _cut(config, dataset)
+    _RECENT[key] = data
+    while len(_RECENT) > RECENT_COUNT:
+        _RECENT.popitem(last=False)
+    return data
+
+
+def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
     n = len(dataset.images)
     size = min(config.train_size, n)
     start = config.train_offset if config.train_offset + size <= n else n - size
