@@ -41,10 +41,12 @@ def lookup_table(name: str) -> np.ndarray:
 
 def colourise(image: np.ndarray, colormap: str = "viridis") -> np.ndarray:
     """A CPPN output (rows, cols, C) in [0, 1] as uint8 pixels: one channel through the colour
-    map (RGB; ``grey`` stays one channel), three as RGB, four as RGBA."""
-    pixels = to_bytes(image)
-    if pixels.shape[-1] != 1:
-        return pixels
-    if colormap == "grey":
-        return pixels
-    return lookup_table(colormap)[pixels[..., 0]]
+    map (RGB, read between the table's entries, as the GPU shader reads it; ``grey`` stays one
+    channel), three as RGB, four as RGBA."""
+    if image.shape[-1] != 1 or colormap == "grey":
+        return to_bytes(image)
+    table = lookup_table(colormap).astype(np.float32) / 255.0
+    t = np.clip(image[..., 0], 0.0, 1.0) * 255.0
+    below = np.minimum(t.astype(np.int32), 254)
+    share = (t - below)[..., None]
+    return to_bytes(table[below] * (1.0 - share) + table[below + 1] * share)

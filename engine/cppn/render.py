@@ -147,3 +147,14 @@ def render_pixels(weights: CPPNWeights, z, width: int, height: int, scale: float
                   colormap: str, cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """The picture as display-ready uint8 pixels (see :func:`engine.cppn.colormaps.colourise`)."""
     return colourise(render(weights, z, width, height, scale, cancelled=cancelled), colormap)
+
+
+def render_small(weights: CPPNWeights, z, side: int, scale: float, colormap: str) -> np.ndarray:
+    """A small picture (a breeding preview) as uint8 pixels, run eagerly: tracing a compiled
+    pass for every new design a mutation makes would cost more than the picture."""
+    check_int("side", side, 1, 512)
+    xs = tf.constant(coordinate_axis(side, scale))
+    params = [tf.constant(a) for a in weights.arrays]
+    logits = forward(weights.config, params, xs, xs, tf.constant(_z_vector(weights, z)),
+                     tf.constant(scale, tf.float32))
+    return colourise(tf.sigmoid(logits).numpy(), colormap)
