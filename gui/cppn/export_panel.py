@@ -51,8 +51,8 @@ class ExportPanel(QtWidgets.QGroupBox):
     def _on_started(self) -> None:
         self.progress.setValue(0)
 
-    @QtCore.Slot(float)
-    def _on_progress(self, fraction: float) -> None:
+    @QtCore.Slot(float, str)
+    def _on_progress(self, fraction: float, _note: str) -> None:
         self.progress.setValue(round(fraction * 100))
 
     @QtCore.Slot(str)

@@ -9,9 +9,9 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from engine.cppn.colormaps import COLORMAPS
+from engine.cppn.breeding import MAX_DEPTH, MAX_WIDTH
 from engine.cppn.config import ACTIVATIONS, CHANNELS, PRESETS, CPPNConfig
 
-MAX_LAYERS = 8
 WEIGHT_SCALE_RANGE = (0.05, 8.0)
 
 
@@ -48,14 +48,14 @@ class NetworkPanel(QtWidgets.QGroupBox):
                                    "cppn-tensorflow: hardmaru's 2016 network (tanh stack).")
         self.preset_box.activated.connect(self.sig_preset_chosen)
         form.addRow("Preset", self.preset_box)
-        self.width_box = spin(1, 256, "Hidden units per layer: wider networks paint finer "
+        self.width_box = spin(1, MAX_WIDTH, "Hidden units per layer: wider networks paint finer "
                               "detail and render slower.")
         form.addRow("Width", self.width_box)
-        self.depth_box = spin(1, MAX_LAYERS, "Hidden layers after the inputs are summed.")
+        self.depth_box = spin(1, MAX_DEPTH, "Hidden layers after the inputs are summed.")
         form.addRow("Depth", self.depth_box)
         self.activation_boxes = []
         grid = QtWidgets.QGridLayout()
-        for i in range(MAX_LAYERS):
+        for i in range(MAX_DEPTH):
             combo = QtWidgets.QComboBox()
             combo.addItems(ACTIVATIONS)
             combo.setToolTip(f"Activation of hidden layer {i + 1}.")
@@ -102,8 +102,10 @@ class NetworkPanel(QtWidgets.QGroupBox):
         return [self.preset_box, self.width_box, self.depth_box, self.channels_box, self.seed_box,
                 self.weight_scale, self.z_dim_box, *self.activation_boxes]
 
-    def set_config(self, config: CPPNConfig, preset_index: int | None = None) -> None:
-        """Show ``config`` without a signal per control; one ``sig_changed`` follows."""
+    def set_config(self, config: CPPNConfig, preset_index: int | None = None,
+                   announce: bool = True) -> None:
+        """Show ``config`` without a signal per control; one ``sig_changed`` follows (none with
+        ``announce=False``: the tab already holds weights for it, e.g. a bred network's)."""
         widgets = [self.width_box, self.depth_box, self.seed_box, self.z_dim_box,
                    self.weight_scale, self.channels_box, *self.activation_boxes]
         for w in widgets:
@@ -121,7 +123,10 @@ class NetworkPanel(QtWidgets.QGroupBox):
             combo.setCurrentText(name)
         for w in widgets:
             w.blockSignals(False)
-        self._on_changed()
+        if announce:
+            self._on_changed()
+        else:
+            self._show_labels()
 
     def weight_scale_value(self) -> float:
         return round(log_value(*WEIGHT_SCALE_RANGE, self.weight_scale.value()), 3)
@@ -140,11 +145,14 @@ class NetworkPanel(QtWidgets.QGroupBox):
 
     @QtCore.Slot()
     def _on_changed(self) -> None:
+        self._show_labels()
+        self.sig_changed.emit()
+
+    def _show_labels(self) -> None:
         depth = self.depth_box.value()
         for i, combo in enumerate(self.activation_boxes):
             combo.setVisible(i < depth)
         self.weight_scale_label.setText(f"Weights ×{self.weight_scale_value():.2f}")
-        self.sig_changed.emit()
 
     @QtCore.Slot()
     def _on_new_seed(self) -> None:

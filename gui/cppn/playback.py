@@ -39,7 +39,14 @@ class PlaybackPanel(QtWidgets.QGroupBox):
         export.setToolTip("Render the sweep and save it as an animated GIF, WebP (keeps "
                           "transparency) or MP4 video.")
         export.clicked.connect(host.ask_export)
-        form.addRow(export)
+        shader = QtWidgets.QPushButton("Export shader…")
+        shader.setToolTip("Save a GLSL fragment shader that draws this picture in Shadertoy-style "
+                          "hosts, z going round the loop once every frames / fps seconds.")
+        shader.clicked.connect(host.ask_export_shader)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(export)
+        row.addWidget(shader)
+        form.addRow(row)
         self.timer = QtCore.QTimer(self)
         self.timer.timeout.connect(self._on_tick)
 

@@ -1,37 +1,45 @@
 """The CPPN tab (case a): a canvas that repaints as any parameter is dragged, z-sweep animations,
-exports at any size, and fitting the network to a target picture.
+exports at any size, breeding pictures by clicking, and fitting the network to a target picture.
 
-Every render runs in a :class:`LatestRequestWorker`: while a control moves, a quick preview of
-the newest state goes first, then the full resolution; stale requests are replaced, never
-queued, a generation counter drops results older than what is on screen, and a render stops
-between bands when the tab closes.
+The picture on the canvas is a genome (engine/cppn/genome.py): the network's weights, z, scale
+and colour map. Where OpenGL is a real GPU the canvas is drawn by a fragment shader made from the
+genome (gui/cppn/shader_renderer.py); otherwise every render runs in a
+:class:`LatestRequestWorker`: while a control moves, a quick preview of the newest state goes
+first, then the full resolution; stale requests are replaced, never queued, a generation
+counter drops results older than what is on screen, and a render stops between bands when the
+tab closes.
 """
 
 from __future__ import annotations
 
-import functools
 import time
+
+import numpy as np
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.cppn.breeding import MAX_DEPTH, MAX_WIDTH
 from engine.cppn.config import PRESETS
+from engine.cppn.genome import Genome
 from engine.cppn.network import CPPNWeights, init_weights
 from engine.cppn.paths import PathKind
-from engine.cppn.render import export_animation, export_png, render_pixels
+from engine.cppn.render import render_pixels, render_small
+from gui.cppn.breed_panel import BreedPanel
 from gui.cppn.canvas import CPPNCanvas
+from gui.cppn.canvas_drawing import CanvasDrawing
 from gui.cppn.export_panel import ExportPanel
+from gui.cppn.files import CPPNFiles
 from gui.cppn.fit_panel import FitPanel
 from gui.cppn.network_panel import NetworkPanel
 from gui.cppn.playback import PlaybackPanel
 from gui.cppn.view_panel import ViewPanel
-from gui.widgets.file_dialogs import ask_then, with_suffix
-from gui.workers.background_task import BackgroundTask, BackgroundTasks
+from gui.workers.background_task import BackgroundTasks
 from gui.workers.latest_request_worker import LatestRequestWorker
 
 PREVIEW_SIDE = 192        # the quick first paint while a control moves
 
 
-class CPPNTab(QtWidgets.QWidget):
+class CPPNTab(CPPNFiles, QtWidgets.QWidget):
     """Tab a."""
 
     sig_rendered = QtCore.Signal(str, float)   # tag (preview, full), milliseconds
@@ -39,6 +47,8 @@ class CPPNTab(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.weights: CPPNWeights = init_weights(PRESETS[0].config)
+        self.pinned: tuple[np.ndarray, float] | None = None   # z and scale of an adopted genome
+        self._children_done = None
         self._generation = 0
         self._shown_generation = -1
         self.tasks = BackgroundTasks(self)
@@ -53,10 +63,13 @@ class CPPNTab(QtWidgets.QWidget):
         self.playback = PlaybackPanel(self)
         self.export = ExportPanel(self, self.tasks)
         self.fit = FitPanel(self)
+        self.breeder = BreedPanel(self)
+        self.drawing = CanvasDrawing()
+        self.drawing.checkbox.toggled.connect(self.request_render)
         self.network.sig_changed.connect(self._on_network_changed)
         self.network.sig_colormap_changed.connect(self.request_render)
         self.network.sig_preset_chosen.connect(self.apply_preset)
-        self.view.sig_changed.connect(self.request_render)
+        self.view.sig_changed.connect(self._on_view_changed)
         self.view.sig_keyframe_wanted.connect(self._on_keyframe_wanted)
         self._build()
         self.apply_preset(0)
@@ -64,11 +77,17 @@ class CPPNTab(QtWidgets.QWidget):
     def _build(self) -> None:
         self.canvas = CPPNCanvas()
         self.info_label = QtWidgets.QLabel("")
+        self.info_label.setWordWrap(True)
+        self.info_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                      QtWidgets.QSizePolicy.Policy.Preferred)
         self.message_label = QtWidgets.QLabel("")
         self.message_label.setWordWrap(True)
         centre = QtWidgets.QVBoxLayout()
         centre.addWidget(self.canvas, 1)
-        centre.addWidget(self.info_label)
+        info = QtWidgets.QHBoxLayout()
+        info.addWidget(self.info_label, 1)
+        info.addWidget(self.drawing.checkbox)
+        centre.addLayout(info)
         centre.addWidget(self.message_label)
         controls = QtWidgets.QVBoxLayout()
         for box in (self.network, self.view, self.playback, self.export):
@@ -80,11 +99,18 @@ class CPPNTab(QtWidgets.QWidget):
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
         scroll.setFixedWidth(340)
-        self.fit.setFixedWidth(330)
+        self.side_pages = QtWidgets.QTabWidget()
+        self.side_pages.addTab(self.breeder, "Breed")
+        fit_page = QtWidgets.QWidget()
+        fit_layout = QtWidgets.QVBoxLayout(fit_page)
+        fit_layout.addWidget(self.fit)
+        fit_layout.addStretch(1)
+        self.side_pages.addTab(fit_page, "Fit a picture")
+        self.side_pages.setFixedWidth(340)
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(centre, 1)
-        layout.addWidget(self.fit, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.side_pages)
 
     # -- the network and the view ------------------------------------------------------------------
     @QtCore.Slot(int)
@@ -109,6 +135,42 @@ class CPPNTab(QtWidgets.QWidget):
         self.request_render()
 
     @QtCore.Slot()
+    def _on_view_changed(self) -> None:
+        self.pinned = None      # the view's own z and scale again
+        self.request_render()
+
+    def current_genome(self) -> Genome:
+        """The picture on the canvas."""
+        z, scale = self.pinned or (self.view.z(self.config), self.view.scale())
+        return Genome(self.weights, z, scale, self.network.colormap())
+
+    def adopt_genome(self, genome: Genome) -> bool:
+        """Put ``genome`` on the canvas: its weights, z, scale and colour map (the controls show
+        its design; moving t, the path or the scale goes back to the view's own z)."""
+        config = genome.config
+        if config.width > MAX_WIDTH or config.depth > MAX_DEPTH:
+            self.show_message(f"This genome's network is {config.width} wide and {config.depth} "
+                              f"deep; the tab shows up to {MAX_WIDTH} wide and {MAX_DEPTH} deep.")
+            return False
+        self.weights = genome.weights
+        self.pinned = (genome.z, genome.scale)
+        self.network.set_config(config, announce=False)
+        blocked = self.network.colormap_box.blockSignals(True)
+        self.network.colormap_box.setCurrentText(genome.colormap)
+        self.network.colormap_box.blockSignals(blocked)
+        self.view.set_view(genome.scale, self.view.t(), self.view.kind())
+        self.request_render()
+        return True
+
+    def render_children(self, genomes: list[Genome], side: int, done) -> None:
+        """Render breeding previews in the render thread; ``done(pixels)`` in the GUI thread."""
+        self._children_done = done
+
+        def job():
+            return [render_small(g.weights, g.z, side, g.scale, g.colormap) for g in genomes]
+        self.renderer.request("children", job, 0)
+
+    @QtCore.Slot()
     def _on_keyframe_wanted(self) -> None:
         self.view.add_keyframe(self.view.z(self.config))
         self.show_done(f"{len(self.view.keyframes)} keyframe(s): choose \"loop through "
@@ -129,11 +191,23 @@ class CPPNTab(QtWidgets.QWidget):
     # -- rendering ---------------------------------------------------------------------------------
     @QtCore.Slot()
     def request_render(self, preview: bool = True) -> None:
-        """Render the current state: a quick preview first (if the canvas is big), then in full."""
+        """Render the current state: by the shader at once, or a quick preview first (if the
+        canvas is big), then in full."""
         self.view.show_labels()
         self._generation += 1
         side = self.view.side()
-        args = (self.weights, self.view.z(self.config), self.view.scale(), self.network.colormap())
+        genome = self.current_genome()
+        if self.drawing.active:
+            start = time.perf_counter()
+            try:
+                pixels = self.drawing.draw(genome, side)
+            except Exception as exc:  # noqa: BLE001 (any GL failure: the CPU draws instead)
+                self.drawing.failed(exc)
+            else:
+                self._on_rendered("full", (self._generation, pixels,
+                                           (time.perf_counter() - start) * 1000))
+                return
+        args = (self.weights, genome.z, genome.scale, genome.colormap)
         if preview and side > PREVIEW_SIDE:
             self.renderer.request("preview", self._render_job(PREVIEW_SIDE, *args), 0)
         self.renderer.request("full", self._render_job(side, *args), 1)
@@ -149,6 +223,10 @@ class CPPNTab(QtWidgets.QWidget):
 
     @QtCore.Slot(str, object)
     def _on_rendered(self, tag: str, result) -> None:
+        if tag == "children":
+            if self._children_done is not None:
+                self._children_done(result)
+            return
         generation, pixels, ms = result
         if generation < self._shown_generation or (
                 generation == self._shown_generation and tag == "preview"):
@@ -156,9 +234,9 @@ class CPPNTab(QtWidgets.QWidget):
         self._shown_generation = generation
         self.canvas.show_pixels(pixels)
         config = self.config
-        self.info_label.setText(f"{pixels.shape[1]} × {pixels.shape[0]} rendered in {ms:.0f} ms"
-                                f" · {config.style.value}, {config.width} wide, "
-                                f"{config.depth} deep, {config.channels} channel(s)")
+        self.info_label.setText(f"{pixels.shape[1]} × {pixels.shape[0]} in {ms:.0f} ms, "
+                                f"{self.drawing.who()} · {config.style.value}, {config.width} "
+                                f"wide, {config.depth} deep, {config.channels} channel(s)")
         self.sig_rendered.emit(tag, ms)
 
     @QtCore.Slot(str, str)
@@ -171,54 +249,19 @@ class CPPNTab(QtWidgets.QWidget):
 
     def show_frame(self, t: float) -> None:
         """Playback: show the frame at ``t`` (full size, no preview)."""
+        self.pinned = None
         self.view.set_t(t)
         self.request_render(preview=False)
-
-    # -- exports -----------------------------------------------------------------------------------
-    def export_still(self, path) -> BackgroundTask:
-        """Render the canvas's picture at the export size into a PNG, in the background."""
-        path = with_suffix(path, (".png",))
-        width, height = self.export.size()
-        job = functools.partial(export_png, self.weights, self.view.z(self.config), width, height,
-                                self.view.scale(), self.network.colormap(), path)
-        return self.tasks.start(job, f"Saved {path} ({width} × {height})", with_progress=True)
-
-    def export_animation(self, path) -> BackgroundTask:
-        """Render the z path's frames into a GIF, WebP or MP4, in the background, a frame at a
-        time (Cancel stops between frames and leaves no file)."""
-        side, frames = self.playback.size_box.value(), self.playback.frames_box.value()
-        path = with_suffix(path, (".gif", ".webp", ".mp4"))
-        job = functools.partial(export_animation, self.weights, self.view.path(self.config),
-                                frames, side, self.view.scale(), self.network.colormap(), path,
-                                round(1000 / self.playback.fps_box.value()))
-        return self.tasks.start(job, f"Saved {path} ({frames} frames)", with_progress=True)
-
-    def export_fit_8x(self, path) -> BackgroundTask | None:
-        fitted = self.fit.fitted()
-        if fitted is None:
-            self.show_message("Fit a target first.")
-            return None
-        weights, z, scale, (rows, cols) = fitted
-        job = functools.partial(export_png, weights, z, cols * 8, rows * 8, scale,
-                                self.network.colormap(), path)
-        return self.tasks.start(job, f"Saved {path} ({cols * 8} × {rows * 8})", with_progress=True)
 
     # -- what the window's shortcuts, settings and closing ask of a tab -------------------------
     def toggle_pause(self) -> None:
         """Space: play or pause the z sweep."""
         self.playback.set_playing(not self.playback.playing())
 
-    def ask_save(self) -> None:
-        ask_then(self, "Export PNG", "PNG (*.png)", self.export_still)
-
-    def ask_export(self) -> None:
-        ask_then(self, "Export animation", "GIF (*.gif);;WebP (*.webp);;MP4 video (*.mp4)",
-                 self.export_animation)
-
     def settings_widgets(self) -> dict:
         return {**self.network.settings_widgets(), **self.view.settings_widgets(),
                 **self.playback.settings_widgets(), **self.export.settings_widgets(),
-                **self.fit.settings_widgets()}
+                **self.fit.settings_widgets(), **self.breeder.settings_widgets()}
 
     def settings_restored(self) -> None:
         self.network.style = PRESETS[self.network.preset_box.currentIndex()].config.style
@@ -245,3 +288,4 @@ class CPPNTab(QtWidgets.QWidget):
         self.request_stop()
         for thread in self.threads():
             thread.wait()
+        self.drawing.close()

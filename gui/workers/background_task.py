@@ -1,7 +1,8 @@
 """Runs one slow call (an export, a model save or load) off the GUI thread and reports back.
 
 A call that takes ``progress`` and ``cancelled`` keyword arguments (``with_progress=True``) can
-report how far it got (``sig_progress``) and notice :meth:`cancel`.
+report how far it got, with a note (``progress(fraction, note="")`` → ``sig_progress``), and
+notice :meth:`cancel`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6 import QtCore
 class BackgroundTask(QtCore.QThread):
     sig_done = QtCore.Signal(object)     # what the call returned
     sig_failed = QtCore.Signal(str)
-    sig_progress = QtCore.Signal(float)  # fraction done, 0..1
+    sig_progress = QtCore.Signal(float, str)  # fraction done 0..1, a note ("3 s left")
 
     def __init__(self, call: Callable[..., object], done_text: str = "", parent=None,
                  with_progress: bool = False):
@@ -29,10 +30,13 @@ class BackgroundTask(QtCore.QThread):
     def cancel(self) -> None:
         self._cancel.set()
 
+    def _progress(self, fraction: float, note: str = "") -> None:
+        self.sig_progress.emit(fraction, note)
+
     def run(self) -> None:
         try:
             if self._with_progress:
-                result = self._call(progress=self.sig_progress.emit, cancelled=self._cancel.is_set)
+                result = self._call(progress=self._progress, cancelled=self._cancel.is_set)
             else:
                 result = self._call()
             self.sig_done.emit(result)
@@ -49,7 +53,7 @@ class BackgroundTasks(QtCore.QObject):
 
     sig_done = QtCore.Signal(str)          # the finished task's done_text
     sig_failed = QtCore.Signal(str)
-    sig_progress = QtCore.Signal(float)
+    sig_progress = QtCore.Signal(float, str)
     sig_started = QtCore.Signal()
     sig_busy_changed = QtCore.Signal(bool)  # True when the first starts, False when none is left
 
