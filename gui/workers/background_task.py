@@ -13,22 +13,27 @@ from typing import Callable
 
 from PySide6 import QtCore
 
+from gui.workers.owned_thread import OwnedThread
 
-class BackgroundTask(QtCore.QThread):
+
+class BackgroundTask(OwnedThread):
     sig_done = QtCore.Signal(object)     # what the call returned
     sig_failed = QtCore.Signal(str)
     sig_progress = QtCore.Signal(float, str)  # fraction done 0..1, a note ("3 s left")
 
-    def __init__(self, call: Callable[..., object], done_text: str = "", parent=None,
-                 with_progress: bool = False):
-        super().__init__(parent)
+    def __init__(self, call: Callable[..., object], done_text: str = "",
+                 owner: QtCore.QObject | None = None, with_progress: bool = False):
+        super().__init__(owner)
         self._call = call
         self._with_progress = with_progress
         self._cancel = threading.Event()
         self.done_text = done_text  # what to tell the user when it succeeds
 
+    @QtCore.Slot()
     def cancel(self) -> None:
         self._cancel.set()
+
+    request_stop = cancel
 
     def _progress(self, fraction: float, note: str = "") -> None:
         self.sig_progress.emit(fraction, note)

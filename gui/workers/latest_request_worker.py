@@ -15,15 +15,17 @@ from typing import Callable
 
 from PySide6 import QtCore
 
+from gui.workers.owned_thread import OwnedThread
+
 STOP_WAIT_MS = 10_000
 
 
-class LatestRequestWorker(QtCore.QThread):
+class LatestRequestWorker(OwnedThread):
     sig_done = QtCore.Signal(str, object)    # tag, what the call returned
     sig_failed = QtCore.Signal(str, str)     # tag, a message a user can read
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self, owner: QtCore.QObject | None = None):
+        super().__init__(owner)
         self._cond = threading.Condition()
         self._pending: dict[str, tuple[int, Callable[[], object]]] = {}
         self._stopping = False
@@ -71,6 +73,7 @@ class LatestRequestWorker(QtCore.QThread):
                 with self._cond:
                     self.busy = False
 
+    @QtCore.Slot()
     def request_stop(self) -> None:
         """Drop waiting requests and end the thread after the call under way (non-blocking)."""
         with self._cond:

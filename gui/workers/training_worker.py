@@ -20,6 +20,7 @@ from engine.runs.control import RunControl, RunStopped
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.runs.update import RunState
+from gui.workers.owned_thread import OwnedThread
 
 
 def describe_error(exc: BaseException) -> str:
@@ -30,7 +31,7 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
 
 
-class TrainingWorker(QtCore.QThread):
+class TrainingWorker(OwnedThread):
     """One run's thread. Its ``run`` record is what the tab shows; ``control`` stops, pauses and
     retunes it."""
 
@@ -38,9 +39,9 @@ class TrainingWorker(QtCore.QThread):
     sig_failed = QtCore.Signal(str)        # a message a user can read, likewise
     sig_applied = QtCore.Signal(object)    # the Run, after an update landed (GUI thread)
 
-    def __init__(self, run: Run, make_trainer: Callable[[RunControl], object], parent=None,
-                 **loop_options):
-        super().__init__(parent)
+    def __init__(self, run: Run, make_trainer: Callable[[RunControl], object],
+                 owner: QtCore.QObject | None = None, **loop_options):
+        super().__init__(owner)
         self.record = run
         self.control = RunControl()
         self._make_trainer = make_trainer
@@ -64,6 +65,10 @@ class TrainingWorker(QtCore.QThread):
             self.sig_failed.emit(describe_error(exc))
         finally:
             self._release(trainer)
+
+    @QtCore.Slot()
+    def request_stop(self) -> None:
+        self.control.stop()
 
     @staticmethod
     def _release(trainer) -> None:
