@@ -1,9 +1,11 @@
-"""Helpers shared by the bench scripts: import path set-up and the closing RESULT line."""
+"""Helpers shared by the bench scripts: import path set-up, private settings, closing a window,
+the machine's matmul rate now, and the closing RESULT line."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,8 +32,6 @@ def private_settings() -> None:
 def close_window(window, timeout_s: float = 60.0) -> None:
     """Close a main window and wait until every thread of it has ended (the window hides at
     once and closes for real after them; leaving earlier would destroy running threads)."""
-    import time
-
     from PySide6 import QtCore
 
     closed = []
@@ -42,6 +42,12 @@ def close_window(window, timeout_s: float = 60.0) -> None:
         loop = QtCore.QEventLoop()
         QtCore.QTimer.singleShot(20, loop.quit)
         loop.exec()
+    import gc
+
+    left = [t for t in gc.get_objects() if isinstance(t, QtCore.QThread) and t.isRunning()]
+    if left:
+        print("threads still running after the window closed: "
+              + ", ".join(type(t).__name__ for t in left), flush=True)
 
 
 def print_result(values: dict) -> None:
@@ -56,3 +62,17 @@ def print_result(values: dict) -> None:
         return value
 
     print("RESULT " + json.dumps(plain(values), sort_keys=True), flush=True)
+
+
+def sgemm_gflops(n: int = 1024, repeats: int = 40) -> float:
+    """This machine's float32 matrix-multiply rate now, in GFLOP/s (it varies from run to run:
+    measure it in the run that uses it)."""
+    from engine.tf_runtime import tf
+
+    a = tf.random.normal([n, n])
+    matmul = tf.function(lambda m: m @ m)
+    matmul(a).numpy()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        matmul(a).numpy()
+    return repeats * 2 * n ** 3 / (time.perf_counter() - start) / 1e9

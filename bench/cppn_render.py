@@ -1,9 +1,19 @@
-"""CPPN rendering speed and memory: canvas repaints and an 8192x8192 export.
+"""CPPN rendering: speed against the arithmetic floor, what the user waits for in the tab, the
+GPU shader against the CPU, seamless loops, and an 8192x8192 export's memory.
 
-Repaint times are the median of several renders after a warm-up, for the Seed 2018 preset
-(width 64, grey) and its RGB variant (width 32). The baseline is the 2018 code's way, in numpy:
-every pixel's (x, y, r) flattened into columns and pushed through the layers. The export runs in
-a child process so its peak resident memory is its own.
+- Repaints (median of several after a warm-up) of the Seed 2018 preset (width 64, grey) and its
+  RGB variant (width 32); the 512² repaint against its floor on this machine now: the matmul
+  FLOPs at the sgemm rate measured in this run, plus the activations at the rate TensorFlow
+  evaluates atan here (``repaint_512_vs_floor``). The 2018 code's numpy way as a baseline.
+- In the tab (under Xvfb): a scale slider moved to the full-size picture on screen
+  (``slider_to_pixels_ms``), and a click on Breed to 9 children at 128² on screen
+  (``breed_grid_ms``); medians over several.
+- The GPU shader under this machine's OpenGL (Mesa's llvmpipe here: a CPU rasteriser, so it
+  shows correctness, not GPU speed): its largest pixel difference from the CPU renderer
+  (``shader_max_diff``) and its frame time at 512² and 1024² beside the CPU renderer's.
+- A circle loop of 48 frames: the last → first frame step against the median step between
+  neighbours (``loop_seam_ratio``).
+- The export runs in a child process so its peak resident memory is its own.
 
     python bench/cppn_render.py [--export-side 8192]
 """
@@ -19,13 +29,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import print_result  # also puts the project on sys.path
+from _common import print_result, private_settings, sgemm_gflops  # also puts the project on sys.path
 import numpy as np
 
 from engine.cppn.config import PRESETS
+from engine.cppn.genome import genome_of
 from engine.cppn.network import coordinate_axis, init_weights
 from engine.cppn.paths import PathKind, ZPath
-from engine.cppn.render import export_png, render
+from engine.cppn.render import export_png, render, render_pixels
+from engine.tf_runtime import tf
 
 
 def median_ms(call, repeats: int = 7) -> float:
@@ -50,6 +62,101 @@ def numpy_seed_render(weights, z, side: int, scale: float) -> np.ndarray:
     for m in rest[:-1]:
         u = np.arctan(u @ m)
     return 1 / (1 + np.exp(-(u @ rest[-1])))
+
+
+def atan_rate() -> float:
+    """Elements a second TensorFlow takes through atan here (the CPPN's activation)."""
+    x = tf.random.normal([1 << 22])
+    run = tf.function(tf.atan)
+    run(x).numpy()
+    start = time.perf_counter()
+    for _ in range(10):
+        run(x).numpy()
+    return 10 * (1 << 22) / (time.perf_counter() - start)
+
+
+def floor_ms(config, side: int, gflops: float, activations_per_s: float) -> float:
+    """The least time a repaint can take here: its matmul FLOPs at the sgemm rate plus its
+    per-pixel activations (r branch, every hidden layer, the sigmoid) at the atan rate."""
+    h, pixels = config.width, side * side
+    flops = pixels * (2 * h * h * config.depth + 2 * h * config.channels)
+    activations = pixels * (h * (config.depth + 1) + config.channels)
+    return (flops / (gflops * 1e9) + activations / activations_per_s) * 1000
+
+
+def loop_seams(weights, kind: PathKind, seed: int, frames: int = 48, side: int = 128
+               ) -> tuple[float, float]:
+    """The last → first frame change (mean absolute pixel change) over the median change
+    between the frames around the seam (two steps before it, two after), and over the median
+    of all steps. A circle keeps z's speed even, but the picture changes faster in some parts of
+    it than others, so the seam is judged against its own neighbourhood first."""
+    path = ZPath(kind, weights.config.z_dim, seed=seed, radius=1.0)
+    pictures = [render_pixels(weights, path.at(t), side, side, 1.0, "viridis").astype(np.float32)
+                for t in path.times(frames)]
+    steps = [float(np.abs(a - b).mean()) for a, b in zip(pictures, pictures[1:])]
+    seam = float(np.abs(pictures[-1] - pictures[0]).mean())
+    return seam / float(np.median(steps[-2:] + steps[:2])), seam / float(np.median(steps))
+
+
+def in_the_tab(repeats: int = 7) -> dict:
+    """Slider → pixels and Breed → children, in the real tab; the shader beside the CPU."""
+    from gui.virtual_display import start_virtual_display
+
+    start_virtual_display()
+    from gui.app import make_application, prepare_qt
+
+    prepare_qt()
+    app = make_application()
+    private_settings()
+    from PySide6 import QtCore
+
+    from gui.cppn.canvas_drawing import canvas_pixels
+    from gui.cppn.tab import CPPNTab
+
+    tab = CPPNTab()
+    tab.resize(1400, 900)
+    tab.show()
+
+    def wait(condition, timeout_s=120.0):
+        end = time.perf_counter() + timeout_s
+        while not condition() and time.perf_counter() < end:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    wait(lambda: tab.canvas.pixels.shape[0] == 512 and tab.renderer_idle())
+    painted = []
+    tab.sig_rendered.connect(lambda tag, ms: painted.append(tag))
+    slider = []
+    for k in range(repeats + 1):
+        painted.clear()
+        start = time.perf_counter()
+        tab.view.scale_slider.setValue(tab.view.scale_slider.value() + (17 if k % 2 else -17))
+        wait(lambda: "full" in painted)
+        slider.append((time.perf_counter() - start) * 1000)
+    bred = []
+    tab.breeder.sig_bred.connect(bred.append)
+    for k in range(repeats + 1):
+        count = len(bred)
+        tab.breeder.breed_button.click()
+        wait(lambda: len(bred) > count)
+    wait(tab.renderer_idle)
+    figures = {"slider_to_pixels_ms": round(float(np.median(slider[1:])), 1),
+               "breed_grid_ms": round(float(np.median(bred[1:])), 1),
+               "breed_grid_max_ms": round(float(max(bred[1:])), 1)}
+    renderer = tab.drawing.renderer
+    if renderer is not None:
+        genome = genome_of(PRESETS[0].config, ZPath(PathKind.SWEEP, 64).at(0.3), 1.0, "viridis")
+        cpu = render_pixels(genome.weights, genome.z, 512, 512, 1.0, "viridis")
+        shader = canvas_pixels(renderer.render(genome, genome.z, 512, 512), genome)
+        figures["shader_max_diff"] = int(np.abs(shader.astype(int) - cpu).max())
+        figures["shader_renderer"] = renderer.renderer
+        for side in (512, 1024):
+            figures[f"shader_{side}_ms"] = round(median_ms(
+                lambda: renderer.render(genome, genome.z, side, side), repeats=3), 1)
+            figures[f"cpu_{side}_ms"] = round(median_ms(
+                lambda: render_pixels(genome.weights, genome.z, side, side, 1.0, "viridis"),
+                repeats=3), 1)
+    tab.shutdown()
+    return figures
 
 
 def rss_mb() -> float:
@@ -83,7 +190,7 @@ def main() -> None:
     if args.export_child:
         export_child(args.export_child)
         return
-    result = {}
+    result = {"sgemm_gflops": round(sgemm_gflops()), "atan_per_s": round(atan_rate() / 1e6, 1)}
     for key, preset in (("seed", PRESETS[0]), ("seed_rgb", PRESETS[1])):
         weights = init_weights(preset.config)
         z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
@@ -92,12 +199,29 @@ def main() -> None:
             result[f"repaint_{side}_ms" if key == "seed" else f"rgb_repaint_{side}_ms"] = round(ms, 1)
             print(f"{preset.name:24s} {side:5d}²  {ms:7.1f} ms")
     weights = init_weights(PRESETS[0].config)
+    floor = floor_ms(weights.config, 512, result["sgemm_gflops"], result["atan_per_s"] * 1e6)
+    result["repaint_512_floor_ms"] = round(floor, 1)
+    result["repaint_512_vs_floor"] = round(result["repaint_512_ms"] / floor, 2)
+    print(f"512² floor here: {floor:.1f} ms ({result['sgemm_gflops']} GFLOP/s sgemm, "
+          f"{result['atan_per_s']} M atan/s); repaint at {result['repaint_512_vs_floor']}x it")
+    circle = np.array([loop_seams(weights, PathKind.CIRCLE, seed) for seed in (1, 2, 3)])
+    sweep = loop_seams(weights, PathKind.SWEEP, 1)
+    result.update(loop_seam_ratio=round(float(circle[:, 0].max()), 2),
+                  loop_seam_ratio_mean=round(float(circle[:, 0].mean()), 2),
+                  loop_seam_vs_all_steps=[round(float(v), 2) for v in circle[:, 1]],
+                  sweep_2018_seam_ratio=round(sweep[0], 1))
+    print(f"circle loops (3 seeds, 48 frames): last → first step / steps around it "
+          f"{np.round(circle[:, 0], 2).tolist()}, / median of all steps "
+          f"{np.round(circle[:, 1], 2).tolist()}; the 2018 sweep (no loop): {sweep[0]:.1f}")
     z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
     numpy_ms = median_ms(lambda: numpy_seed_render(weights, z, 512, 1.0), repeats=3)
     agree = np.abs(numpy_seed_render(weights, z, 512, 1.0).reshape(512, 512, 1)
                    - render(weights, z, 512, 512, 1.0)).max()
     print(f"2018-style numpy render 512²: {numpy_ms:.1f} ms (max pixel difference {agree:.2e});"
           f" ours is {numpy_ms / result['repaint_512_ms']:.1f}x faster")
+    tab = in_the_tab()
+    print("in the tab: " + ", ".join(f"{k} {v}" for k, v in tab.items()))
+    result.update(tab)
     child = subprocess.run([sys.executable, __file__, "--export-child", str(args.export_side)],
                            capture_output=True, text=True, check=True)
     export = json.loads(child.stdout.strip().splitlines()[-1])

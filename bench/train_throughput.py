@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import print_result  # also puts the project on sys.path
+from _common import print_result, sgemm_gflops  # also puts the project on sys.path
 import numpy as np
 
 from engine.latent.config import preset_config
@@ -52,17 +52,6 @@ def keras_fit_samples_per_second(config, data, **compile_options) -> float:
     start = time.perf_counter()
     model.fit(x, x, batch_size=config.batch_size, epochs=config.epochs - 1, verbose=0, shuffle=True)
     return (config.epochs - 1) * len(x) / (time.perf_counter() - start)
-
-
-def sgemm_gflops(n: int = 1024, repeats: int = 40) -> float:
-    """This machine's float32 matrix-multiply rate now: the ceiling for a dense model's training."""
-    a = tf.random.normal([n, n])
-    matmul = tf.function(lambda m: m @ m)
-    matmul(a).numpy()
-    start = time.perf_counter()
-    for _ in range(repeats):
-        matmul(a).numpy()
-    return repeats * 2 * n ** 3 / (time.perf_counter() - start) / 1e9
 
 
 def training_flops_per_sample(models) -> float:

@@ -3,7 +3,6 @@ comparison's linked camera and selection, decodes with a past step's weights, wo
 (a round trip, and every kind of bad file), a terminal run opened in the window, the replay of
 the post, and the question before unsaved runs are lost."""
 
-import os
 import subprocess
 import sys
 import zipfile

@@ -65,7 +65,7 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
     """Train until the trainer's steps are done, a stop, a time budget or a non-finite loss."""
     control = control or RunControl()
     setup = trainer.setup()
-    total, spe, per_sample = setup.total_steps, setup.steps_per_epoch, setup.samples_per_step
+    total, per_sample = setup.total_steps, setup.samples_per_step
     pins = pinned_steps(setup, pins_per_epoch)
     start = time.perf_counter()
 
