@@ -25,11 +25,13 @@ EMOJI_SIDE = 40      # the seed resized every emoji to 40x40
 STL10_IMAGE_BYTES = 3 * SIDE * SIDE
 
 
-def crop_photo(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
-    """One square crop: side log-uniform in [0.4, 1] of the short side, random place, mirrored
-    with probability 0.5, resized to 96x96."""
+def crop_photo(photo: Image.Image, rng: np.random.Generator, native: bool = False) -> Image.Image:
+    """One square crop: side log-uniform in [0.4, 1] of the short side (``native``: from 96
+    pixels, the photo's own scale, up to the short side), random place, mirrored with
+    probability 0.5, resized to 96x96."""
     short = min(photo.size)
-    side = int(round(short * np.exp(rng.uniform(np.log(0.4), 0.0))))
+    smallest = min(1.0, SIDE / short) if native else 0.4
+    side = int(round(short * np.exp(rng.uniform(np.log(smallest), 0.0))))
     left = int(rng.integers(0, photo.width - side + 1))
     top = int(rng.integers(0, photo.height - side + 1))
     crop = photo.crop((left, top, left + side, top + side)).resize((SIDE, SIDE), Image.LANCZOS)
@@ -37,10 +39,10 @@ def crop_photo(photo: Image.Image, rng: np.random.Generator) -> Image.Image:
 
 
 def crops_from_photos(photos: list[Image.Image], count: int, seed: int, min_std: float = 15.0,
-                      stop: Callable[[], None] | None = None) -> np.ndarray:
-    """``count`` crops spread evenly over ``photos``; flat crops (luminance std below ``min_std``:
-    sky, walls) are drawn again. The same seed gives the same crops. ``stop()`` is called every
-    few hundred crops and may raise to abandon the work."""
+                      stop: Callable[[], None] | None = None, native: bool = False) -> np.ndarray:
+    """``count`` crops spread evenly over ``photos`` (see :func:`crop_photo`); flat crops
+    (luminance std below ``min_std``: sky, walls) are drawn again. The same seed gives the same
+    crops. ``stop()`` is called every few hundred crops and may raise to abandon the work."""
     if not photos:
         raise ValueError("no photos to cut crops from")
     rng = np.random.default_rng(seed)
@@ -50,7 +52,7 @@ def crops_from_photos(photos: list[Image.Image], count: int, seed: int, min_std:
             stop()
         photo = photos[i % len(photos)]
         for _ in range(20):
-            crop = np.asarray(crop_photo(photo, rng))
+            crop = np.asarray(crop_photo(photo, rng, native))
             if (crop @ np.array([0.299, 0.587, 0.114])).std() >= min_std:
                 break
         out[i] = crop
@@ -211,13 +213,20 @@ def recolour_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def paste_random_emoji(photo: np.ndarray, emoji: np.ndarray, rng: np.random.Generator,
-                       recolour: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """One random, augmented emoji (recoloured with probability ``recolour``) pasted on a 96x96
-    photo at a random offset 0..55 on each axis, as in 2018. Returns (result 0..255, mask)."""
+                       recolour: float = 0.0, sizes: tuple[int, int] = (EMOJI_SIDE, EMOJI_SIDE)
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """One random, augmented emoji (recoloured with probability ``recolour``, its side drawn
+    log-uniformly from ``sizes``; 40 as in 2018) pasted on a 96x96 photo at a random offset where
+    it fits whole. Returns (result 0..255, mask)."""
     e = augment_emoji(emoji[rng.integers(0, len(emoji))], rng)
     if recolour and rng.random() < recolour:
         e = recolour_emoji(e, rng)
-    limit = SIDE - EMOJI_SIDE
+    side = EMOJI_SIDE
+    if sizes != (EMOJI_SIDE, EMOJI_SIDE):
+        side = int(round(np.exp(rng.uniform(np.log(sizes[0]), np.log(sizes[1])))))
+        e = np.asarray(Image.fromarray(e.astype(np.uint8), "RGBA").resize((side, side),
+                                                                          Image.LANCZOS), np.float32)
+    limit = SIDE - side
     col, row = int(rng.integers(0, limit)), int(rng.integers(0, limit))
     return paste(photo, e, row, col)
 

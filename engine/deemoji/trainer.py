@@ -70,7 +70,8 @@ def prepare_data(config: DeEmojiConfig, stop: Callable[[], None] | None = None) 
         if len(photos) < 2:
             raise ImageFileError(f"{source}: needs at least 2 photos (some are held out)")
         train_idx, held_idx = held_out_split(len(photos), HELD_OUT_FRACTION, config.split_seed)
-        train = crops_from_photos([photos[i] for i in train_idx], n_train, config.seed, stop=stop)
+        train = crops_from_photos([photos[i] for i in train_idx], n_train, config.seed, stop=stop,
+                                  native=config.native_crops)
         held = crops_from_photos([photos[i] for i in held_idx], n_held, config.split_seed + 1)
     emoji = load_emoji(emoji_paths(config.full_emoji_set))
     train_e, held_e = held_out_split(len(emoji), HELD_OUT_FRACTION, config.split_seed)
@@ -198,8 +199,11 @@ class DeEmojiTrainer:
             if cfg.augment_photos and rng.random() < AUGMENT_SHARE:
                 photo = augment_photo(photo, rng)
             clean[k] = photo
-            corrupted[k], masks[k] = paste_random_emoji(photo, self.data.train_emoji, rng,
-                                                        cfg.recolour_emoji)
+            if cfg.clean_share and rng.random() < cfg.clean_share:
+                corrupted[k], masks[k] = photo, 0.0   # nothing to find: leave it alone
+            else:
+                corrupted[k], masks[k] = paste_random_emoji(photo, self.data.train_emoji, rng,
+                                                            cfg.recolour_emoji, cfg.emoji_sizes)
         return CorruptedSet(corrupted / 255.0, clean / 255.0, masks)
 
     # -- what the run loop calls --------------------------------------------------------------

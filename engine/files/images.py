@@ -1,4 +1,4 @@
-"""Reading a user's pictures safely: photos for the CPPN's target and the de-emoji tab.
+"""Reading a user's pictures safely (and writing one): photos for the CPPN's target and the de-emoji tab.
 
 Every problem (not an image, a broken or truncated file, a pipe or device instead of a file, a
 picture too big to decode) raises :class:`ImageFileError` naming the file and what is wrong,
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from engine.files.atomic import write_atomically
 from engine.files.limits import FileLimitError, check_regular_file
 
 MAX_PIXELS = 40_000_000          # larger pictures are shrunk while decoding, or refused
@@ -111,3 +112,10 @@ def fit_within(img: Image.Image, max_side: int) -> Image.Image:
 def to_bytes(image: np.ndarray) -> np.ndarray:
     """Floats in [0, 1] to uint8, rounding to nearest."""
     return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def save_png(image: np.ndarray, path: str | Path) -> Path:
+    """Write a picture (H, W[, C]) of floats in [0, 1] as a PNG, atomically (a failed write
+    leaves no partial file and any earlier file whole)."""
+    pixels = Image.fromarray(to_bytes(image))
+    return write_atomically(path, lambda tmp: pixels.save(tmp, "PNG"))

@@ -1,0 +1,184 @@
+"""Cleaning a photo of any size with the improved network: find the emoji at the scales the
+network knows, decide the mask, fill it at full resolution, and leave every other pixel alone.
+
+1. **Find.** The network learned on 96×96 views in which an emoji is 24 to 56 pixels wide, so
+   the photo is searched at several scales (1, ½, ¼: emoji of about 20 to 220 pixels), each in
+   fixed-size overlapping tiles (one compiled shape, bounded memory, a cancel between tiles);
+   the finder's probabilities are brought back to full size and the largest kept.
+2. **Decide.** Pixels above 0.5, in connected regions whose most certain pixel is above 0.995
+   and that are not specks; widened by a rim of a few pixels for the emoji's soft edge. A user
+   may add or erase mask by hand; the fill follows.
+3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
+   same harmonic fill the network was trained with (Jacobi sweeps of Laplace's equation,
+   neighbours from far to near), at full resolution.
+
+Pixels outside the mask are returned exactly as they came: a photo without emoji comes back
+unchanged unless the finder is fooled. OpenCV's Telea and Navier–Stokes inpainting, given the
+same mask (or the true one), are the classical baselines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from engine.deemoji.models import NetworkRunner
+from engine.tf_runtime import keras, tf
+
+SCALES = (1.0, 0.5, 0.25)
+TILE = 256                 # the finder's fixed input side
+OVERLAP = 32               # context each tile has beyond the part kept
+THRESHOLD = 0.5
+CONFIDENT = 0.995          # a region is kept only if some pixel of it is this sure
+MIN_AREA = 24              # pixels; smaller regions are specks
+RIM = 2                    # pixels added around the decided mask
+MAX_SIDE = 6000
+
+
+class Cancelled(Exception):
+    """Cleaning stopped by its caller."""
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A cleaned photo: the output, the finder's probability and the decided mask (full size)."""
+
+    output: np.ndarray         # (H, W, 3) float32 in [0, 1]
+    probability: np.ndarray    # (H, W) float32
+    mask: np.ndarray           # (H, W) bool
+
+
+def harmonic_fill(photo: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``photo`` with the ``hole`` pixels painted smoothly from the pixels around them: each
+    becomes the mean of its four neighbours, in sweeps whose neighbours start about half the
+    hole's size away and end adjacent (the same relaxation as the network's HarmonicFill, sized
+    to the hole). Pixels outside the hole are returned unchanged."""
+    hole = hole.astype(bool)
+    out = photo.astype(np.float32).copy()
+    if not hole.any():
+        return out
+    rows, cols = np.nonzero(hole)
+    extent = max(rows.max() - rows.min(), cols.max() - cols.min()) + 1
+    distance = 1 << max(0, int(np.log2(max(extent // 2, 1))))
+    hole3 = hole[..., None]
+    kept = np.where(hole3, 0.0, out)
+    fill = kept
+    while distance >= 1:
+        d = distance
+        count = _neighbour_sum(np.ones(hole.shape + (1,), np.float32), d)
+        for _ in range(10):
+            fill = np.where(hole3, _neighbour_sum(fill, d) / np.maximum(count, 1), kept)
+        distance //= 2
+    return np.where(hole3, fill, out).astype(np.float32)
+
+
+def _neighbour_sum(t: np.ndarray, d: int) -> np.ndarray:
+    """Sum of the four pixels ``d`` away (outside the picture counts as 0)."""
+    p = np.pad(t, ((d, d), (d, d), (0, 0)))
+    return p[:-2 * d, d:-d] + p[2 * d:, d:-d] + p[d:-d, :-2 * d] + p[d:-d, 2 * d:]
+
+
+def inpaint_classical(photo: np.ndarray, mask: np.ndarray, method: str = "telea") -> np.ndarray:
+    """OpenCV's Telea (2004) or Navier–Stokes (Bertalmio 2001) inpainting of ``mask``."""
+    flag = {"telea": cv2.INPAINT_TELEA, "ns": cv2.INPAINT_NS}[method]
+    pixels = (np.clip(photo, 0, 1) * 255 + 0.5).astype(np.uint8)
+    filled = cv2.inpaint(pixels, mask.astype(np.uint8) * 255, 3, flag).astype(np.float32) / 255
+    return np.where(mask[..., None], filled, photo).astype(np.float32)
+
+
+class PhotoCleaner:
+    """The improved network's finder applied to photos of any size (a 2018 network, which has no
+    finder, repaints the whole photo instead)."""
+
+    def __init__(self, runner: NetworkRunner):
+        self.runner = runner
+        model = runner.model
+        self.has_finder = model.name == "improved"
+        finder = keras.Model(model.input, model.get_layer("mask").output) if self.has_finder \
+            else model
+        self._finder = tf.function(lambda x: finder(x, training=False),
+                                   input_signature=[tf.TensorSpec([None, TILE, TILE, 3],
+                                                                  tf.float32)])
+
+    def _tiled(self, photo: np.ndarray, cancelled) -> np.ndarray:
+        """The finder's output over ``photo``, tile by tile: (H, W) probability, or (H, W, 3)
+        pictures for a network without a finder."""
+        h, w = photo.shape[:2]
+        step = TILE - 2 * OVERLAP
+        padded = np.pad(photo, ((OVERLAP, OVERLAP + step), (OVERLAP, OVERLAP + step), (0, 0)),
+                        mode="reflect" if min(h, w) > OVERLAP + step else "edge")
+        channels = 1 if self.has_finder else 3
+        out = np.zeros((h, w, channels), np.float32)
+        origins = [(r, c) for r in range(0, h, step) for c in range(0, w, step)]
+        for i in range(0, len(origins), 4):
+            if cancelled is not None and cancelled():
+                raise Cancelled("cleaning cancelled")
+            batch = np.stack([padded[r:r + TILE, c:c + TILE] for r, c in origins[i:i + 4]])
+            result = self._finder(batch)
+            result = (result[0] if isinstance(result, (list, tuple)) else result).numpy()
+            for (r, c), tile in zip(origins[i:i + 4], result):
+                core = tile[OVERLAP:OVERLAP + step, OVERLAP:OVERLAP + step]
+                out[r:r + step, c:c + step] = core[:h - r, :w - c]
+        return out[..., 0] if self.has_finder else out
+
+    def probability(self, photo: np.ndarray, cancelled: Callable[[], bool] | None = None
+                    ) -> np.ndarray:
+        """The finder's probability of "emoji" at every pixel, the largest over the scales."""
+        h, w = photo.shape[:2]
+        best = np.zeros((h, w), np.float32)
+        for scale in SCALES:
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            if scale < 1 and min(size) < TILE // 2:
+                continue
+            view = photo if scale == 1 else cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+            found = self._tiled(np.ascontiguousarray(view, np.float32), cancelled)
+            if scale != 1:
+                found = cv2.resize(found, (w, h), interpolation=cv2.INTER_LINEAR)
+            best = np.maximum(best, found)
+        return best
+
+    @staticmethod
+    def decide(probability: np.ndarray) -> np.ndarray:
+        """The pixels to fill: confident regions above :data:`THRESHOLD`, and a rim."""
+        above = (probability > THRESHOLD).astype(np.uint8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(above, connectivity=8)
+        keep = np.zeros(count, bool)
+        for label in range(1, count):
+            if stats[label, cv2.CC_STAT_AREA] >= MIN_AREA:
+                keep[label] = probability[labels == label].max() >= CONFIDENT
+        mask = keep[labels].astype(np.uint8)
+        if RIM:
+            mask = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8))
+        return mask.astype(bool)
+
+    @staticmethod
+    def fill(photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``photo`` with each region of ``mask`` filled, in a window around it."""
+        out = np.asarray(photo, np.float32).copy()
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+        h, w = mask.shape
+        for label in range(1, count):
+            x, y, bw, bh = stats[label, :4]
+            margin = max(8, max(bw, bh) // 2)
+            r0, r1 = max(0, y - margin), min(h, y + bh + margin)
+            c0, c1 = max(0, x - margin), min(w, x + bw + margin)
+            hole = mask[r0:r1, c0:c1]
+            out[r0:r1, c0:c1] = harmonic_fill(out[r0:r1, c0:c1], hole)
+        return out
+
+    def clean(self, photo: np.ndarray, cancelled: Callable[[], bool] | None = None) -> Cleaned:
+        """Find, decide and fill; a network without a finder returns its own picture."""
+        photo = np.asarray(photo, np.float32)
+        if max(photo.shape[:2]) > MAX_SIDE:
+            raise ValueError(f"photos up to {MAX_SIDE} pixels a side are cleaned, not "
+                             f"{photo.shape[1]}x{photo.shape[0]}")
+        if not self.has_finder:
+            output = np.clip(self._tiled(photo, cancelled), 0, 1)
+            everything = np.ones(photo.shape[:2], bool)
+            return Cleaned(output, everything.astype(np.float32), everything)
+        probability = self.probability(photo, cancelled)
+        mask = self.decide(probability)
+        return Cleaned(self.fill(photo, mask), probability, mask)

@@ -1,0 +1,105 @@
+"""The frozen evaluation set for de-emoji networks, and how one is measured on it.
+
+Frozen on 2026-11-29, after all the tuning described in docs/deemoji.md, and never used for
+tuning since: 96×96 crops of the held-out photos (the photos ``split_seed`` 6278 keeps out of
+training, as every run does) cut with a seed no run uses (:data:`FROZEN_SEED`), each with one
+held-out emoji pasted the 2018 way (40 pixels, mirrored or turned); and the held-out photos
+whole, at their native size and without emoji, to check that a clean photo stays clean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.deemoji.cleaning import PhotoCleaner
+from engine.deemoji.config import DeEmojiConfig
+from engine.deemoji.data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
+                                 emoji_paths, held_out_split, load_emoji)
+from engine.deemoji.fills import Truth, compare_fills
+from engine.deemoji.metrics import PSNR_FLOOR
+from engine.deemoji.quality import judge
+from engine.deemoji.trainer import HELD_OUT_FRACTION
+from engine.files.images import image_to_array, load_image
+
+FROZEN_SEED = 20261129
+SPLIT_SEED = DeEmojiConfig().split_seed
+BRIGHTNESS_BINS = (("dark", 0.0, 0.45), ("mid", 0.45, 0.7), ("pale", 0.7, 1.01))
+
+
+@dataclass(frozen=True)
+class FrozenSet:
+    pictures: CorruptedSet            # (N, 96, 96, 3) with emoji, originals, alpha masks
+    emoji_brightness: np.ndarray      # (N,) mean luminance of each pasted emoji's opaque part
+    clean_photos: list[np.ndarray]    # held-out photos at native size, no emoji
+
+
+def held_out_photo_paths() -> list:
+    """The bundled photos every run keeps out of training."""
+    paths = bundled_photo_paths()
+    _, held = held_out_split(len(paths), HELD_OUT_FRACTION, SPLIT_SEED)
+    return [paths[i] for i in held]
+
+
+def held_out_photos():
+    return [load_image(p) for p in held_out_photo_paths()]
+
+
+def frozen_set(count: int = 128) -> FrozenSet:
+    photos = held_out_photos()
+    crops = crops_from_photos(photos, count, FROZEN_SEED)
+    emoji = load_emoji(emoji_paths())
+    _, held_emoji = held_out_split(len(emoji), HELD_OUT_FRACTION, SPLIT_SEED)
+    pictures = corrupt(crops, emoji[held_emoji], FROZEN_SEED + 1)
+    # how bright each pasted emoji is: the corrupted pixels where the emoji is opaque
+    luma = pictures.corrupted @ np.array([0.299, 0.587, 0.114], np.float32)
+    opaque = pictures.mask > 0.9
+    brightness = np.array([luma[i][opaque[i]].mean() if opaque[i].any() else 0.5
+                           for i in range(count)])
+    return FrozenSet(pictures, brightness, [image_to_array(p) for p in photos])
+
+
+def mean_of(results: list[dict]) -> dict[str, float]:
+    return {key: float(np.nanmean([r[key] for r in results])) for key in results[0]}
+
+
+def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet) -> dict[str, float]:
+    """PSNR and SSIM inside and outside the emoji for the network's own cleaning and for OpenCV's
+    Telea and Navier–Stokes given its mask and the true one (``improved_…``, ``telea_predicted_…``,
+    ``ns_true_…``), mask IoU by emoji brightness, and PSNR of the clean native-size photos
+    against themselves."""
+    pics = frozen.pictures
+    scores: dict[str, list[dict]] = {}
+    ious = []
+    for x, y, m in zip(pics.corrupted, pics.clean, pics.mask):
+        result = cleaner.clean(x)
+        for fill in compare_fills(x, result.output, result.mask, Truth(y, m)):
+            scores.setdefault("improved" if fill.key == "network" else fill.key,
+                              []).append(fill.scores)
+        truth = m > 0.5
+        union = (result.mask | truth).sum()
+        ious.append((result.mask & truth).sum() / union if union else 1.0)
+    figures = {f"{key}_{k}": v for key, results in scores.items()
+               for k, v in mean_of(results).items()}
+    ious = np.array(ious)
+    for name, lo, hi in BRIGHTNESS_BINS:
+        chosen = (frozen.emoji_brightness >= lo) & (frozen.emoji_brightness < hi)
+        figures[f"iou_{name}"] = float(ious[chosen].mean()) if chosen.any() else float("nan")
+        figures[f"count_{name}"] = int(chosen.sum())
+    figures["iou"] = float(ious.mean())
+    clean = []
+    for photo in frozen.clean_photos:
+        output = cleaner.clean(photo).output
+        mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
+        clean.append(10 * np.log10(1 / mse))
+    figures["psnr_clean_native"] = float(np.mean(clean))
+    figures["psnr_clean_native_worst"] = float(np.min(clean))
+    return figures
+
+
+def evaluate_network(runner, frozen: FrozenSet) -> dict[str, float]:
+    """A network's own output for every picture (the 2018 network repaints all of it)."""
+    pics = frozen.pictures
+    outputs = runner.clean_up(pics.corrupted)
+    return mean_of([judge(o, y, m) for o, y, m in zip(outputs, pics.clean, pics.mask)])

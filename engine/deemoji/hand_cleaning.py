@@ -1,0 +1,51 @@
+"""The by-hand cleaning of one photo, as done off the GUI thread: the network's mask of the photo
+(searched once per version of the pasted photo and network: brushing only refills), corrected by
+the brushed layers, filled, and compared with the classical fills. One caller thread at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Hashable
+
+import numpy as np
+
+from engine.deemoji.cleaning import Cleaned
+from engine.deemoji.fills import Fill, Truth, compare_fills
+from engine.deemoji.networks import Cleaners, Network, network_key
+
+
+@dataclass(frozen=True)
+class HandResult:
+    """One photo cleaned by hand: the network's view of it and the fills compared."""
+
+    has_finder: bool
+    found: Cleaned             # the network's own probability, mask and output
+    mask: np.ndarray           # the mask filled: the network's, corrected by the brush
+    fills: list[Fill]
+
+
+class HandCleaning:
+    """Keeps the cleaners and the last photo's search between requests."""
+
+    def __init__(self):
+        self.cleaners = Cleaners()
+        self._found: tuple[Hashable, Cleaned] | None = None
+
+    def clean(self, network: Network, photo_key: Hashable, image: np.ndarray,
+              added: np.ndarray, erased: np.ndarray, truth: Truth | None,
+              cancelled: Callable[[], bool] | None = None) -> HandResult:
+        """Search ``image`` (unless this photo version was the last searched by this network),
+        correct the network's mask with the brushed layers, fill, and compare."""
+        cleaner = self.cleaners.get(network)
+        key = (photo_key, network_key(network))
+        if self._found is None or self._found[0] != key:
+            self._found = None   # the old search goes before the new one is made
+            self._found = (key, cleaner.clean(image, cancelled))
+        found = self._found[1]
+        if not cleaner.has_finder:   # a 2018 network repaints everything: nothing to correct
+            return HandResult(False, found, found.mask,
+                              compare_fills(image, found.output, None, truth))
+        mask = (found.mask | added) & ~erased
+        output = found.output if np.array_equal(mask, found.mask) else cleaner.fill(image, mask)
+        return HandResult(True, found, mask, compare_fills(image, output, mask, truth))
