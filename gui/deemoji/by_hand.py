@@ -1,131 +1,326 @@
-"""Trying a de-emoji network by hand: click a photo to paste an emoji there and see the network's
-answer beside it; save the pair as a PNG.
+"""Cleaning a photo by hand: any photo at its own size, emoji pasted where the user clicks (20 to
+200 pixels), the network's mask shown over it and corrected with a brush (add, erase, undo), the
+network's fill beside OpenCV's Telea and Navier–Stokes, judged with a before/after wipe, a
+difference map and PSNR/SSIM against the photo as it was; and whole folders.
 
-The panel holds no network: it asks its host to clean a picture (``host.clean(image)``) and is
-given the answer (:meth:`ByHandPanel.show_output`).
+The page holds no network: the search and the fills run in a thread of their own
+(:class:`engine.deemoji.hand_cleaning.HandCleaning`); the network is the bundled one, a file the
+user chose, or the tab's run at its newest step.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.deemoji.data import bundled_photo_paths, emoji_paths, load_emoji, paste
-from engine.files.images import ImageFileError, fit_within, image_to_array, load_image, to_bytes
+from engine.deemoji.data import bundled_photo_paths, emoji_paths, load_emoji
+from engine.deemoji.evaluation import held_out_photo_paths
+from engine.deemoji.fills import Truth, difference_map
+from engine.deemoji.hand_cleaning import HandCleaning, HandResult
+from engine.deemoji.hand_edits import HandEdits, disc_stamp
+from engine.deemoji.networks import NetworkFile, RunWeights
+from engine.files.images import ImageFileError, fit_within, image_to_array, load_image, save_png
+from gui.deemoji.fill_table import FillTable
+from gui.deemoji.folder_panel import FolderPanel
+from gui.deemoji.hand_controls import HandControls, Tool, View
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, with_suffix
-from gui.widgets.image_panel import ImagePanel
+from gui.widgets.wipe_view import WipeView
+from gui.workers.latest_request_worker import LatestRequestWorker
 
-HAND_SIDE = 192      # the by-hand photo's longer side: about the scale of a training crop
+RUN_FOLLOW_MS = 2000       # while training, the run's network is re-tried at most this often
+HAND_MAX_SIDE = 3000       # pixels: five fills and their SSIM maps of a bigger photo cost GBs
 
 
-class ByHandPanel(QtWidgets.QGroupBox):
-    def __init__(self, host, parent=None):
-        super().__init__("Try it by hand", parent)
-        self.host = host
+class HandPage(QtWidgets.QWidget):
+    """The tab's "Clean a photo" page. ``bundled`` is the bundled network file (or None)."""
+
+    sig_cleaned = QtCore.Signal()      # a new result is shown
+
+    def __init__(self, bundled: Path | None, parent=None):
+        super().__init__(parent)
+        self.bundled = bundled
+        self.run_network: RunWeights | None = None
+        self.file_network: NetworkFile | None = None
+        self.edits: HandEdits | None = None
+        self.photo_known = False        # the photo is an original (scores make sense)
+        self.result: HandResult | None = None
+        self.chosen_fill = "network"
+        self._stroke: list[tuple[float, float]] = []
+        self._stroke_layer: np.ndarray | None = None
+        self._photo_id = 0
+        self.cleaning = HandCleaning()   # used in the worker thread only
+        self.worker = LatestRequestWorker(self)
+        self.worker.sig_done.connect(self._on_cleaned)
+        self.worker.sig_failed.connect(self._on_failed)
+        self.worker.start()
+        self._follow_timer = QtCore.QTimer(self, singleShot=True, interval=RUN_FOLLOW_MS)
+        self._follow_timer.timeout.connect(self.request_clean)
+
+        held = {p.name for p in held_out_photo_paths()}
+        photos = [(p.stem + (" (held out)" if p.name in held else ""), p)
+                  for p in bundled_photo_paths()]
         paths = emoji_paths()
         self.emoji = load_emoji(paths)
-        self.photo = np.zeros((HAND_SIDE, HAND_SIDE, 3), np.float32)
-        self.image = self.photo.copy()
-        self.output: np.ndarray | None = None
-        self.setFixedWidth(340)
-        form = QtWidgets.QFormLayout(self)
-        self.photo_box = QtWidgets.QComboBox()
-        for path in bundled_photo_paths():
-            self.photo_box.addItem(path.stem, str(path))
-        self.photo_box.addItem("Open a picture…", "")
-        self.photo_box.setToolTip("The photo to paste emoji on.")
-        self.photo_box.activated.connect(self._on_photo_chosen)
-        form.addRow("Photo", self.photo_box)
-        self.emoji_box = QtWidgets.QComboBox()
-        for path, pixels in zip(paths, self.emoji):
-            rgba = np.ascontiguousarray(pixels.astype(np.uint8))
-            image = QtGui.QImage(rgba.data, rgba.shape[1], rgba.shape[0], rgba.strides[0],
-                                 QtGui.QImage.Format.Format_RGBA8888).copy()
-            self.emoji_box.addItem(QtGui.QIcon(QtGui.QPixmap.fromImage(image)), path.stem)
-        self.emoji_box.setToolTip("The emoji a click pastes.")
-        form.addRow("Emoji", self.emoji_box)
-        self.emoji_size = QtWidgets.QSpinBox()
-        self.emoji_size.setRange(8, 128)
-        self.emoji_size.setValue(40)
-        self.emoji_size.setToolTip("The pasted emoji's side, in pixels (training used 40 on "
-                                   "96-pixel pictures).")
-        form.addRow("Size", self.emoji_size)
-        self.input_view = ImagePanel("Click to paste the emoji here", (300, 220))
-        self.input_view.sig_clicked.connect(self.paste_at)
-        self.output_view = ImagePanel("The network's output", (300, 220))
-        form.addRow(QtWidgets.QLabel("Click the photo to paste:"))
-        form.addRow(self.input_view)
-        form.addRow(QtWidgets.QLabel("The network's answer:"))
-        form.addRow(self.output_view)
-        row = QtWidgets.QHBoxLayout()
-        clear = QtWidgets.QPushButton("Clear")
-        clear.setToolTip("Remove every pasted emoji.")
-        clear.clicked.connect(self.clear)
-        save = QtWidgets.QPushButton("Save result…")
-        save.setToolTip("Save the photo with emoji beside the network's output as a PNG.")
-        save.clicked.connect(self._on_save)
-        row.addWidget(clear)
-        row.addWidget(save)
-        form.addRow(row)
+        self.controls = HandControls(photos, [(p.stem, e) for p, e in zip(paths, self.emoji)],
+                                     bundled is not None)
+        c = self.controls
+        c.photo_box.activated.connect(self._on_photo_chosen)
+        c.network_box.activated.connect(self._on_network_chosen)
+        c.undo_button.clicked.connect(self.undo)
+        c.mask_reset_button.clicked.connect(self.reset_brush)
+        c.clear_button.clicked.connect(self.clear_pastes)
+        c.show_mask.toggled.connect(self.redraw)
+        c.view_box.currentIndexChanged.connect(self.redraw)
+        c.save_button.clicked.connect(self._on_save)
+        self.folder = FolderPanel(self.network, self.say)
+        c.layout().addWidget(self.folder)
+        self.view = WipeView(("with emoji", "cleaned"))
+        self.view.sig_pressed.connect(self._on_pressed)
+        self.view.sig_dragged.connect(self._on_dragged)
+        self.view.sig_released.connect(self._on_released)
+        self.table = FillTable()
+        self.table.sig_chosen.connect(self._on_fill_chosen)
+        right = QtWidgets.QVBoxLayout()
+        right.addWidget(self.view, 1)
+        right.addWidget(self.table)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.addWidget(c)
+        layout.addLayout(right, 1)
+        undo = QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Undo, self)
+        undo.activated.connect(self.undo)
+        first = next((i for i, (_, path) in enumerate(photos) if path.name in held), 0)
+        c.photo_box.setCurrentIndex(first)        # a photo no network here was trained on
+        self.load_photo(photos[first][1], known=True)
 
-    def load_photo(self, path: str) -> bool:
+    # -- the network -----------------------------------------------------------------------------
+    def network(self) -> NetworkFile | RunWeights | None:
+        """The network chosen, or None (and the user is told what to do)."""
+        choice = self.controls.network_box.currentData()
+        network = {"bundled": NetworkFile(self.bundled) if self.bundled else None,
+                   "run": self.run_network, "file": self.file_network}.get(choice)
+        if network is None:
+            self.say({"run": "Train (or load) a network in the Training page first.",
+                      "file": "Choose a network file."}.get(choice, "No network is bundled: "
+                                                            "train one first."), True)
+        return network
+
+    def set_run_network(self, network: RunWeights | None) -> None:
+        """The tab's run at its newest step (None: no run yet); used when chosen."""
+        self.run_network = network
+        if network is not None and self.controls.network_box.currentData() == "run" and \
+                not self._follow_timer.isActive():
+            self._follow_timer.start()
+
+    @QtCore.Slot(int)
+    def _on_network_chosen(self, _index: int) -> None:
+        if self.controls.network_box.currentData() == "file":
+            path = ask_path(self, "A saved de-emoji network", "Keras model (*.keras)", save=False)
+            if not path:
+                return
+            self.file_network = NetworkFile(Path(path))
+        self.say("", False)
+        self.request_clean()
+
+    # -- the photo -------------------------------------------------------------------------------
+    def load_photo(self, path, known: bool) -> bool:
+        """Start over on the photo at ``path``, at its own size (bigger ones are shown at
+        :data:`HAND_MAX_SIDE` pixels a side; folder cleaning works at full size)."""
         try:
-            photo = image_to_array(fit_within(load_image(path, "RGB"), HAND_SIDE))
+            image = load_image(path, "RGB")
         except ImageFileError as exc:
-            self.host.show_message(str(exc))
+            self.say(str(exc), True)
             return False
-        self.photo = photo
-        self.clear()
+        photo = image_to_array(fit_within(image, HAND_MAX_SIDE))
+        self.edits = HandEdits(photo)
+        self.photo_known = known
+        self._photo_id += 1
+        self.result = None
+        self.redraw()
+        self.say("", False)
+        self.request_clean()
+        if max(image.size) > HAND_MAX_SIDE:
+            self.say(f"{Path(path).name} is {image.width} × {image.height}: shown here at "
+                     f"{photo.shape[1]} × {photo.shape[0]}; Clean a folder works at full size.",
+                     False)
         return True
 
     @QtCore.Slot(int)
     def _on_photo_chosen(self, index: int) -> None:
-        path = self.photo_box.itemData(index)
-        if not path:
-            path = ask_path(self, "A photo", PICTURE_FILTER, save=False)
-            if not path:
-                return
-        self.load_photo(path)
+        path = self.controls.photo_box.itemData(index)
+        if path:
+            self.load_photo(path, known=True)
+            return
+        path = ask_path(self, "A photo", PICTURE_FILTER, save=False)
+        if path:
+            self.load_photo(path, known=False)
 
-    @QtCore.Slot(int, int)
-    def paste_at(self, row: int, col: int) -> None:
-        """Paste the chosen emoji centred on pixel (row, col) of the photo."""
-        side = self.emoji_size.value()
-        pixels = self.emoji[self.emoji_box.currentIndex()].astype(np.uint8)
-        emoji = np.asarray(Image.fromarray(pixels, "RGBA").resize((side, side), Image.LANCZOS),
-                           np.float32)
-        pasted, _ = paste(self.image * 255.0, emoji, row - side // 2, col - side // 2)
-        self.image = pasted / 255.0
-        self.input_view.show_image(self.image)
-        self.host.clean(self.image)
+    # -- pasting and brushing --------------------------------------------------------------------
+    @QtCore.Slot(float, float)
+    def _on_pressed(self, row: float, col: float) -> None:
+        tool = self.controls.tool()
+        if tool is Tool.PASTE:
+            self.paste_at(int(row), int(col))
+        else:
+            self._stroke = [(row, col)]
+            self._stroke_layer = disc_stamp(self.edits.photo.shape[:2], self._stroke,
+                                            self.controls.brush_radius.value())
+            self.redraw()
+
+    @QtCore.Slot(float, float)
+    def _on_dragged(self, row: float, col: float) -> None:
+        if not self._stroke:
+            return
+        radius = self.controls.brush_radius.value()
+        self._stroke_layer |= disc_stamp(self._stroke_layer.shape, [self._stroke[-1], (row, col)],
+                                         radius)
+        self._stroke.append((row, col))
+        self.redraw()
 
     @QtCore.Slot()
-    def clear(self) -> None:
-        self.image = self.photo.copy()
-        self.input_view.show_image(self.image)
-        self.host.clean(self.image)
+    def _on_released(self) -> None:
+        if self._stroke:
+            self.brush(self._stroke, self.controls.tool() is Tool.ADD)
 
-    def show_output(self, output: np.ndarray) -> None:
-        self.output = output
-        self.output_view.show_image(output)
+    def paste_at(self, row: int, col: int) -> None:
+        """Paste the chosen emoji, at the chosen size, centred on pixel (row, col)."""
+        emoji = self.emoji[self.controls.emoji_box.currentIndex()]
+        self.edits.paste(emoji, self.controls.emoji_size.value(), row, col)
+        self.redraw()
+        self.request_clean()
 
+    def brush(self, points: list[tuple[float, float]], add: bool) -> None:
+        """Brush mask in (or erase it) along ``points``; the fill follows."""
+        self.edits.brush(points, self.controls.brush_radius.value(), add)
+        self._stroke, self._stroke_layer = [], None
+        self.request_clean()
+
+    @QtCore.Slot()
+    def undo(self) -> None:
+        if self.edits.undo():
+            self.request_clean()
+            self.redraw()
+        else:
+            self.say("Nothing to undo.", False)
+
+    @QtCore.Slot()
+    def reset_brush(self) -> None:
+        self.edits.clear_brush()
+        self.request_clean()
+
+    @QtCore.Slot()
+    def clear_pastes(self) -> None:
+        """Start over on the same photo."""
+        self.edits = HandEdits(self.edits.photo)
+        self._photo_id += 1
+        self.result = None
+        self.redraw()
+        self.request_clean()
+
+    # -- cleaning --------------------------------------------------------------------------------
+    @QtCore.Slot()
+    def request_clean(self) -> None:
+        """Ask the worker for the newest state's fills (latest request wins)."""
+        network = self.network()
+        if network is None or self.edits is None:
+            return
+        edits = self.edits
+        truth = None
+        if edits.pastes or self.photo_known:
+            alpha = edits.alpha
+            truth = Truth(edits.photo, alpha if alpha is not None else
+                          np.zeros(edits.photo.shape[:2], np.float32))
+        self.controls.status.setText("Searching and filling…")
+        key = (self._photo_id, edits.version)
+        clean = functools.partial(self.cleaning.clean, network, key, edits.image, edits.added,
+                                  edits.erased, truth, self.worker.stopping)
+        self.worker.request("clean", lambda: (key, clean()))
+
+    @QtCore.Slot(str, object)
+    def _on_cleaned(self, _tag: str, answer: tuple) -> None:
+        key, result = answer
+        if self.edits is None or key != (self._photo_id, self.edits.version):
+            return   # an answer for a photo (or pastes) no longer shown; a newer one is coming
+        self.result = result
+        self.controls.status.setText("" if result.has_finder else
+                                     "A 2018 network repaints the whole photo: no mask to edit.")
+        self.table.show_fills(result.fills, self.chosen_fill)
+        self.redraw()
+        self.sig_cleaned.emit()
+
+    @QtCore.Slot(str, str)
+    def _on_failed(self, _tag: str, message: str) -> None:
+        self.controls.status.setText("")
+        self.say(f"Could not clean the photo: {message}", True)
+
+    @QtCore.Slot(str)
+    def _on_fill_chosen(self, key: str) -> None:
+        self.chosen_fill = key
+        self.redraw()
+
+    def shown_fill(self) -> np.ndarray | None:
+        if self.result is None:
+            return None
+        fills = {f.key: f.output for f in self.result.fills}
+        return fills.get(self.chosen_fill, self.result.fills[0].output)
+
+    # -- what is drawn ---------------------------------------------------------------------------
+    @QtCore.Slot()
+    def redraw(self) -> None:
+        if self.edits is None:
+            return
+        image, output = self.edits.image, self.shown_fill()
+        view = self.controls.view()
+        if output is None or output.shape != image.shape:
+            self.view.set_pictures(image, image, ("with emoji", "cleaning…"))
+        elif view is View.WIPE:
+            self.view.set_pictures(image, output, ("with emoji", "cleaned"))
+        elif view is View.CHANGED:
+            self.view.set_pictures(image, difference_map(output, image),
+                                   ("with emoji", "what changed (×4)"))
+        else:
+            self.view.set_pictures(self.edits.photo, difference_map(output, self.edits.photo),
+                                   ("original", "error against the original (×4)"))
+        mask = None
+        if self.controls.show_mask.isChecked() and self.result is not None and \
+                self.result.has_finder and self.result.mask.shape == image.shape[:2]:
+            mask = self.result.mask
+        if self._stroke_layer is not None:
+            base = mask if mask is not None else np.zeros(image.shape[:2], bool)
+            mask = base | self._stroke_layer if self.controls.tool() is Tool.ADD \
+                else base & ~self._stroke_layer
+        self.view.set_overlay(mask)
+
+    # -- saving ----------------------------------------------------------------------------------
     @QtCore.Slot()
     def _on_save(self) -> None:
-        ask_then(self, "Save result", "PNG (*.png)", self.save_result)
+        ask_then(self, "Save the cleaned photo", "PNG (*.png)", self.save_result)
 
-    def save_result(self, path: str | Path) -> bool:
-        if self.output is None:
-            self.host.show_message("Train (or load) a network first.")
+    def save_result(self, path) -> bool:
+        """Write the fill shown, at the photo's own size, as a PNG."""
+        output = self.shown_fill()
+        if output is None:
+            self.say("Nothing is cleaned yet.", True)
             return False
         path = with_suffix(path, (".png",))
-        pair = np.concatenate([self.image, self.output], axis=1)
         try:
-            Image.fromarray(to_bytes(pair)).save(path, "PNG")
-        except (OSError, ValueError) as exc:
-            self.host.show_message(f"Could not write {path}: {exc}")
+            save_png(output, path)
+        except OSError as exc:
+            self.say(f"Could not write {path}: {exc.strerror or exc}", True)
             return False
-        self.host.show_done(f"Saved {path}")
+        self.say(f"Saved {path}", False)
         return True
+
+    def say(self, text: str, error: bool) -> None:
+        self.controls.show_message(text, error)
+
+    # -- closing ---------------------------------------------------------------------------------
+    def request_stop(self) -> None:
+        self._follow_timer.stop()
+        self.worker.request_stop()
+        self.folder.tasks.cancel_all()
+
+    def threads(self) -> list[QtCore.QThread]:
+        return [self.worker, *self.folder.tasks.threads()]

@@ -1,7 +1,8 @@
-"""The de-emoji tab (case d): train a network to remove emoji pasted on photos and watch held-out
-triplets (with emoji / original / output) and PSNR inside and outside the emoji; then try it by
-hand. The tab holds run records only; the by-hand panel's network is rebuilt from the run's
-weight copies in a thread of its own.
+"""The de-emoji tab (case d), two pages: *Training* (train a network to remove emoji pasted on
+photos and watch held-out triplets, with emoji / original / output, and PSNR inside and outside
+the emoji) and *Clean a photo* (the bundled network or the run's, on any photo or folder: see
+:mod:`gui.deemoji.by_hand`). The tab holds run records only; the page's network is rebuilt from
+the run's weight copies in a thread of its own.
 """
 
 from __future__ import annotations
@@ -9,25 +10,23 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from engine.deemoji.models import build_runner, network_weights_from_file
-from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.deemoji.loaded import loaded_run
+from engine.deemoji.models import build_runner, network_weights_from_file
+from engine.deemoji.networks import RunWeights, bundled_network_path
+from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.animations import save_animation
 from engine.files.model_files import save_model
 from engine.grids import captioned_grids
-from engine.runs.replica import Replicas
 from engine.runs.run import Run
-from gui.deemoji.by_hand import ByHandPanel
+from gui.deemoji.by_hand import HandPage
 from gui.deemoji.training_panel import DeEmojiTrainingPanel
 from gui.widgets.file_dialogs import ask_then, with_suffix
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
 from gui.widgets.training_controls import TrainingTabMixin
 from gui.workers.background_task import BackgroundTask, BackgroundTasks
-from gui.workers.latest_request_worker import LatestRequestWorker
 from gui.workers.weights_save import WeightsSave
 
 GIF_MAX_FRAMES = 60
@@ -50,7 +49,6 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.run: Run | None = None
-        self.replicas = Replicas(build_runner, lambda config: config.architecture)
         self.panel = DeEmojiTrainingPanel()
         self.controls = self.panel.controls
         self.controls.start_button.clicked.connect(self.start)
@@ -62,10 +60,6 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
                                 ("Load…", "Load a saved network of the chosen design.", self.ask_load),
                                 ("GIF…", "Export the held-out triplets over time.", self.ask_export)):
             self.panel.add_file_button(text, tip, slot)
-        self.applier = LatestRequestWorker(self)
-        self.applier.sig_done.connect(self._on_applied)
-        self.applier.sig_failed.connect(self._on_apply_failed)
-        self.applier.start()
         self.panel.setFixedWidth(300)
         self.triplets = ImagePanel("Held-out photos: with emoji, original, the network's output",
                                    (420, 220))
@@ -81,12 +75,19 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.psnr_plot)
         centre.addLayout(plots, 1)
-        self.by_hand = ByHandPanel(self)
-        layout = QtWidgets.QHBoxLayout(self)
+        training = QtWidgets.QWidget()
+        layout = QtWidgets.QHBoxLayout(training)
         layout.addWidget(self.panel)
         layout.addLayout(centre, 1)
-        layout.addWidget(self.by_hand)
-        self.by_hand.load_photo(self.by_hand.photo_box.itemData(0))
+        self.hand = HandPage(bundled_network_path())
+        self.pages = QtWidgets.QTabWidget()
+        self.pages.addTab(training, "Training")
+        self.pages.addTab(self.hand, "Clean a photo")
+        self.pages.setTabToolTip(1, "Any photo at its own size, or a whole folder: the network's "
+                                    "mask, corrected by hand, beside classical inpainting.")
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
 
     # -- runs --------------------------------------------------------------------------------------
     @QtCore.Slot()
@@ -133,27 +134,8 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
             return
         view = self.run.fixtures.view
         self.triplets.show_rows([view.corrupted, view.clean, snapshot.payload.outputs / 255.0])
-        self.clean(self.by_hand.image)
-
-    # -- the by-hand panel's network ---------------------------------------------------------------
-    def clean(self, image: np.ndarray) -> None:
-        """Run the network of the newest snapshot on ``image``, off the GUI thread."""
-        snapshot = self.run.latest() if self.run is not None else None
-        if snapshot is None or snapshot.weights is None:
-            return
-        self.applier.request("hand", functools.partial(self._clean_with, self.run.config,
-                                                       snapshot.weights, image[None].copy()))
-
-    def _clean_with(self, config, weights, images):  # runs in the applier thread
-        return self.replicas.with_weights(config, weights).clean_up(images)
-
-    @QtCore.Slot(str, object)
-    def _on_applied(self, _tag: str, output: np.ndarray) -> None:
-        self.by_hand.show_output(output[0])
-
-    @QtCore.Slot(str, str)
-    def _on_apply_failed(self, _tag: str, message: str) -> None:
-        self.show_message(f"The network could not run: {message}")
+        if snapshot.weights is not None:
+            self.hand.set_run_network(RunWeights(self.run.config, snapshot.weights))
 
     # -- files -------------------------------------------------------------------------------------
     def _need_run(self) -> bool:
@@ -217,7 +199,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         ask_then(self, "Export GIF", "GIF (*.gif);;WebP (*.webp)", self.export_gif)
 
     def settings_widgets(self) -> dict:
-        return {**self.panel.settings_widgets(), "emoji_size": self.by_hand.emoji_size}
+        return {**self.panel.settings_widgets(), **self.hand.controls.settings_widgets()}
 
     def settings_restored(self) -> None:
         pass
@@ -231,10 +213,10 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     def request_stop(self) -> None:
         self.controls.request_stop()
         self.tasks.cancel_all()
-        self.applier.request_stop()
+        self.hand.request_stop()
 
     def threads(self) -> list[QtCore.QThread]:
-        return [*self.controls.threads(), *self.tasks.threads(), self.applier]
+        return [*self.controls.threads(), *self.tasks.threads(), *self.hand.threads()]
 
     def shutdown(self) -> None:
         """Stop every thread this tab owns and wait for them."""

@@ -1,0 +1,136 @@
+"""The controls of the by-hand page: which network and photo, what a press on the photo does
+(paste an emoji, brush mask in, erase it), the emoji and brush sizes, what the view shows, and
+the page's messages."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtGui, QtWidgets
+
+from engine.deemoji.hand_edits import BRUSH_RADII, PASTE_SIDES
+
+
+class Tool(enum.Enum):
+    PASTE = "Paste emoji"
+    ADD = "Brush mask in"
+    ERASE = "Erase mask"
+
+
+class View(enum.Enum):
+    WIPE = "Before | after (drag the line)"
+    CHANGED = "What changed (difference ×4)"
+    ERROR = "Error against the original (×4)"
+
+
+def emoji_icon(rgba: np.ndarray) -> QtGui.QIcon:
+    pixels = np.ascontiguousarray(rgba.astype(np.uint8))
+    image = QtGui.QImage(pixels.data, pixels.shape[1], pixels.shape[0], pixels.strides[0],
+                         QtGui.QImage.Format.Format_RGBA8888).copy()
+    return QtGui.QIcon(QtGui.QPixmap.fromImage(image))
+
+
+class HandControls(QtWidgets.QWidget):
+    """``photos``: (label, path) of the bundled photos; ``emoji``: (name, RGBA pixels)."""
+
+    def __init__(self, photos: list[tuple[str, Path]], emoji: list[tuple[str, np.ndarray]],
+                 has_bundled: bool, parent=None):
+        super().__init__(parent)
+        self.setFixedWidth(300)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        source = QtWidgets.QGroupBox("Network and photo")
+        form = QtWidgets.QFormLayout(source)
+        self.network_box = QtWidgets.QComboBox()
+        if has_bundled:
+            self.network_box.addItem("Bundled (improved, trained)", "bundled")
+        self.network_box.addItem("This tab's run, newest step", "run")
+        self.network_box.addItem("A network file…", "file")
+        self.network_box.setToolTip("The network that finds and fills the emoji.")
+        form.addRow("Network", self.network_box)
+        self.photo_box = QtWidgets.QComboBox()
+        for label, path in photos:
+            self.photo_box.addItem(label, str(path))
+        self.photo_box.addItem("Open a picture…", "")
+        self.photo_box.setToolTip("The photo, at its own size. Held-out photos were never "
+                                  "trained on.")
+        form.addRow("Photo", self.photo_box)
+        layout.addWidget(source)
+
+        edit = QtWidgets.QGroupBox("A press on the photo…")
+        form = QtWidgets.QFormLayout(edit)
+        self.tool_buttons: dict[Tool, QtWidgets.QRadioButton] = {}
+        group = QtWidgets.QButtonGroup(self)
+        for tool in Tool:
+            button = QtWidgets.QRadioButton(tool.value)
+            group.addButton(button)
+            self.tool_buttons[tool] = button
+            form.addRow(button)
+        self.tool_buttons[Tool.PASTE].setChecked(True)
+        self.tool_buttons[Tool.ADD].setToolTip("Paint where the network missed emoji; the fill "
+                                               "follows when you let go.")
+        self.tool_buttons[Tool.ERASE].setToolTip("Paint out mask the network put on clean parts.")
+        self.emoji_box = QtWidgets.QComboBox()
+        for name, pixels in emoji:
+            self.emoji_box.addItem(emoji_icon(pixels), name)
+        form.addRow("Emoji", self.emoji_box)
+        self.emoji_size = QtWidgets.QSpinBox()
+        self.emoji_size.setRange(*PASTE_SIDES)
+        self.emoji_size.setValue(60)
+        self.emoji_size.setSuffix(" px")
+        self.emoji_size.setToolTip("The pasted emoji's side, in the photo's pixels.")
+        form.addRow("Emoji size", self.emoji_size)
+        self.brush_radius = QtWidgets.QSpinBox()
+        self.brush_radius.setRange(*BRUSH_RADII)
+        self.brush_radius.setValue(10)
+        self.brush_radius.setSuffix(" px")
+        form.addRow("Brush radius", self.brush_radius)
+        buttons = QtWidgets.QHBoxLayout()
+        self.undo_button = QtWidgets.QPushButton("Undo")
+        self.undo_button.setToolTip("Take back the last paste or brush stroke (Ctrl+Z).")
+        self.mask_reset_button = QtWidgets.QPushButton("Reset mask")
+        self.mask_reset_button.setToolTip("Drop every brush stroke: back to the network's mask.")
+        self.clear_button = QtWidgets.QPushButton("Remove emoji")
+        self.clear_button.setToolTip("Start over on the photo as it was.")
+        for button in (self.undo_button, self.mask_reset_button, self.clear_button):
+            buttons.addWidget(button)
+        form.addRow(buttons)
+        layout.addWidget(edit)
+
+        judge = QtWidgets.QGroupBox("Judge the result")
+        form = QtWidgets.QFormLayout(judge)
+        self.show_mask = QtWidgets.QCheckBox("Show the mask (red)")
+        self.show_mask.setChecked(True)
+        self.show_mask.setToolTip("Tint the pixels that are filled: the network's mask with "
+                                  "your corrections.")
+        form.addRow(self.show_mask)
+        self.view_box = QtWidgets.QComboBox()
+        for view in View:
+            self.view_box.addItem(view.value, view)
+        form.addRow("View", self.view_box)
+        self.save_button = QtWidgets.QPushButton("Save the cleaned photo…")
+        self.save_button.setToolTip("The fill chosen in the table, at the photo's own size (PNG).")
+        form.addRow(self.save_button)
+        self.status = QtWidgets.QLabel("")
+        form.addRow(self.status)
+        layout.addWidget(judge)
+        self.message = QtWidgets.QLabel("")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def tool(self) -> Tool:
+        return next(t for t, b in self.tool_buttons.items() if b.isChecked())
+
+    def view(self) -> View:
+        return self.view_box.currentData()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setText(text)
+
+    def settings_widgets(self) -> dict:
+        return {"hand_emoji_size": self.emoji_size, "hand_brush_radius": self.brush_radius,
+                "hand_show_mask": self.show_mask}
