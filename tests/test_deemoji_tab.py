@@ -1,7 +1,6 @@
-"""The de-emoji tab under Xvfb: training shows triplets and PSNR; a click on the by-hand photo
-pastes the emoji centred on the clicked pixel and the network's output appears beside it."""
+"""The de-emoji tab under Xvfb: training shows triplets and PSNR, and the run's network cleans
+photos on the "Clean a photo" page (that page with the bundled network: test_deemoji_hand.py)."""
 
-import numpy as np
 import pytest
 from PySide6 import QtCore
 
@@ -21,13 +20,7 @@ def tab(qtbot):
     widget.shutdown()
 
 
-def click_pixel(qtbot, panel, row, col):
-    scene = panel._item.mapToScene(QtCore.QPointF(col + 0.5, row + 0.5))
-    qtbot.mouseClick(panel.viewport(), QtCore.Qt.MouseButton.LeftButton,
-                     pos=panel.mapFromScene(scene))
-
-
-def test_train_then_click_to_paste_and_see_the_output(tab, qtbot):
+def test_train_then_clean_a_photo_with_the_run(tab, qtbot):
     panel = tab.panel
     panel.net_box.setCurrentIndex(1)           # the seed network at a quarter width: quick
     panel.images_box.setValue(60)
@@ -41,28 +34,22 @@ def test_train_then_click_to_paste_and_see_the_output(tab, qtbot):
     assert len(tab.psnr_plot.curve(tab.run, "psnr_inside")[1]) >= 2
     assert len(tab.loss_plot.curve(tab.run, "loss")[1]) == 6
 
-    hand = tab.by_hand
-    before = hand.image.copy()
-    rows, cols = before.shape[:2]
-    row, col = rows // 2, cols // 3
-    hand.emoji_size.setValue(30)
-    with qtbot.waitSignal(tab.applier.sig_done, timeout=30_000):
-        click_pixel(qtbot, hand.input_view, row, col)
-    changed = np.abs(hand.image - before).max(axis=-1) > 1e-3
-    where = np.argwhere(changed)
-    assert len(where)                                          # the emoji landed...
-    assert where.min(0).tolist() >= [row - 15, col - 15]       # ...inside the 30-pixel box
-    assert where.max(0).tolist() <= [row + 14, col + 14]       # centred on the clicked pixel
-    assert abs(where.mean(0)[0] - row) < 6 and abs(where.mean(0)[1] - col) < 6
-    assert hand.output is not None and hand.output.shape == hand.image.shape
-    runner = tab.replicas.with_weights(tab.run.config, tab.run.latest().weights)
-    np.testing.assert_allclose(hand.output, runner.clean_up(hand.image[None])[0], atol=1e-3)
-    assert np.array_equal(hand.output_view.image, hand.output)     # what is drawn is the answer
+    # the run's network on the "Clean a photo" page
+    hand = tab.hand
+    hand.controls.network_box.setCurrentIndex(hand.controls.network_box.findData("run"))
+    with qtbot.waitSignal(hand.sig_cleaned, timeout=60_000):
+        hand.controls.network_box.activated.emit(hand.controls.network_box.currentIndex())
+    assert not hand.result.has_finder        # the 2018 design repaints the photo
+    assert [f.key for f in hand.result.fills] == ["network", "telea_true", "ns_true"]
 
 
-def test_save_result_before_training_says_what_to_do(tab, tmp_path):
-    assert not tab.by_hand.save_result(tmp_path / "r.png")
-    assert "Train" in tab.panel.message_label.text()
+def test_save_result_before_any_network_says_what_to_do(tab, tmp_path):
+    tab.hand.controls.network_box.setCurrentIndex(
+        tab.hand.controls.network_box.findData("run"))
+    tab.hand.result = None
+    assert not tab.hand.save_result(tmp_path / "r.png")
+    assert "Nothing is cleaned" in tab.hand.controls.message.text()
+    assert not (tmp_path / "r.png").exists()
 
 
 def test_a_folder_source_without_a_folder_is_refused(tab):

@@ -1,0 +1,204 @@
+"""Cleaning real photos with the bundled network: clean photos stay clean, pasted emoji are found
+and filled, the mask is decided and corrected by hand, the classical fills compare, and whole
+folders are cleaned without touching an original."""
+
+import hashlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.deemoji.cleaning import CONFIDENT, THRESHOLD, Cancelled, PhotoCleaner
+from engine.deemoji.data import emoji_paths, load_emoji
+from engine.deemoji.evaluation import held_out_photo_paths
+from engine.deemoji.fills import Truth, compare_fills, difference_map
+from engine.deemoji.folder import FolderError, clean_folder
+from engine.deemoji.hand_cleaning import HandCleaning
+from engine.deemoji.hand_edits import MAX_UNDO, HandEdits
+from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+from engine.deemoji.quality import judge, ssim_map
+from engine.files.images import image_to_array, load_image
+
+
+def psnr(a, b) -> float:
+    return float(10 * np.log10(1 / max(np.square(np.asarray(a) - b).mean(), 1e-10)))
+
+
+@pytest.fixture(scope="module")
+def network():
+    path = bundled_network_path()
+    assert path is not None, "resources/deemoji/improved.keras is part of the app"
+    return NetworkFile(path)
+
+
+@pytest.fixture(scope="module")
+def cleaner(network):
+    return Cleaners().get(network)
+
+
+@pytest.fixture(scope="module")
+def photo():
+    """A held-out photo (never trained on) at its native size."""
+    return image_to_array(load_image(held_out_photo_paths()[0]))
+
+
+@pytest.fixture(scope="module")
+def emoji():
+    return load_emoji(emoji_paths())
+
+
+def test_a_clean_photo_at_native_size_comes_back_clean(cleaner, photo):
+    result = cleaner.clean(photo)
+    assert result.output.shape == photo.shape
+    assert psnr(result.output, photo) >= 40.0
+    assert result.mask.mean() < 0.01
+    assert np.array_equal(result.output[~result.mask], photo[~result.mask])   # untouched
+
+
+def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, photo, emoji):
+    edits = HandEdits(photo)
+    for k, (side, row, col) in enumerate(((24, 80, 90), (70, 300, 200), (180, 250, 560))):
+        edits.paste(emoji[3 + k], side, row, col)
+    result = cleaner.clean(edits.image)
+    truth = edits.alpha > 0.5
+    found = (result.mask & truth).sum() / truth.sum()
+    assert found > 0.9, f"only {found:.0%} of the emoji pixels were found"
+    wrong = (result.mask & (edits.alpha == 0)).sum() / max(result.mask.sum(), 1)
+    assert wrong < 0.35, f"{wrong:.0%} of the mask is on clean pixels"
+    assert np.array_equal(result.output[~result.mask], edits.image[~result.mask])
+    inside = psnr(result.output[truth], photo[truth])
+    assert inside > psnr(edits.image[truth], photo[truth]) + 6     # the emoji went
+
+
+def test_the_decision_keeps_confident_regions_and_drops_specks_and_doubt():
+    p = np.zeros((120, 120), np.float32)
+    p[10:40, 10:40] = (THRESHOLD + CONFIDENT) / 2   # above the threshold...
+    p[25, 25] = CONFIDENT           # ...with one confident pixel: the whole region is kept
+    p[60:90, 60:90] = (THRESHOLD + CONFIDENT) / 2   # above the threshold, never confident
+    p[100:103, 5:8] = 1.0           # a speck
+    mask = PhotoCleaner.decide(p)
+    assert mask[10:40, 10:40].all() and mask[8, 25] and not mask[5, 25]    # and a 2-pixel rim
+    assert not mask[60:90, 60:90].any() and not mask[100:103, 5:8].any()
+
+
+def test_cleaning_stops_when_asked(cleaner, photo):
+    with pytest.raises(Cancelled):
+        cleaner.clean(photo, cancelled=lambda: True)
+
+
+def test_the_classical_fills_change_only_their_mask_and_are_scored(photo):
+    mask = np.zeros(photo.shape[:2], bool)
+    mask[100:140, 200:260] = True
+    alpha = mask.astype(np.float32)
+    damaged = photo.copy()
+    damaged[mask] = [1.0, 0.8, 0.0]
+    fills = compare_fills(damaged, photo, mask, Truth(photo, alpha))
+    assert [f.key for f in fills] == ["network", "telea_predicted", "ns_predicted", "telea_true",
+                                      "ns_true"]
+    for fill in fills[1:]:
+        assert np.array_equal(fill.output[~mask], damaged[~mask])
+        assert fill.scores["psnr_outside"] == 60.0
+        assert fill.scores["psnr_inside"] > psnr(damaged[mask], photo[mask]) + 5
+    assert fills[0].scores["psnr_inside"] == 60.0          # the "network" here was perfect
+    assert compare_fills(damaged, photo, mask)[0].scores is None
+    diff = difference_map(fills[1].output, damaged)
+    assert not diff[~mask].any() and diff[mask].max() > 0.5
+
+
+def test_pastes_and_strokes_undo_in_order(photo, emoji):
+    edits = HandEdits(photo)
+    edits.paste(emoji[0], 50, 100, 100)
+    pasted = edits.image.copy()
+    edits.brush([(10, 10), (10, 60)], 5, add=True)
+    assert edits.added[10, 10:61].all() and edits.added[5:16, 30].all()
+    assert not edits.added[4, 30] and not edits.added[16, 30] and not edits.added[10, 66]
+    edits.brush([(10, 30)], 8, add=False)
+    assert not edits.added[10, 25:35].any() and edits.erased[10, 30]
+    assert edits.undo() and edits.added[10, 30] and not edits.erased.any()
+    assert edits.undo() and not edits.added.any()
+    assert np.array_equal(edits.image, pasted)
+    assert edits.undo() and np.array_equal(edits.image, photo) and edits.alpha is None
+    assert not edits.undo()
+    with pytest.raises(ValueError, match="20 to 200"):
+        edits.paste(emoji[0], 500, 10, 10)
+    for _ in range(MAX_UNDO + 10):
+        edits.brush([(5, 5)], 2, add=True)
+    assert sum(edits.undo() for _ in range(MAX_UNDO + 10)) == MAX_UNDO
+
+
+def test_brushed_mask_changes_the_output_only_there_and_erasing_all_returns_the_input(
+        network, photo):
+    hand = HandCleaning()
+    none = np.zeros(photo.shape[:2], bool)
+    edits = HandEdits(photo)
+    edits.brush([(200, 300), (220, 340)], 12, add=True)
+    result = hand.clean(network, 1, photo, edits.added, edits.erased, None)
+    changed = np.abs(result.fills[0].output - photo).max(axis=-1) > 0
+    assert changed.any()
+    assert not (changed & ~result.mask).any()
+    assert (result.mask == (result.found.mask | edits.added)).all()
+    everything = np.ones_like(none)
+    result = hand.clean(network, 1, photo, none, everything, None)
+    assert not result.mask.any()
+    assert np.array_equal(result.fills[0].output, photo)
+
+
+def digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_a_folder_is_cleaned_file_by_file_and_the_originals_stay(cleaner, tmp_path, photo):
+    source, target = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    small = Image.fromarray((photo[:200, :300] * 255).astype(np.uint8))
+    small.save(source / "a.jpg")
+    small.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(source / "b.png")
+    (source / "broken.jpg").write_bytes((source / "a.jpg").read_bytes()[:300])
+    (source / "notes.txt").write_text("not a photo")
+    before = digest(source)
+    progress = []
+    report = clean_folder(cleaner, source, target, lambda f, note: progress.append((f, note)))
+    assert sorted(p.name for p in report.written) == ["a-clean.png", "b-clean.png"]
+    assert len(report.skipped) == 2 and any("broken.jpg" in s for s in report.skipped) and \
+        any("notes.txt" in s for s in report.skipped)
+    assert digest(source) == before
+    assert sorted(p.name for p in target.iterdir()) == ["a-clean.png", "b-clean.png"]
+    assert progress[-1][0] == 1.0 and "left" in progress[-1][1]
+    assert np.asarray(Image.open(target / "a-clean.png")).shape == (200, 300, 3)
+    with pytest.raises(FolderError, match="photos' own"):
+        clean_folder(cleaner, source, source)
+
+
+def test_a_cancelled_folder_leaves_no_partial_file(cleaner, tmp_path, photo):
+    source, target = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    for name in ("a", "b"):
+        Image.fromarray((photo * 255).astype(np.uint8)).save(source / f"{name}.png")
+    asked = []
+
+    def cancelled():   # yes from the fourth question on: in the middle of the first photo
+        asked.append(1)
+        return len(asked) > 3
+
+    report = clean_folder(cleaner, source, target, cancelled=cancelled)
+    assert report.cancelled and not report.written
+    assert list(target.iterdir()) == []
+
+
+def test_ssim_and_the_judge_give_known_values():
+    a = np.full((40, 50, 3), 0.6, np.float32)
+    b = np.full((40, 50, 3), 0.3, np.float32)
+    c1 = 0.01 ** 2
+    expected = (2 * 0.6 * 0.3 + c1) / (0.6 ** 2 + 0.3 ** 2 + c1)    # flat pictures: luminance only
+    np.testing.assert_allclose(ssim_map(a, b), expected, rtol=1e-4)
+    noise = np.random.default_rng(0).normal(0, 0.1, a.shape).astype(np.float32)
+    assert ssim_map(a + noise, a + noise).min() > 0.9999
+    assert ssim_map(a + noise, a).mean() < 0.5
+    mask = np.zeros((40, 50), np.float32)
+    mask[10:20, 10:20] = 1.0
+    damaged = a.copy()
+    damaged[10:20, 10:20] = 0.5                   # error 0.1 inside: 20 dB; none outside
+    scores = judge(damaged, a, mask)
+    assert scores["psnr_inside"] == pytest.approx(20.0, abs=1e-3)
+    assert scores["psnr_outside"] == 60.0 and scores["ssim_outside"] > 0.9
+    assert np.isnan(judge(a, a, np.zeros((40, 50)))["psnr_inside"])
