@@ -95,6 +95,7 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet) -> dict[str, floa
         clean.append(10 * np.log10(1 / mse))
     figures["psnr_clean_native"] = float(np.mean(clean))
     figures["psnr_clean_native_worst"] = float(np.min(clean))
+    figures["clean_native_share_40db"] = float(np.mean(np.array(clean) >= 40.0))
     return figures
 
 
