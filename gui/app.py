@@ -41,6 +41,15 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     return app
 
 
+def delete_top_level_widgets() -> None:
+    """Delete the windows still there before the QApplication goes (a window whose close waits
+    on a thread, one a test left): Qt crashes destroying the 3-D scatter's window container from
+    QApplication's destructor."""
+    for widget in QtWidgets.QApplication.topLevelWidgets():
+        widget.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+
+
 def missing_display() -> str | None:
     """Why no window can open here (Linux without X11 or Wayland), or None. Qt itself would
     abort with advice to reinstall a plugin."""
@@ -78,7 +87,12 @@ def run_app(argv: list[str]) -> int:
     log_file = start_logging()
     window = MainWindow()
     ErrorReporter(log_file, window).install()
+    # a close that waited for threads ends on a hidden window, which Qt does not count as the
+    # last window closing: quit when the window says it has closed
+    window.sig_closed.connect(QtWidgets.QApplication.quit)
     window.show()
     if args.workspace:
         window.open_workspace(args.workspace)
-    return app.exec()
+    code = app.exec()
+    delete_top_level_widgets()
+    return code

@@ -27,6 +27,15 @@ def pytest_configure(config) -> None:
     prepare_qt()  # before pytest-qt creates the QApplication
 
 
+def pytest_sessionfinish(session, exitstatus) -> None:
+    from PySide6 import QtWidgets
+
+    if QtWidgets.QApplication.instance() is not None:
+        from gui.app import delete_top_level_widgets
+
+        delete_top_level_widgets()
+
+
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory):
     """Each test reads and writes its own empty QSettings, never the user's, in which the window

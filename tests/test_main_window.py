@@ -1,6 +1,9 @@
 """The window as a whole: its tabs, the About page, settings that persist, keyboard shortcuts,
 and the dialog (and log) an unexpected exception gets."""
 
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -164,3 +167,17 @@ def test_logging_never_stops_the_app_from_starting(tmp_path):
     blocked.write_text("a file where the log folder should be")
     path = start_logging(blocked / "logs" / "latent-lab.log")
     assert path is None or path.parent.name == "latent-lab"   # the temporary folder, or none
+
+
+@pytest.mark.parametrize("after_ms", [300, 2000])
+def test_closing_right_after_start_ends_the_app(tmp_path, after_ms):
+    """A close that has to wait for a thread (the de-emoji page's first search) hides the window
+    at once and must still end the app, without a crash on the way out."""
+    probe = Path(__file__).with_name("close_at_start_probe.py")
+    result = subprocess.run([sys.executable, str(probe), str(after_ms)], capture_output=True,
+                            text=True, timeout=120,
+                            env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path),
+                                 "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("exit=0 ") and float(line.split("after_s=")[1]) < 30
