@@ -72,6 +72,7 @@ class BreedPanel(QtWidgets.QWidget):
         self.grid_box = QtWidgets.QComboBox()
         for n, text in GRIDS:
             self.grid_box.addItem(text, n)
+        self.grid_box.setToolTip("How many children each round shows; choosing breeds again.")
         self.grid_box.activated.connect(self.breed)
         form.addRow("Children", self.grid_box)
         self.strength = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
@@ -92,8 +93,10 @@ class BreedPanel(QtWidgets.QWidget):
         self.breed_button.setToolTip("New children of the picture on the canvas.")
         self.breed_button.clicked.connect(self.breed)
         self.back_button = QtWidgets.QPushButton("◀ Back")
+        self.back_button.setToolTip("The picture adopted before this one.")
         self.back_button.clicked.connect(self.back)
         self.forward_button = QtWidgets.QPushButton("Forward ▶")
+        self.forward_button.setToolTip("The picture adopted after this one (after Back).")
         self.forward_button.clicked.connect(self.forward)
         self.favourite_button = QtWidgets.QPushButton("★")
         self.favourite_button.setToolTip("Keep the picture on the canvas in the favourites strip.")

@@ -21,16 +21,15 @@ from engine.deemoji.evaluation import held_out_photo_paths
 from engine.deemoji.fills import Truth, difference_map
 from engine.deemoji.hand_cleaning import HandCleaning, HandResult
 from engine.deemoji.hand_edits import HandEdits, disc_stamp
-from engine.deemoji.networks import NetworkFile, RunWeights
 from engine.files.images import ImageFileError, fit_within, image_to_array, load_image, save_png
 from gui.deemoji.fill_table import FillTable
 from gui.deemoji.folder_panel import FolderPanel
 from gui.deemoji.hand_controls import HandControls, Tool, View
+from gui.deemoji.network_choice import NetworkChoice
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, with_suffix
 from gui.widgets.wipe_view import WipeView
 from gui.workers.latest_request_worker import LatestRequestWorker
 
-RUN_FOLLOW_MS = 2000       # while training, the run's network is re-tried at most this often
 HAND_MAX_SIDE = 3000       # pixels: five fills and their SSIM maps of a bigger photo cost GBs
 
 
@@ -41,9 +40,6 @@ class HandPage(QtWidgets.QWidget):
 
     def __init__(self, bundled: Path | None, parent=None):
         super().__init__(parent)
-        self.bundled = bundled
-        self.run_network: RunWeights | None = None
-        self.file_network: NetworkFile | None = None
         self.edits: HandEdits | None = None
         self.photo_known = False        # the photo is an original (scores make sense)
         self.result: HandResult | None = None
@@ -56,8 +52,6 @@ class HandPage(QtWidgets.QWidget):
         self.worker.sig_done.connect(self._on_cleaned)
         self.worker.sig_failed.connect(self._on_failed)
         self.worker.start()
-        self._follow_timer = QtCore.QTimer(self, singleShot=True, interval=RUN_FOLLOW_MS)
-        self._follow_timer.timeout.connect(self.request_clean)
 
         held = {p.name for p in held_out_photo_paths()}
         photos = [(p.stem + (" (held out)" if p.name in held else ""), p)
@@ -68,14 +62,15 @@ class HandPage(QtWidgets.QWidget):
                                      bundled is not None)
         c = self.controls
         c.photo_box.activated.connect(self._on_photo_chosen)
-        c.network_box.activated.connect(self._on_network_chosen)
+        self.networks = NetworkChoice(c.network_box, bundled, self.say, self)
+        self.networks.sig_changed.connect(self.request_clean)
         c.undo_button.clicked.connect(self.undo)
         c.mask_reset_button.clicked.connect(self.reset_brush)
         c.clear_button.clicked.connect(self.clear_pastes)
         c.show_mask.toggled.connect(self.redraw)
         c.view_box.currentIndexChanged.connect(self.redraw)
         c.save_button.clicked.connect(self._on_save)
-        self.folder = FolderPanel(self.network, self.say)
+        self.folder = FolderPanel(self.networks.network, self.say)
         c.layout().addWidget(self.folder)
         self.view = WipeView(("with emoji", "cleaned"))
         self.view.sig_pressed.connect(self._on_pressed)
@@ -94,35 +89,6 @@ class HandPage(QtWidgets.QWidget):
         first = next((i for i, (_, path) in enumerate(photos) if path.name in held), 0)
         c.photo_box.setCurrentIndex(first)        # a photo no network here was trained on
         self.load_photo(photos[first][1], known=True)
-
-    # -- the network -----------------------------------------------------------------------------
-    def network(self) -> NetworkFile | RunWeights | None:
-        """The network chosen, or None (and the user is told what to do)."""
-        choice = self.controls.network_box.currentData()
-        network = {"bundled": NetworkFile(self.bundled) if self.bundled else None,
-                   "run": self.run_network, "file": self.file_network}.get(choice)
-        if network is None:
-            self.say({"run": "Train (or load) a network in the Training page first.",
-                      "file": "Choose a network file."}.get(choice, "No network is bundled: "
-                                                            "train one first."), True)
-        return network
-
-    def set_run_network(self, network: RunWeights | None) -> None:
-        """The tab's run at its newest step (None: no run yet); used when chosen."""
-        self.run_network = network
-        if network is not None and self.controls.network_box.currentData() == "run" and \
-                not self._follow_timer.isActive():
-            self._follow_timer.start()
-
-    @QtCore.Slot(int)
-    def _on_network_chosen(self, _index: int) -> None:
-        if self.controls.network_box.currentData() == "file":
-            path = ask_path(self, "A saved de-emoji network", "Keras model (*.keras)", save=False)
-            if not path:
-                return
-            self.file_network = NetworkFile(Path(path))
-        self.say("", False)
-        self.request_clean()
 
     # -- the photo -------------------------------------------------------------------------------
     def load_photo(self, path, known: bool) -> bool:
@@ -223,7 +189,7 @@ class HandPage(QtWidgets.QWidget):
     @QtCore.Slot()
     def request_clean(self) -> None:
         """Ask the worker for the newest state's fills (latest request wins)."""
-        network = self.network()
+        network = self.networks.network()
         if network is None or self.edits is None:
             return
         edits = self.edits
@@ -318,7 +284,7 @@ class HandPage(QtWidgets.QWidget):
 
     # -- closing ---------------------------------------------------------------------------------
     def request_stop(self) -> None:
-        self._follow_timer.stop()
+        self.networks.stop()
         self.worker.request_stop()
         self.folder.tasks.cancel_all()
 

@@ -33,6 +33,9 @@ class FillTable(QtWidgets.QTableWidget):
                         "the emoji were pasted; inside: under the emoji, outside: everywhere "
                         "else. Click a row to see that fill.")
         self.setMaximumHeight(150)
+        self.setCornerButtonEnabled(False)     # one fill at a time: nothing to select all of
+        self.findChild(QtWidgets.QAbstractButton).setToolTip("Rows: the ways of cleaning; "
+                                                             "columns: their scores.")
         self.keys: list[str] = []
         self.itemSelectionChanged.connect(self._on_selection)
 

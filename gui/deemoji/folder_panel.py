@@ -46,6 +46,8 @@ class FolderPanel(QtWidgets.QGroupBox):
         self.start_button.clicked.connect(self.ask)
         self.cancel_button = QtWidgets.QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip("Stop after the photo being cleaned; nothing half-written "
+                                      "is left behind.")
         self.cancel_button.clicked.connect(self.tasks.cancel_all)
         row.addWidget(self.start_button)
         row.addWidget(self.cancel_button)

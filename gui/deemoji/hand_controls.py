@@ -69,12 +69,15 @@ class HandControls(QtWidgets.QWidget):
             self.tool_buttons[tool] = button
             form.addRow(button)
         self.tool_buttons[Tool.PASTE].setChecked(True)
+        self.tool_buttons[Tool.PASTE].setToolTip("Paste the chosen emoji, centred where you "
+                                                 "press; the network then looks for it.")
         self.tool_buttons[Tool.ADD].setToolTip("Paint where the network missed emoji; the fill "
                                                "follows when you let go.")
         self.tool_buttons[Tool.ERASE].setToolTip("Paint out mask the network put on clean parts.")
         self.emoji_box = QtWidgets.QComboBox()
         for name, pixels in emoji:
             self.emoji_box.addItem(emoji_icon(pixels), name)
+        self.emoji_box.setToolTip("The emoji a press pastes.")
         form.addRow("Emoji", self.emoji_box)
         self.emoji_size = QtWidgets.QSpinBox()
         self.emoji_size.setRange(*PASTE_SIDES)
@@ -86,6 +89,7 @@ class HandControls(QtWidgets.QWidget):
         self.brush_radius.setRange(*BRUSH_RADII)
         self.brush_radius.setValue(10)
         self.brush_radius.setSuffix(" px")
+        self.brush_radius.setToolTip("The brush's radius, in the photo's pixels.")
         form.addRow("Brush radius", self.brush_radius)
         buttons = QtWidgets.QHBoxLayout()
         self.undo_button = QtWidgets.QPushButton("Undo")
@@ -109,6 +113,8 @@ class HandControls(QtWidgets.QWidget):
         self.view_box = QtWidgets.QComboBox()
         for view in View:
             self.view_box.addItem(view.value, view)
+        self.view_box.setToolTip("Right of the line: the cleaned photo, what the cleaning "
+                                 "changed, or its error against the photo before the emoji.")
         form.addRow("View", self.view_box)
         self.save_button = QtWidgets.QPushButton("Save the cleaned photo…")
         self.save_button.setToolTip("The fill chosen in the table, at the photo's own size (PNG).")

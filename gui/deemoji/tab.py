@@ -135,7 +135,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         view = self.run.fixtures.view
         self.triplets.show_rows([view.corrupted, view.clean, snapshot.payload.outputs / 255.0])
         if snapshot.weights is not None:
-            self.hand.set_run_network(RunWeights(self.run.config, snapshot.weights))
+            self.hand.networks.set_run_network(RunWeights(self.run.config, snapshot.weights))
 
     # -- files -------------------------------------------------------------------------------------
     def _need_run(self) -> bool:
