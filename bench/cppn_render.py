@@ -122,7 +122,7 @@ def in_the_tab(repeats: int = 7) -> dict:
         while not condition() and time.perf_counter() < end:
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
-    wait(lambda: tab.canvas.pixels.shape[0] == 512 and tab.renderer_idle())
+    wait(lambda: tab.canvas.pixels.shape[0] == 512 and tab.canvas_is_current())
     painted = []
     tab.sig_rendered.connect(lambda tag, ms: painted.append(tag))
     slider = []
@@ -138,7 +138,7 @@ def in_the_tab(repeats: int = 7) -> dict:
         count = len(bred)
         tab.breeder.breed_button.click()
         wait(lambda: len(bred) > count)
-    wait(tab.renderer_idle)
+    wait(tab.canvas_is_current)
     figures = {"slider_to_pixels_ms": round(float(np.median(slider[1:])), 1),
                "breed_grid_ms": round(float(np.median(bred[1:])), 1),
                "breed_grid_max_ms": round(float(max(bred[1:])), 1)}

@@ -28,7 +28,7 @@ def tab(qtbot):
 def breed_and_wait(tab, qtbot, action):
     with qtbot.waitSignal(tab.breeder.sig_bred, timeout=60_000):
         action()
-    qtbot.waitUntil(tab.renderer_idle, timeout=60_000)
+    qtbot.waitUntil(tab.canvas_is_current, timeout=60_000)
 
 
 def tiles(tab) -> list[ChildTile]:
@@ -85,7 +85,7 @@ def test_a_genome_file_brings_the_picture_back(tab, qtbot, tmp_path):
     assert tab.save_genome(tmp_path / "mine")
     tab.network.seed_box.setValue(99)           # a different network on the canvas
     qtbot.waitUntil(lambda: not np.array_equal(tab.canvas.pixels, picture), timeout=30_000)
-    qtbot.waitUntil(tab.renderer_idle, timeout=30_000)
+    qtbot.waitUntil(tab.canvas_is_current, timeout=30_000)
     breed_and_wait(tab, qtbot, lambda: tab.open_genome(tmp_path / "mine.json"))
     assert np.array_equal(tab.canvas.pixels, picture)
     (tmp_path / "bad.json").write_text("{}")

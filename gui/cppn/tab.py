@@ -51,6 +51,7 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
         self._children_done = None
         self._generation = 0
         self._shown_generation = -1
+        self._full_generation = -1      # the newest state drawn at full size
         self.tasks = BackgroundTasks(self)
         self.tasks.sig_done.connect(self.show_done)
         self.tasks.sig_failed.connect(self.show_message)
@@ -232,6 +233,8 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
                 generation == self._shown_generation and tag == "preview"):
             return  # older than what is on screen
         self._shown_generation = generation
+        if tag == "full":
+            self._full_generation = generation
         self.canvas.show_pixels(pixels)
         config = self.config
         self.info_label.setText(f"{pixels.shape[1]} × {pixels.shape[0]} in {ms:.0f} ms, "
@@ -244,8 +247,9 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
         if not self.renderer.stopping():
             self.show_message(f"Rendering failed: {message}")
 
-    def renderer_idle(self) -> bool:
-        return self.renderer.is_idle()
+    def canvas_is_current(self) -> bool:
+        """The canvas shows the newest state at full size, and nothing is left to render."""
+        return self._full_generation == self._generation and self.renderer.is_idle()
 
     def show_frame(self, t: float) -> None:
         """Playback: show the frame at ``t`` (full size, no preview)."""
