@@ -1,4 +1,5 @@
-"""``--self-test``: a training step of each model, a CPPN and a GL frame, in this very process.
+"""``--self-test``: a training step of each model, a CPPN, a photo cleaned by the bundled de-emoji
+network and a GL frame, in this very process.
 
 It proves the TensorFlow build and the GL driver coexist (engine/tf_runtime.py), in source runs
 and in the frozen app. Prints ``self-test: ok`` and returns 0, or the reason and 1.
@@ -66,6 +67,23 @@ def render_cppn() -> str:
     return f"CPPN {image.shape[1]}x{image.shape[0]}x{image.shape[2]}, std {image.std():.3f}"
 
 
+def clean_photo() -> str:
+    """The bundled de-emoji network searches and fills a corner of a held-out photo, and OpenCV's
+    inpainting runs beside it (the packaged app must carry both)."""
+    from engine.deemoji.evaluation import held_out_photo_paths
+    from engine.deemoji.fills import compare_fills
+    from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+    from engine.files.images import image_to_array, load_image
+
+    path = bundled_network_path()
+    if path is None:
+        raise RuntimeError("the bundled de-emoji network is missing")
+    photo = image_to_array(load_image(held_out_photo_paths()[0]))[:256, :256]
+    cleaned = Cleaners().get(NetworkFile(path)).clean(photo)
+    fills = compare_fills(photo, cleaned.output, cleaned.mask)
+    return f"de-emoji {photo.shape[1]}x{photo.shape[0]}: {len(fills)} fills"
+
+
 def _say(line: str) -> None:
     """Print, or log where there is no console (a windowed frozen app has no stdout)."""
     if sys.stdout is not None:
@@ -75,7 +93,7 @@ def _say(line: str) -> None:
 
 def run_self_test() -> int:
     try:
-        lines = train_one_step_each() + [render_cppn(), draw_gl_frame()]
+        lines = train_one_step_each() + [render_cppn(), clean_photo(), draw_gl_frame()]
     except Exception as exc:  # report any failure as the self-test's verdict
         _say(f"self-test: FAILED: {type(exc).__name__}: {exc}")
         return 1
