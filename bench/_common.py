@@ -44,6 +44,10 @@ def close_window(window, timeout_s: float = 60.0) -> None:
         loop.exec()
     import gc
 
+    from PySide6 import QtWidgets
+
+    if any(w.isVisible() for w in QtWidgets.QApplication.topLevelWidgets()):
+        return   # another window is open: its threads run on
     left = [t for t in gc.get_objects() if isinstance(t, QtCore.QThread) and t.isRunning()]
     if left:
         print("threads still running after the window closed: "
