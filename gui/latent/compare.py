@@ -24,6 +24,8 @@ def same_digits(runs: list[Run]) -> bool:
     return all(np.array_equal(r.fixtures.view_labels, first.view_labels) and
                np.array_equal(r.fixtures.view_images, first.view_images) for r in runs[1:])
 
+SMALL_VIEW = QtCore.QSize(220, 170)   # a small multiple's least size
+
 
 class CompareWindow(QtWidgets.QWidget):
     """Compares 2 to 6 latent runs (their records; some may still train)."""
@@ -62,7 +64,9 @@ class CompareWindow(QtWidgets.QWidget):
             extent = QtWidgets.QLabel()
             cell = QtWidgets.QVBoxLayout()
             cell.addWidget(name)
-            cell.addWidget(view.container(self), 1)
+            holder = view.container(self)
+            holder.setMinimumSize(SMALL_VIEW)    # six must fit beside the plot and the strip
+            cell.addWidget(holder, 1)
             cell.addWidget(extent)
             grid.addLayout(cell, k // 3, k % 3)
             self.views.append(view)
