@@ -28,6 +28,7 @@ def pytest_configure(config) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    """Windows a test left (a close still waiting on a thread) go before the QApplication."""
     from PySide6 import QtWidgets
 
     if QtWidgets.QApplication.instance() is not None:
