@@ -14,9 +14,6 @@ so the same command on the same kind of CPU gives the same weights.
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import threading
 from pathlib import Path
 
 from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
@@ -24,17 +21,10 @@ from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
+from engine.runs.control import RunControl
 from engine.runs.loop import run_loop
-from engine.validation import MAX_SEED, check_int
-
-def _int_in(lo: int, hi: int):
-    def convert(text: str) -> int:
-        try:
-            return check_int("it", int(text), lo, hi)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-    return convert
-
+from engine.terminal import int_in, say, stop_on_signals
+from engine.validation import MAX_SEED
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py deemoji", description=__doc__.splitlines()[0])
@@ -46,58 +36,36 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--model", type=Path, help="a saved improved network (default: bundled)")
     train = sub.add_parser("train", help="train the improved network and save it")
     train.add_argument("--out", required=True, type=Path, help="the .keras file to write")
-    train.add_argument("--epochs", type=_int_in(1, 10_000), default=20)
-    train.add_argument("--pictures", type=_int_in(10, MAX_TRAIN_IMAGES), default=4000)
-    train.add_argument("--seed", type=_int_in(0, MAX_SEED), default=1)
+    train.add_argument("--epochs", type=int_in(1, 10_000), default=20)
+    train.add_argument("--pictures", type=int_in(10, MAX_TRAIN_IMAGES), default=4000)
+    train.add_argument("--seed", type=int_in(0, MAX_SEED), default=1)
     train.add_argument("--photos", type=Path, help="a folder of photos instead of the bundled ones")
     train.add_argument("--float32", action="store_true",
                        help="train in float32 even where the CPU multiplies bfloat16 natively")
     return p
 
 
-def _say(text: str, error: bool = False, end: str = "\n") -> None:
-    stream = sys.stderr if error else sys.stdout
-    if stream is not None:
-        stream.write(text + end)
-        stream.flush()
-
-
-def _stop_event() -> threading.Event:
-    stop = threading.Event()
-
-    def handle(signum, _frame):
-        if stop.is_set() and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        stop.set()
-        _say(f"\n{signal.Signals(signum).name}: stopping (Ctrl-C again to quit at once)",
-             error=True)
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-    return stop
-
-
-def clean(args, stop: threading.Event) -> int:
+def clean(args, control: RunControl) -> int:
     path = args.model or bundled_network_path()
     if path is None:
         raise ValueError("this copy has no bundled network: pass --model, or make one with "
                          "'main.py deemoji train --out resources/deemoji/improved.keras'")
     cleaner = Cleaners().get(NetworkFile(path))
     if not cleaner.has_finder:
-        _say(f"note: {args.model} is a 2018 network, which repaints whole photos", error=True)
+        say(f"note: {args.model} is a 2018 network, which repaints whole photos", error=True)
     report = clean_folder(cleaner, args.source, args.target,
-                          progress=lambda share, note: _say(f"\r{share:4.0%} {note:60.60s}", end=""),
-                          cancelled=stop.is_set)
+                          progress=lambda share, note: say(f"\r{share:4.0%} {note:60.60s}", end=""),
+                          cancelled=lambda: control.stop_requested)
     if report.cancelled:
-        _say("\nstopped; the photo under way was not written", error=True)
-    _say(f"\n{len(report.written)} photo(s) cleaned into {args.target} in {report.seconds:.0f} s"
-         f"; {len(report.skipped)} skipped")
+        say("\nstopped; the photo under way was not written", error=True)
+    say(f"\n{len(report.written)} photo(s) cleaned into {args.target} in {report.seconds:.0f} s"
+        f"; {len(report.skipped)} skipped")
     for line in report.skipped:
-        _say(f"skipped: {line}")
-    return 130 if stop.is_set() else 0
+        say(f"skipped: {line}")
+    return 130 if control.stop_requested else 0
 
 
-def train(args, stop: threading.Event) -> int:
+def train(args, control: RunControl) -> int:
     overrides = dict(train_images=args.pictures, epochs=args.epochs, seed=args.seed)
     if args.photos:
         overrides.update(photo_source=PhotoSource.FOLDER, photo_path=str(args.photos))
@@ -107,14 +75,14 @@ def train(args, stop: threading.Event) -> int:
     trainer = DeEmojiTrainer(config, prepare_data(config))
     for update in run_loop(trainer, update_interval_s=1.0, live_snapshots=False):
         if update.snapshot is not None:
-            _say(f"\rstep {update.step}/{trainer.total_steps} · held-out PSNR under the emoji "
-                 f"{update.snapshot.payload.psnr_inside:.2f} dB · ETA {update.eta_s:.0f} s ",
-                 end="")
-        if stop.is_set():
+            say(f"\rstep {update.step}/{trainer.total_steps} · held-out PSNR under the emoji "
+                f"{update.snapshot.payload.psnr_inside:.2f} dB · ETA {update.eta_s:.0f} s ",
+                end="")
+        if control.stop_requested:
             break   # what was learned so far is saved
     save_model(trainer.model, args.out)
-    _say(f"\nwrote {args.out} ({'bfloat16' if config.bfloat16 else 'float32'}, seed {args.seed},"
-         f" {args.epochs} epochs of {args.pictures} pictures)")
+    say(f"\nwrote {args.out} ({'bfloat16' if config.bfloat16 else 'float32'}, seed {args.seed},"
+        f" {args.epochs} epochs of {args.pictures} pictures)")
     return 0
 
 
@@ -122,12 +90,13 @@ def main(argv: list[str]) -> int:
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["clean", *argv]    # "deemoji --in A --out B" cleans
     args = build_parser().parse_args(argv)
-    stop = _stop_event()
+    control = RunControl()
+    stop_on_signals(control, "stopping")
     try:
-        return clean(args, stop) if args.command == "clean" else train(args, stop)
+        return clean(args, control) if args.command == "clean" else train(args, control)
     except (FolderError, ModelFileError, ValueError) as exc:
-        _say(f"error: {exc}", error=True)
+        say(f"error: {exc}", error=True)
         return 2
     except OSError as exc:
-        _say(f"error: {exc.filename or ''}: {exc.strerror or exc}", error=True)
+        say(f"error: {exc.filename or ''}: {exc.strerror or exc}", error=True)
         return 2

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
-from typing import Callable
 
 from engine.configs import config_to_dict
 from engine.files.animations import save_animation
@@ -31,22 +29,9 @@ from engine.runs.control import RunControl, RunStopped
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.runs.update import RunState, RunUpdate
-from engine.validation import MAX_SEED, check_float, check_int
+from engine.terminal import checked, int_in, say, stop_on_signals
+from engine.validation import MAX_SEED, check_float
 from engine.workspace import save_workspace
-
-
-def _checked(parse: Callable, check: Callable) -> Callable[[str], object]:
-    """An argparse type: parse the text, then check it (argparse names the option on failure)."""
-    def convert(text: str):
-        try:
-            return check(parse(text))
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-    return convert
-
-
-def _int_in(lo: int, hi: int):
-    return _checked(int, lambda v: check_int("it", v, lo, hi))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,14 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=[l.value for l in Loss], default="bce",
                    help="reconstruction term (a VAE adds KL; kl = KL only)")
     p.add_argument("--preset", choices=[p.value for p in Preset], default="quick")
-    p.add_argument("--epochs", type=_int_in(1, 10_000))
-    p.add_argument("--batch-size", type=_int_in(1, 4_096))
+    p.add_argument("--epochs", type=int_in(1, 10_000))
+    p.add_argument("--batch-size", type=int_in(1, 4_096))
     p.add_argument("--lr", dest="learning_rate",
-                   type=_checked(float, lambda v: check_float("it", v, 0, 1000, lo_open=True)))
-    p.add_argument("--train-size", type=_int_in(1, 1_000_000))
+                   type=checked(float, lambda v: check_float("it", v, 0, 1000, lo_open=True)))
+    p.add_argument("--train-size", type=int_in(1, 1_000_000))
     p.add_argument("--reduction", choices=[r.value for r in Reduction])
     p.add_argument("--backprop", choices=[b.value for b in Backprop])
-    p.add_argument("--seed", type=_int_in(0, MAX_SEED))
+    p.add_argument("--seed", type=int_in(0, MAX_SEED))
     kl = p.add_mutually_exclusive_group()
     kl.add_argument("--seed-kl-quirks", dest="seed_kl_quirks", action="store_true", default=None,
                     help="the 2018 VAE's KL (sigma vs log-variance mix-up, batch-mean KL); the "
@@ -74,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-jit", dest="jit_compile", action="store_false", default=None)
     p.add_argument("--dataset", default="mnist",
                    help="mnist, fashion-mnist, keras (cache/download) or a path (.npz, IDX, folder)")
-    p.add_argument("--frames-per-epoch", type=_int_in(1, 100), default=4,
+    p.add_argument("--frames-per-epoch", type=int_in(1, 100), default=4,
                    help="GIF frames per epoch (1 to 100)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
     return p
@@ -115,25 +100,6 @@ class _Progress:
         self.stream.flush()
 
 
-def _say(*parts, error: bool = False) -> None:
-    stream = sys.stderr if error else sys.stdout
-    if stream is not None:
-        print(*parts, file=stream, flush=True)
-
-
-def _stop_on_signals(control: RunControl) -> None:
-    """The first Ctrl-C or SIGTERM stops at the next step; a second Ctrl-C quits at once."""
-    def handle(signum, _frame):
-        if control.stop_requested and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        control.stop()
-        _say(f"\n{signal.Signals(signum).name}: stopping at the next step, then writing what the "
-             "run has (Ctrl-C again to quit at once)", error=True)
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-
-
 def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[list[str], list[str]]:
     """Write each output on its own, so one that fails (a full disk) keeps the others; returns
     (names written, messages for the ones that failed)."""
@@ -160,7 +126,7 @@ def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[lis
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     control = RunControl()
-    _stop_on_signals(control)
+    stop_on_signals(control, "stopping at the next step, then writing what the run has")
     try:
         config = config_from_args(args)
         with FolderLock(args.out):
@@ -169,13 +135,13 @@ def main(argv: list[str]) -> int:
             control.raise_if_stopped()
             return _train(config, data, control, args)
     except RunStopped:
-        _say("stopped before training began; nothing was written", error=True)
+        say("stopped before training began; nothing was written", error=True)
         return 130
     except (ValueError, DatasetError, FolderLockError) as exc:
-        _say(f"error: {exc}", error=True)
+        say(f"error: {exc}", error=True)
         return 2
     except OSError as exc:
-        _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}", error=True)
+        say(f"error: {exc.filename or args.out}: {exc.strerror or exc}", error=True)
         return 2
 
 
@@ -186,14 +152,14 @@ def _train(config: AutoencoderConfig, data, control: RunControl, args) -> int:
     for update in run_loop(trainer, control, live_snapshots=False,
                            pins_per_epoch=args.frames_per_epoch):
         run.apply(update)
-    _say("")
+    say("")
     written, failed = write_outputs(run, trainer, args.out)
-    _say(f"{run.state.value}: {run.step} steps, final loss {run.final_loss():.3f}; wrote "
-         f"{args.out}/{{{', '.join(written)}}}")
+    say(f"{run.state.value}: {run.step} steps, final loss {run.final_loss():.3f}; wrote "
+        f"{args.out}/{{{', '.join(written)}}}")
     for message in failed:
-        _say(f"error: {message}", error=True)
+        say(f"error: {message}", error=True)
     if run.state is RunState.FAILED:
-        _say(f"error: {run.message}", error=True)
+        say(f"error: {run.message}", error=True)
         return 1
     if failed:
         return 1
