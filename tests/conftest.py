@@ -53,6 +53,20 @@ def private_settings(tmp_path_factory):
     yield
 
 
+@pytest.fixture
+def window(qtbot):
+    """The main window on screen; qtbot closes it after the test (and it deletes itself)."""
+    from gui.app import make_application
+    from gui.main_window import MainWindow
+
+    make_application()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
 THREAD_GRACE_S = 15  # a closed window's threads end within one step, band or save
 
 

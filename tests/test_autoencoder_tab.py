@@ -3,23 +3,12 @@
 import re
 
 import numpy as np
-import pytest
 from PIL import Image, ImageSequence
 from PySide6 import QtCore, QtTest, QtWidgets
 
 from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
 from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    make_application()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win  # qtbot closes it after the test (and it deletes itself)
 
 
 def start_small(tab, qtbot, epochs=3):

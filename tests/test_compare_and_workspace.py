@@ -20,16 +20,6 @@ from gui.main_window import MainWindow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def window(qtbot):
-    make_application()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def train(qtbot, tab, loss_index=0, epochs=2):
     tab.panel.loss_box.setCurrentIndex(loss_index)
     tab.panel.epochs_box.setValue(epochs)

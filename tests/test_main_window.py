@@ -15,16 +15,6 @@ from gui.error_report import ErrorReporter, start_logging
 from gui.main_window import TAB_TITLES, MainWindow
 
 
-@pytest.fixture
-def window(qtbot):
-    make_application()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win  # qtbot closes it after the test (and it deletes itself)
-
-
 def test_about_credits_every_bundled_dataset(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
     dialog = window.show_about()
