@@ -54,6 +54,14 @@ def close_window(window, timeout_s: float = 60.0) -> None:
               + ", ".join(type(t).__name__ for t in left), flush=True)
 
 
+def resident_mb() -> float:
+    """This process's resident memory now, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
 def print_result(values: dict) -> None:
     """Print the machine-readable last line every bench script ends with (NaN as null)."""
     def plain(value):

@@ -21,18 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import close_window, print_result, private_settings  # also puts the project on sys.path
+from _common import close_window, print_result, private_settings, resident_mb  # also puts the project on sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
 
 from gui.virtual_display import start_virtual_display
-
-
-def resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

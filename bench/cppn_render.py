@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import print_result, private_settings, sgemm_gflops  # also puts the project on sys.path
+from _common import print_result, private_settings, resident_mb, sgemm_gflops  # also puts the project on sys.path
 import numpy as np
 
 from engine.cppn.config import PRESETS
@@ -166,19 +166,11 @@ def in_the_tab(repeats: int = 7) -> dict:
     return figures
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def export_child(side: int) -> None:
     weights = init_weights(PRESETS[0].config)
     z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
     render(weights, z, 256, 256, 1.0)  # warm up: tracing happens before the baseline reading
-    base = rss_mb()
+    base = resident_mb()
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         path = export_png(weights, z, side, side, 1.0, "viridis", Path(folder) / "big.png")

@@ -15,19 +15,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from _common import print_result, private_settings  # also puts the project on sys.path
+from _common import print_result, private_settings, resident_mb  # also puts the project on sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 
 from gui.virtual_display import start_virtual_display
-
-
-def resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from _common import ROOT, print_result, private_settings
+from _common import ROOT, print_result, private_settings, resident_mb
 
 SCENARIOS = ("restarts", "close_seed", "close_seed_deemoji", "close_deemoji",
              "close_cppn_render", "close_export", "close_quick")
@@ -196,13 +196,6 @@ def heavy_work(name: str, window, wait_until) -> None:
         tab.start()
         wait_until(lambda: tab.run.step > 0, 60)
 
-
-def resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
