@@ -9,14 +9,15 @@ import pytest
 from PIL import Image
 
 from engine.deemoji.cleaning import CONFIDENT, THRESHOLD, Cancelled, PhotoCleaner
-from engine.deemoji.data import emoji_paths, load_emoji
-from engine.deemoji.evaluation import held_out_photo_paths
+from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
+from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths
 from engine.deemoji.fills import Truth, compare_fills, difference_map
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.hand_cleaning import HandCleaning
 from engine.deemoji.hand_edits import MAX_UNDO, HandEdits
 from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
 from engine.deemoji.quality import judge, ssim_map
+from engine.deemoji.trainer import HELD_OUT_FRACTION
 from engine.files.images import image_to_array, load_image
 
 
@@ -47,6 +48,13 @@ def emoji():
     return load_emoji(emoji_paths())
 
 
+@pytest.fixture(scope="module")
+def training_emoji(emoji):
+    """The emoji the bundled network learned from (how well it finds others is the bench's)."""
+    learned, _ = held_out_split(len(emoji), HELD_OUT_FRACTION, SPLIT_SEED)
+    return emoji[learned]
+
+
 def test_a_clean_photo_at_native_size_comes_back_clean(cleaner, photo):
     result = cleaner.clean(photo)
     assert result.output.shape == photo.shape
@@ -55,10 +63,11 @@ def test_a_clean_photo_at_native_size_comes_back_clean(cleaner, photo):
     assert np.array_equal(result.output[~result.mask], photo[~result.mask])   # untouched
 
 
-def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, photo, emoji):
+def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, photo,
+                                                                        training_emoji):
     edits = HandEdits(photo)
     for k, (side, row, col) in enumerate(((24, 80, 90), (70, 300, 200), (180, 250, 560))):
-        edits.paste(emoji[3 + k], side, row, col)
+        edits.paste(training_emoji[3 + k], side, row, col)
     result = cleaner.clean(edits.image)
     truth = edits.alpha > 0.5
     found = (result.mask & truth).sum() / truth.sum()
@@ -70,15 +79,22 @@ def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, 
     assert inside > psnr(edits.image[truth], photo[truth]) + 6     # the emoji went
 
 
-def test_the_decision_keeps_confident_regions_and_drops_specks_and_doubt():
-    p = np.zeros((120, 120), np.float32)
-    p[10:40, 10:40] = (THRESHOLD + CONFIDENT) / 2   # above the threshold...
-    p[25, 25] = CONFIDENT           # ...with one confident pixel: the whole region is kept
-    p[60:90, 60:90] = (THRESHOLD + CONFIDENT) / 2   # above the threshold, never confident
-    p[100:103, 5:8] = 1.0           # a speck
+def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_and_doubt():
+    doubtful = (THRESHOLD + CONFIDENT) / 2
+    p = np.zeros((160, 160), np.float32)
+    p[10:40, 10:40] = doubtful
+    p[10:40, 10:18] = CONFIDENT          # a quarter certain: an emoji, all of it kept
+    p[10:40, 42:44] = doubtful           # a thin piece 2 pixels beside it (a ray): joins it
+    p[60:90, 60:90] = doubtful
+    p[60:90, 60:66] = CONFIDENT          # a fifth certain: doubt, dropped
+    p[10:13, 120:123] = CONFIDENT        # a certain speck, dropped
+    p[10:40, 52:54] = doubtful           # a piece 12 pixels away from the emoji: dropped
     mask = PhotoCleaner.decide(p)
-    assert mask[10:40, 10:40].all() and mask[8, 25] and not mask[5, 25]    # and a 2-pixel rim
-    assert not mask[60:90, 60:90].any() and not mask[100:103, 5:8].any()
+    assert mask[10:40, 10:40].all() and mask[10:40, 42:44].all()
+    assert mask[9, 25] and not mask[8, 25]                       # and a 1-pixel rim
+    assert not mask[60:90, 60:90].any() and not mask[10:13, 120:123].any()
+    assert not mask[10:40, 52:54].any()
+    assert not PhotoCleaner.decide(np.full((50, 50), doubtful, np.float32)).any()
 
 
 def test_cleaning_stops_when_asked(cleaner, photo):

@@ -5,12 +5,14 @@ network knows, decide the mask, fill it at full resolution, and leave every othe
    the photo is searched at several scales (1, ½, ¼: emoji of about 20 to 220 pixels), each in
    fixed-size overlapping tiles (one compiled shape, bounded memory, a cancel between tiles);
    the finder's probabilities are brought back to full size and the largest kept.
-2. **Decide.** Pixels above 0.5, in connected regions whose most certain pixel is above 0.995
-   and that are not specks; widened by a rim of a few pixels for the emoji's soft edge. A user
-   may add or erase mask by hand; the fill follows.
+2. **Decide.** Pixels above 0.5 form regions. A region is an emoji when it is not a speck and a
+   quarter of it is certain (above 0.995): the parts of photos a finder mistakes for emoji are
+   mostly doubtful, with a few certain pixels. Pieces above 0.5 within a few pixels of an emoji
+   join it whatever their size (a sun's rays, a balloon's string), and a one-pixel rim covers
+   the emoji's soft edge. A user may add or erase mask by hand; the fill follows.
 3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
-   same harmonic fill the network was trained with (Jacobi sweeps of Laplace's equation,
-   neighbours from far to near), at full resolution.
+   harmonic fill the network was trained with (Laplace's equation, neighbours from far to
+   near), then solved to convergence at full resolution.
 
 Pixels outside the mask are returned exactly as they came: a photo without emoji comes back
 unchanged unless the finder is fooled. OpenCV's Telea and Navier–Stokes inpainting, given the
@@ -32,9 +34,13 @@ SCALES = (1.0, 0.5, 0.25)
 TILE = 256                 # the finder's fixed input side
 OVERLAP = 32               # context each tile has beyond the part kept
 THRESHOLD = 0.5
-CONFIDENT = 0.995          # a region is kept only if some pixel of it is this sure
+CONFIDENT = 0.995          # a pixel this sure is certain
+SURE_SHARE = 0.25          # an emoji's region is at least this share certain
 MIN_AREA = 24              # pixels; smaller regions are specks
-RIM = 2                    # pixels added around the decided mask
+NEAR = 4                   # pixels: pieces this close to an emoji are part of it
+RIM = 1                    # pixels added around the decided mask
+FILL_TOLERANCE = 1e-4     # the harmonic fill stops when no pixel moves more than this,
+FILL_WORK = 40_000_000    # or after this many pixel updates (a hole the size of the photo)
 MAX_SIDE = 6000
 
 
@@ -52,10 +58,12 @@ class Cleaned:
 
 
 def harmonic_fill(photo: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """``photo`` with the ``hole`` pixels painted smoothly from the pixels around them: each
-    becomes the mean of its four neighbours, in sweeps whose neighbours start about half the
-    hole's size away and end adjacent (the same relaxation as the network's HarmonicFill, sized
-    to the hole). Pixels outside the hole are returned unchanged."""
+    """``photo`` with the ``hole`` pixels painted smoothly from the pixels around them: the
+    solution of Laplace's equation, each hole pixel the mean of its four neighbours. A first
+    guess comes from sweeps whose neighbours start about half the hole's size away (the network's
+    HarmonicFill); red-black over-relaxation then solves it at full resolution until no pixel moves
+    by more than :data:`FILL_TOLERANCE` (or :data:`FILL_WORK` is spent: a huge hole keeps more
+    of the first guess). Pixels outside the hole are returned unchanged."""
     hole = hole.astype(bool)
     out = photo.astype(np.float32).copy()
     if not hole.any():
@@ -66,12 +74,29 @@ def harmonic_fill(photo: np.ndarray, hole: np.ndarray) -> np.ndarray:
     hole3 = hole[..., None]
     kept = np.where(hole3, 0.0, out)
     fill = kept
-    while distance >= 1:
-        d = distance
-        count = _neighbour_sum(np.ones(hole.shape + (1,), np.float32), d)
+    ones = np.ones(hole.shape + (1,), np.float32)
+    while distance > 1:
+        count = np.maximum(_neighbour_sum(ones, distance), 1)
         for _ in range(10):
-            fill = np.where(hole3, _neighbour_sum(fill, d) / np.maximum(count, 1), kept)
+            fill = np.where(hole3, _neighbour_sum(fill, distance) / count, kept)
         distance //= 2
+    # over-relaxation where the hole is (and the ring around it its neighbours read)
+    r0, r1 = max(rows.min() - 1, 0), min(rows.max() + 2, hole.shape[0])
+    c0, c1 = max(cols.min() - 1, 0), min(cols.max() + 2, hole.shape[1])
+    part, inside = fill[r0:r1, c0:c1].copy(), hole3[r0:r1, c0:c1]
+    count = np.maximum(_neighbour_sum(ones[r0:r1, c0:c1], 1), 1)
+    omega = np.float32(2 / (1 + np.sin(np.pi / (extent + 1))))     # the optimal one
+    parity = np.add.outer(np.arange(r0, r1), np.arange(c0, c1)) % 2
+    colours = [inside & (parity == k)[..., None] for k in (0, 1)]
+    for _ in range(min(4 * extent + 50, max(10, FILL_WORK // part[..., 0].size))):
+        largest = 0.0
+        for where in colours:
+            step = np.where(where, _neighbour_sum(part, 1) / count - part, np.float32(0))
+            part += omega * step
+            largest = max(largest, float(np.abs(step).max()))
+        if largest < FILL_TOLERANCE:
+            break
+    fill[r0:r1, c0:c1] = part
     return np.where(hole3, fill, out).astype(np.float32)
 
 
@@ -142,14 +167,23 @@ class PhotoCleaner:
 
     @staticmethod
     def decide(probability: np.ndarray) -> np.ndarray:
-        """The pixels to fill: confident regions above :data:`THRESHOLD`, and a rim."""
+        """The pixels to fill: regions above :data:`THRESHOLD` at least :data:`SURE_SHARE`
+        certain, the pieces near them, and a rim."""
         above = (probability > THRESHOLD).astype(np.uint8)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(above, connectivity=8)
-        keep = np.zeros(count, bool)
-        for label in range(1, count):
-            if stats[label, cv2.CC_STAT_AREA] >= MIN_AREA:
-                keep[label] = probability[labels == label].max() >= CONFIDENT
-        mask = keep[labels].astype(np.uint8)
+        area = stats[:, cv2.CC_STAT_AREA]
+        certain = np.bincount(labels[probability >= CONFIDENT], minlength=count)
+        emoji = (area >= MIN_AREA) & (certain >= SURE_SHARE * area)
+        emoji[0] = False                        # the background
+        mask = emoji[labels].astype(np.uint8)
+        if not emoji.any():
+            return mask.astype(bool)
+        near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                                          (2 * NEAR + 1, 2 * NEAR + 1)))
+        joined = np.zeros(count, bool)
+        joined[labels[near.astype(bool)]] = True
+        joined[0] = False
+        mask = joined[labels].astype(np.uint8)
         if RIM:
             mask = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8))
         return mask.astype(bool)
