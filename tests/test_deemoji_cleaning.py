@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji.cleaning import CONFIDENT, THRESHOLD, Cancelled, PhotoCleaner
+from engine.deemoji.cleaning import (CONFIDENT, THRESHOLD, Cancelled, PhotoCleaner,
+                                     harmonic_fill)
 from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
 from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths
 from engine.deemoji.fills import Truth, compare_fills, difference_map
@@ -95,6 +96,17 @@ def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_an
     assert not mask[60:90, 60:90].any() and not mask[10:13, 120:123].any()
     assert not mask[10:40, 52:54].any()
     assert not PhotoCleaner.decide(np.full((50, 50), doubtful, np.float32)).any()
+
+
+def test_the_fill_solves_laplace_so_a_smooth_gradient_comes_back():
+    """Linear ramps are harmonic: a 120-pixel hole in them is filled back to within 0.5%
+    (50 far-to-near sweeps alone, the network's training fill, were 1.2% off)."""
+    rows, cols = np.mgrid[:200, :240].astype(np.float32)
+    ramps = np.stack([cols / 240, rows / 200, 0.3 + 0.2 * (cols + rows) / 440], -1)
+    hole = (rows - 100) ** 2 + (cols - 120) ** 2 < 60 ** 2
+    out = harmonic_fill(ramps, hole)
+    assert np.abs(out - ramps)[hole].max() < 0.005
+    assert np.array_equal(out[~hole], ramps[~hole])
 
 
 def test_cleaning_stops_when_asked(cleaner, photo):
