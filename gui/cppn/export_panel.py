@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from engine.cppn.render import MAX_SIDE
-from gui.cppn.network_panel import spin
+from gui.widgets.spin_box import spin_box
 from gui.workers.background_task import BackgroundTasks
 
 
@@ -16,8 +16,10 @@ class ExportPanel(QtWidgets.QGroupBox):
         self.tasks = tasks
         form = QtWidgets.QFormLayout(self)
         size_row = QtWidgets.QHBoxLayout()
-        self.width_box = spin(1, MAX_SIDE, "Width of the exported PNG (up to 8192).")
-        self.height_box = spin(1, MAX_SIDE, "Height of the exported PNG (up to 8192).")
+        self.width_box = spin_box(1, MAX_SIDE, "Width of the exported PNG (up to 8192).",
+                                  tracking=False)
+        self.height_box = spin_box(1, MAX_SIDE, "Height of the exported PNG (up to 8192).",
+                                   tracking=False)
         self.width_box.setValue(2048)
         self.height_box.setValue(2048)
         size_row.addWidget(self.width_box)

@@ -20,7 +20,7 @@ from engine.files.resources import resource_path
 from engine.latent.config import Backprop
 from engine.latent.datasets import load_bundled
 from engine.runs.run import Run
-from gui.cppn.network_panel import spin
+from gui.widgets.spin_box import spin_box
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
@@ -51,7 +51,7 @@ class FitPanel(QtWidgets.QGroupBox):
                                    "transparent parts are painted over white).")
         self.target_box.activated.connect(self._on_target_chosen)
         form.addRow("Target", self.target_box)
-        self.digit_box = spin(0, 59_999, "Which MNIST training digit to fit.")
+        self.digit_box = spin_box(0, 59_999, "Which MNIST training digit to fit.", tracking=False)
         form.addRow("Digit #", self.digit_box)
         self.loss_box = QtWidgets.QComboBox()
         self.loss_box.addItem("Log loss (per channel)", FitLoss.BCE)
@@ -64,7 +64,8 @@ class FitPanel(QtWidgets.QGroupBox):
         self.backprop_box.setToolTip("Hand-written: the backward pass spelled out layer by layer "
                                      "(atan' = 1/(1+x²)), as the post derived it.")
         form.addRow("Gradients", self.backprop_box)
-        self.steps_box = spin(1, 100_000, "Adam steps, each on the whole target.")
+        self.steps_box = spin_box(1, 100_000, "Adam steps, each on the whole target.",
+                                  tracking=False)
         self.steps_box.setValue(CPPNFitConfig().steps)
         form.addRow("Steps", self.steps_box)
         self.controls = TrainingControls(self, "fit")

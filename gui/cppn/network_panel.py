@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from engine.cppn.colormaps import COLORMAPS
 from engine.cppn.breeding import MAX_DEPTH, MAX_WIDTH
 from engine.cppn.config import ACTIVATIONS, CHANNELS, PRESETS, CPPNConfig
+from gui.widgets.spin_box import spin_box
 
 WEIGHT_SCALE_RANGE = (0.05, 8.0)
 
@@ -22,14 +23,6 @@ def log_slider(lo: float, hi: float, value: float) -> int:
 
 def log_value(lo: float, hi: float, position: int) -> float:
     return lo * (hi / lo) ** (position / 1000)
-
-
-def spin(lo: int, hi: int, tip: str) -> QtWidgets.QSpinBox:
-    box = QtWidgets.QSpinBox()
-    box.setRange(lo, hi)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
 
 
 class NetworkPanel(QtWidgets.QGroupBox):
@@ -48,10 +41,11 @@ class NetworkPanel(QtWidgets.QGroupBox):
                                    "cppn-tensorflow: hardmaru's 2016 network (tanh stack).")
         self.preset_box.activated.connect(self.sig_preset_chosen)
         form.addRow("Preset", self.preset_box)
-        self.width_box = spin(1, MAX_WIDTH, "Hidden units per layer: wider networks paint finer "
-                              "detail and render slower.")
+        self.width_box = spin_box(1, MAX_WIDTH, "Hidden units per layer: wider networks paint "
+                                  "finer detail and render slower.", tracking=False)
         form.addRow("Width", self.width_box)
-        self.depth_box = spin(1, MAX_DEPTH, "Hidden layers after the inputs are summed.")
+        self.depth_box = spin_box(1, MAX_DEPTH, "Hidden layers after the inputs are summed.",
+                                  tracking=False)
         form.addRow("Depth", self.depth_box)
         self.activation_boxes = []
         grid = QtWidgets.QGridLayout()
@@ -83,15 +77,15 @@ class NetworkPanel(QtWidgets.QGroupBox):
         self.weight_scale_label = QtWidgets.QLabel()
         form.addRow(self.weight_scale_label, self.weight_scale)
         seed_row = QtWidgets.QHBoxLayout()
-        self.seed_box = spin(0, 2**31 - 1, "The random seed of the weights: the same seed always "
-                             "paints the same picture.")
+        self.seed_box = spin_box(0, 2**31 - 1, "The random seed of the weights: the same seed "
+                                 "always paints the same picture.", tracking=False)
         new_seed = QtWidgets.QPushButton("New")
         new_seed.setToolTip("Draw new random weights.")
         new_seed.clicked.connect(self._on_new_seed)
         seed_row.addWidget(self.seed_box, 1)
         seed_row.addWidget(new_seed)
         form.addRow("Seed", seed_row)
-        self.z_dim_box = spin(1, 256, "Length of the z vector.")
+        self.z_dim_box = spin_box(1, 256, "Length of the z vector.", tracking=False)
         form.addRow("z size", self.z_dim_box)
         for box in (self.width_box, self.depth_box, self.seed_box, self.z_dim_box):
             box.valueChanged.connect(self._on_changed)

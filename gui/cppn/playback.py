@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from gui.cppn.network_panel import spin
+from gui.widgets.spin_box import spin_box
 
 
 class PlaybackPanel(QtWidgets.QGroupBox):
@@ -25,14 +25,17 @@ class PlaybackPanel(QtWidgets.QGroupBox):
         self.play_button.setToolTip("Sweep t and watch the picture morph.")
         self.play_button.toggled.connect(self.set_playing)
         form.addRow(self.play_button)
-        self.fps_box = spin(1, 60, "Frames per second, when playing and in the export.")
+        self.fps_box = spin_box(1, 60, "Frames per second, when playing and in the export.",
+                                tracking=False)
         self.fps_box.setValue(12)
         self.fps_box.valueChanged.connect(self._on_fps_changed)
         form.addRow("fps", self.fps_box)
-        self.frames_box = spin(2, 2000, "Frames in one sweep (the 2018 runs used 100 and 500).")
+        self.frames_box = spin_box(2, 2000, "Frames in one sweep (the 2018 runs used 100 and 500).",
+                                   tracking=False)
         self.frames_box.setValue(60)
         form.addRow("Frames", self.frames_box)
-        self.size_box = spin(16, 1024, "Side of the exported animation, in pixels.")
+        self.size_box = spin_box(16, 1024, "Side of the exported animation, in pixels.",
+                                 tracking=False)
         self.size_box.setValue(256)
         form.addRow("Size", self.size_box)
         export = QtWidgets.QPushButton("Export animation…")

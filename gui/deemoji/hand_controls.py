@@ -11,6 +11,7 @@ import numpy as np
 from PySide6 import QtGui, QtWidgets
 
 from engine.deemoji.hand_edits import BRUSH_RADII, PASTE_SIDES
+from gui.widgets.spin_box import spin_box
 
 
 class Tool(enum.Enum):
@@ -79,17 +80,11 @@ class HandControls(QtWidgets.QWidget):
             self.emoji_box.addItem(emoji_icon(pixels), name)
         self.emoji_box.setToolTip("The emoji a press pastes.")
         form.addRow("Emoji", self.emoji_box)
-        self.emoji_size = QtWidgets.QSpinBox()
-        self.emoji_size.setRange(*PASTE_SIDES)
-        self.emoji_size.setValue(60)
-        self.emoji_size.setSuffix(" px")
-        self.emoji_size.setToolTip("The pasted emoji's side, in the photo's pixels.")
+        self.emoji_size = spin_box(*PASTE_SIDES, "The pasted emoji's side, in the photo's pixels.",
+                                   value=60, suffix=" px")
         form.addRow("Emoji size", self.emoji_size)
-        self.brush_radius = QtWidgets.QSpinBox()
-        self.brush_radius.setRange(*BRUSH_RADII)
-        self.brush_radius.setValue(10)
-        self.brush_radius.setSuffix(" px")
-        self.brush_radius.setToolTip("The brush's radius, in the photo's pixels.")
+        self.brush_radius = spin_box(*BRUSH_RADII, "The brush's radius, in the photo's pixels.",
+                                     value=10, suffix=" px")
         form.addRow("Brush radius", self.brush_radius)
         buttons = QtWidgets.QHBoxLayout()
         self.undo_button = QtWidgets.QPushButton("Undo")

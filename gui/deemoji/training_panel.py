@@ -12,6 +12,7 @@ from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiConfig, DeEmojiNet, P
 from gui.settings import TextSetting
 from gui.widgets import file_dialogs
 from gui.widgets.run_progress import RunProgress
+from gui.widgets.spin_box import spin_box
 from gui.widgets.training_controls import TrainingControls
 
 NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1.0),
@@ -19,14 +20,6 @@ NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1
             ("Seed 2018 as published (slow on a CPU)", DeEmojiNet.SEED, 1.0))
 PHOTO_SOURCES = (("Bundled photos (28)", PhotoSource.BUNDLED), ("A folder of my photos…",
                  PhotoSource.FOLDER), ("STL-10 train_X.bin…", PhotoSource.STL10))
-
-
-def spin(lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:
-    box = QtWidgets.QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
 
 
 class DeEmojiTrainingPanel(QtWidgets.QWidget):
@@ -48,9 +41,9 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
         self.photos_box.setToolTip("Where the 96×96 training pictures come from; some photos "
                                    "are always held out for measuring.")
         self.photos_box.activated.connect(self._on_photos_chosen)
-        self.images_box = spin(50, MAX_TRAIN_IMAGES, 1000, "How many 96×96 training pictures "
-                               "(kept as bytes: 50,000 take 1.4 GB).")
-        self.epochs_box = spin(1, 1000, 5, "Passes over the training pictures.")
+        self.images_box = spin_box(50, MAX_TRAIN_IMAGES, "How many 96×96 training pictures (kept "
+                                   "as bytes: 50,000 take 1.4 GB).", value=1000)
+        self.epochs_box = spin_box(1, 1000, "Passes over the training pictures.", value=5)
         self.fresh_box = QtWidgets.QCheckBox("New emoji every epoch")
         self.fresh_box.setToolTip("Paste fresh emoji each epoch (the 2018 run pasted once).")
         self.controls = TrainingControls(self, "network")
