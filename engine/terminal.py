@@ -35,6 +35,12 @@ def say(*parts, error: bool = False, end: str = "\n") -> None:
         print(*parts, file=stream, end=end, flush=True)
 
 
+def file_error(exc: OSError, path: object = "") -> str:
+    """"error: <file>: <what went wrong>" for an OSError, naming ``path`` when the error names
+    no file."""
+    return f"error: {exc.filename or path}: {exc.strerror or exc}"
+
+
 def stop_on_signals(control: RunControl, what_happens: str) -> None:
     """The first Ctrl-C or SIGTERM calls ``control.stop()`` and says ``what_happens``; a second
     Ctrl-C quits at once."""

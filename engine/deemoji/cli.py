@@ -23,7 +23,7 @@ from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
 from engine.runs.control import RunControl
 from engine.runs.loop import run_loop
-from engine.terminal import int_in, say, stop_on_signals
+from engine.terminal import file_error, int_in, say, stop_on_signals
 from engine.validation import MAX_SEED
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,5 +98,5 @@ def main(argv: list[str]) -> int:
         say(f"error: {exc}", error=True)
         return 2
     except OSError as exc:
-        say(f"error: {exc.filename or ''}: {exc.strerror or exc}", error=True)
+        say(file_error(exc), error=True)
         return 2

@@ -29,7 +29,7 @@ from engine.runs.control import RunControl, RunStopped
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.runs.update import RunState, RunUpdate
-from engine.terminal import checked, int_in, say, stop_on_signals
+from engine.terminal import checked, file_error, int_in, say, stop_on_signals
 from engine.validation import MAX_SEED, check_float
 from engine.workspace import save_workspace
 
@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
         say(f"error: {exc}", error=True)
         return 2
     except OSError as exc:
-        say(f"error: {exc.filename or args.out}: {exc.strerror or exc}", error=True)
+        say(file_error(exc, args.out), error=True)
         return 2
 
 
