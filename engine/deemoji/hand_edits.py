@@ -86,7 +86,7 @@ class HandEdits:
         if not lo <= radius <= hi:
             raise ValueError(f"the brush is {lo} to {hi} pixels in radius, not {radius}")
         stroke = disc_stamp(self.photo.shape[:2], points, radius)
-        self._push(("brush", np.packbits(self.added), np.packbits(self.erased)))
+        self._push_layers()
         # new arrays, never changed in place: a thread may be filling from the old ones
         if add:
             self.added, self.erased = self.added | stroke, self.erased & ~stroke
@@ -96,7 +96,7 @@ class HandEdits:
     def clear_brush(self) -> None:
         """Back to the network's own mask."""
         if self.added.any() or self.erased.any():
-            self._push(("brush", np.packbits(self.added), np.packbits(self.erased)))
+            self._push_layers()
             self.added = np.zeros_like(self.added)
             self.erased = np.zeros_like(self.erased)
 
@@ -121,6 +121,10 @@ class HandEdits:
     def _push(self, step: tuple) -> None:
         self._undo.append(step)
         del self._undo[:-MAX_UNDO]
+
+    def _push_layers(self) -> None:
+        """Keep the brushed layers as they are now, for an undo."""
+        self._push(("brush", np.packbits(self.added), np.packbits(self.erased)))
 
     def _changed_image(self) -> None:
         self._image = self._alpha = None
