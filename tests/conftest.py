@@ -54,17 +54,29 @@ def private_settings(tmp_path_factory):
 
 
 @pytest.fixture
-def window(qtbot):
-    """The main window on screen; qtbot closes it after the test (and it deletes itself)."""
+def shown(qtbot):
+    """``shown(make, size=None)``: the widget ``make()`` builds (after the QApplication), on
+    screen at ``size`` (width, height); qtbot closes it after the test."""
     from gui.app import make_application
+
+    def show(make, size=None):
+        make_application()
+        widget = make()
+        qtbot.addWidget(widget)
+        if size is not None:
+            widget.resize(*size)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return show
+
+
+@pytest.fixture
+def window(shown):
+    """The main window on screen; qtbot closes it after the test (and it deletes itself)."""
     from gui.main_window import MainWindow
 
-    make_application()
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return shown(MainWindow)
 
 
 THREAD_GRACE_S = 15  # a closed window's threads end within one step, band or save

@@ -7,19 +7,13 @@ import pytest
 from PySide6 import QtCore
 
 from engine.cppn.render import render_pixels, render_small
-from gui.app import make_application
 from gui.cppn.breed_panel import CHILD_SIDE, ChildTile
 from gui.cppn.tab import CPPNTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    make_application()
-    widget = CPPNTab()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
+def tab(qtbot, shown):
+    widget = shown(CPPNTab, (1400, 900))
     qtbot.waitUntil(lambda: widget.canvas.pixels.shape[0] == 512, timeout=30_000)
     yield widget
     widget.shutdown()

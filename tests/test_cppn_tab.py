@@ -8,20 +8,14 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6 import QtCore
 
-from gui.app import make_application
 from engine.cppn.render import render_pixels
 from gui.cppn.canvas import checkerboard
 from gui.cppn.tab import CPPNTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    make_application()
-    widget = CPPNTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 820)
-    widget.show()
-    qtbot.waitExposed(widget)
+def tab(qtbot, shown):
+    widget = shown(CPPNTab, (1300, 820))
     qtbot.waitUntil(lambda: widget.canvas.pixels.shape[0] == 512, timeout=30_000)
     yield widget
     widget.shutdown()

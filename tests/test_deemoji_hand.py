@@ -8,7 +8,6 @@ from PIL import Image
 from PySide6 import QtCore, QtGui
 
 from engine.deemoji.networks import bundled_network_path
-from gui.app import make_application
 from gui.deemoji.by_hand import HandPage
 from gui.deemoji.hand_controls import Tool, View
 from gui.widgets.wipe_view import WipeView
@@ -17,13 +16,8 @@ LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def page(qtbot):
-    make_application()
-    widget = HandPage(bundled_network_path())
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
+def page(qtbot, shown):
+    widget = shown(lambda: HandPage(bundled_network_path()), (1300, 800))
     qtbot.waitUntil(lambda: widget.result is not None, timeout=60_000)
     yield widget
     widget.request_stop()
@@ -54,13 +48,8 @@ def drag(qtbot, view, points):
     qtbot.mouseRelease(view, LEFT, pos=view.widget_point(*points[-1]).toPoint())
 
 
-def test_the_wipe_view_shows_before_left_of_the_line_and_after_right_of_it(qtbot):
-    make_application()
-    view = WipeView()
-    qtbot.addWidget(view)
-    view.resize(400, 320)
-    view.show()
-    qtbot.waitExposed(view)
+def test_the_wipe_view_shows_before_left_of_the_line_and_after_right_of_it(qtbot, shown):
+    view = shown(WipeView, (400, 320))
     view.set_pictures(np.zeros((80, 100, 3)), np.ones((80, 100, 3)))
     view.set_split(0.25)
     rect = view.picture_rect()

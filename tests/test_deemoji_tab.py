@@ -4,18 +4,12 @@ photos on the "Clean a photo" page (that page with the bundled network: test_dee
 import pytest
 from PySide6 import QtCore
 
-from gui.app import make_application
 from gui.deemoji.tab import DeEmojiTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    make_application()
-    widget = DeEmojiTab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 820)
-    widget.show()
-    qtbot.waitExposed(widget)
+def tab(shown):
+    widget = shown(DeEmojiTab, (1300, 820))
     yield widget
     widget.shutdown()
 
