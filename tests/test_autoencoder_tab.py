@@ -169,7 +169,8 @@ def test_a_save_during_training_writes_one_consistent_step(window, qtbot, tmp_pa
 def test_thinning_never_moves_a_parked_timeline(window, qtbot):
     tab = window.autoencoder_tab
     start_small(tab, qtbot, epochs=400)
-    tab.run.snapshots.capacity = 6           # thin early and often
+    tab.run.snapshots.capacity = 6           # thin early and often, epoch ends too (on a slow
+    tab.run.snapshots.pinned_capacity = 6    # machine several can come between live snapshots)
     qtbot.waitUntil(lambda: len(tab.run.snapshots) >= 6, timeout=30_000)
     parked = tab.run.snapshots.steps[3]
     tab.timeline.set_step(parked)
