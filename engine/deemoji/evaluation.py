@@ -16,7 +16,7 @@ import numpy as np
 from engine.deemoji.cleaning import PhotoCleaner
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
-                                 emoji_paths, held_out_split, load_emoji)
+                                 emoji_split, held_out_split, load_emoji)
 from engine.deemoji.fills import Truth, compare_fills
 from engine.deemoji.metrics import PSNR_FLOOR
 from engine.deemoji.quality import judge
@@ -49,9 +49,8 @@ def held_out_photos():
 def frozen_set(count: int = 128) -> FrozenSet:
     photos = held_out_photos()
     crops = crops_from_photos(photos, count, FROZEN_SEED)
-    emoji = load_emoji(emoji_paths())
-    _, held_emoji = held_out_split(len(emoji), HELD_OUT_FRACTION, SPLIT_SEED)
-    pictures = corrupt(crops, emoji[held_emoji], FROZEN_SEED + 1)
+    _, held_emoji = emoji_split(False, SPLIT_SEED, HELD_OUT_FRACTION)
+    pictures = corrupt(crops, load_emoji(held_emoji), FROZEN_SEED + 1)
     # how bright each pasted emoji is: the corrupted pixels where the emoji is opaque
     luma = pictures.corrupted @ np.array([0.299, 0.587, 0.114], np.float32)
     opaque = pictures.mask > 0.9

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.deemoji.config import DeEmojiConfig, DeEmojiNet, PhotoSource
 from engine.deemoji.data import (CorruptedSet, augment_photo, bundled_photo_paths, corrupt,
-                                 crops_from_photos, emoji_paths, held_out_split, load_emoji,
+                                 crops_from_photos, emoji_split, held_out_split, load_emoji,
                                  load_photo_folder, paste_random_emoji, read_stl10, SIDE)
 from engine.deemoji.metrics import psnr
 from engine.deemoji.models import NetworkRunner, build_model
@@ -73,10 +73,10 @@ def prepare_data(config: DeEmojiConfig, stop: Callable[[], None] | None = None) 
         train = crops_from_photos([photos[i] for i in train_idx], n_train, config.seed, stop=stop,
                                   native=config.native_crops)
         held = crops_from_photos([photos[i] for i in held_idx], n_held, config.split_seed + 1)
-    emoji = load_emoji(emoji_paths(config.full_emoji_set))
-    train_e, held_e = held_out_split(len(emoji), HELD_OUT_FRACTION, config.split_seed)
-    return DeEmojiData(train, emoji[train_e], corrupt(held, emoji[held_e], config.split_seed + 2),
-                       source, tuple(problems))
+    train_e, held_e = emoji_split(config.full_emoji_set, config.split_seed, HELD_OUT_FRACTION)
+    return DeEmojiData(train, load_emoji(train_e),
+                       corrupt(held, load_emoji(held_e), config.split_seed + 2), source,
+                       tuple(problems))
 
 
 def cosine_factor(progress: float) -> float:
