@@ -8,7 +8,8 @@ several seeds for the same wall-clock budget on this machine, then measured.
   improved network's output against them.
 - The improved network's mask IoU by the pasted emoji's brightness (pale ones were the misses).
 - The same figures for the bundled network (resources/deemoji/improved.keras, 8,000 steps: what a
-  user gets without training), one network, so no spread.
+  user gets without training), one network, so no spread; and its main figures when the user
+  asks it to find fewer or more emoji (``Eagerness``).
 - Seconds to clean a 12-megapixel photo (folder mode's work per photo), with the bundled network.
 - Training speed behind two README claims: the 2018 network at ¼ width against full width, and
   the improved network in bfloat16 against float32 (where the CPU has native bfloat16).
@@ -29,7 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from engine.deemoji.cleaning import PhotoCleaner
+from engine.deemoji.cleaning import Eagerness, PhotoCleaner
 from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.evaluation import (BRIGHTNESS_BINS, evaluate_cleaner, evaluate_network,
@@ -96,6 +97,14 @@ def main() -> None:
     print("bundled network: " + ", ".join(f"{k} {v:.3f}" for k, v in shipped.items()
                                           if k.startswith("improved_") or k.startswith("psnr")
                                           or k.startswith("iou")))
+    levels = {}
+    for level in (Eagerness.FEWER, Eagerness.MORE):
+        found = evaluate_cleaner(bundled, frozen, level)
+        levels.update({f"bundled_{level.value}_psnr_mask": round(found["improved_psnr_inside"], 2),
+                       f"bundled_{level.value}_psnr_outside": round(found["improved_psnr_outside"], 2),
+                       f"bundled_{level.value}_psnr_clean_native": round(found["psnr_clean_native"], 2),
+                       f"bundled_{level.value}_iou": round(found["iou"], 3)})
+    print(f"bundled network, fewer or more emoji: {levels}")
 
     photo = Image.open(sorted(resource_path("photos").glob("kodim*.jpg"))[0]).convert("RGB")
     big = np.asarray(photo.resize((4000, 3000), Image.BICUBIC), np.float32) / 255
@@ -165,6 +174,7 @@ def main() -> None:
         "bundled_psnr_clean_native_worst": round(shipped["psnr_clean_native_worst"], 2),
         "bundled_iou": round(shipped["iou"], 3),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
+        **levels,
         "seconds_per_12mp_photo": round(seconds_12mp, 1),
         "pictures_seen_seed": seen["seed"], "pictures_seen_improved": seen["improved"],
         **speeds})

@@ -67,7 +67,10 @@ def test_deemoji_train_writes_a_network_that_cleans_a_folder(tmp_path):
     photo.save(photos / "cap.png")
     (photos / "notes.txt").write_text("not a photo")
     result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(cleaned),
-                      "--model", str(network))
+                      "--model", str(network), "--find", "sometimes")
+    assert result.returncode == 2 and "invalid choice: 'sometimes'" in result.stderr
+    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(cleaned),
+                      "--model", str(network), "--find", "more")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "1 photo(s) cleaned" in result.stdout and "skipped: notes.txt" in result.stdout
     assert sorted(p.name for p in cleaned.iterdir()) == ["cap-clean.png"]

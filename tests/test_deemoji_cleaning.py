@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji.cleaning import (CONFIDENT, THRESHOLD, Cancelled, PhotoCleaner,
+from engine.deemoji.cleaning import (THRESHOLD, Eagerness, Cancelled, PhotoCleaner,
                                      harmonic_fill)
 from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
 from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths
@@ -81,6 +81,7 @@ def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, 
 
 
 def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_and_doubt():
+    CONFIDENT = Eagerness.USUAL.certainty[0]
     doubtful = (THRESHOLD + CONFIDENT) / 2
     p = np.zeros((160, 160), np.float32)
     p[10:40, 10:40] = doubtful
@@ -96,6 +97,18 @@ def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_an
     assert not mask[60:90, 60:90].any() and not mask[10:13, 120:123].any()
     assert not mask[10:40, 52:54].any()
     assert not PhotoCleaner.decide(np.full((50, 50), doubtful, np.float32)).any()
+
+
+def test_fewer_or_more_emoji_move_the_line_between_certain_and_doubtful():
+    p = np.zeros((100, 200), np.float32)
+    p[10:40, 10:40] = 0.7
+    p[10:40, 10:20] = 0.996              # a third certain: an emoji, unless asked for fewer
+    p[10:40, 110:140] = 0.7
+    p[10:40, 110:120] = 0.97             # a third fairly sure: an emoji only if asked for more
+    kept = {level: PhotoCleaner.decide(p, level) for level in Eagerness}
+    assert kept[Eagerness.USUAL][10:40, 10:40].all() and not kept[Eagerness.USUAL][:, 100:].any()
+    assert not kept[Eagerness.FEWER].any()
+    assert kept[Eagerness.MORE][10:40, 10:40].all() and kept[Eagerness.MORE][10:40, 110:140].all()
 
 
 def test_the_fill_solves_laplace_so_a_smooth_gradient_comes_back():
@@ -169,6 +182,20 @@ def test_brushed_mask_changes_the_output_only_there_and_erasing_all_returns_the_
     result = hand.clean(network, 1, photo, none, everything, None)
     assert not result.mask.any()
     assert np.array_equal(result.fills[0].output, photo)
+
+
+def test_asking_for_more_emoji_decides_again_without_searching_again(network, photo):
+    hand = HandCleaning()
+    none = np.zeros(photo.shape[:2], bool)
+    usual = hand.clean(network, 1, photo, none, none, None)
+    more = hand.clean(network, 1, photo, none, none, None, eagerness="more")
+    fewer = hand.clean(network, 1, photo, none, none, None, eagerness=Eagerness.FEWER)
+    assert more.found is usual.found is fewer.found                   # one search
+    assert np.array_equal(more.mask, PhotoCleaner.decide(usual.found.probability, "more"))
+    assert more.mask.sum() > usual.mask.sum() >= fewer.mask.sum()
+    assert not (usual.mask & ~more.mask).any() and not (fewer.mask & ~usual.mask).any()
+    changed = np.abs(more.fills[0].output - photo).max(axis=-1) > 0
+    assert not (changed & ~more.mask).any()
 
 
 def digest(folder):

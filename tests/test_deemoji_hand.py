@@ -1,12 +1,14 @@
 """The "Clean a photo" page under Xvfb with the bundled network: a press pastes an emoji that the
 network finds, a drag brushes mask in or out (undo), the wipe view and the difference map show
-what they claim, the table scores the fills, and a whole folder is cleaned with its report."""
+what they claim, asking for fewer or more emoji moves the mask, the table scores the fills,
+and a whole folder is cleaned with its report."""
 
 import numpy as np
 import pytest
 from PIL import Image
 from PySide6 import QtCore, QtGui
 
+from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.networks import bundled_network_path
 from gui.deemoji.by_hand import HandPage
 from gui.deemoji.hand_controls import Tool, View
@@ -135,6 +137,29 @@ def test_brushing_adds_mask_only_where_painted_then_erasing_and_undo(page, qtbot
     with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
         page.controls.undo_button.click()
     assert np.array_equal(page.result.mask, found)
+
+
+def overlay_count(view) -> int:
+    """How many pixels the view tints red."""
+    overlay = view._overlay.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    pixels = np.frombuffer(overlay.constBits(), np.uint8).reshape(overlay.height(), -1, 4)
+    return int((pixels[:, :overlay.width(), 3] > 0).sum())
+
+
+def test_asking_for_more_emoji_widens_the_red_mask_and_the_fill_follows(page, qtbot):
+    usual = page.result.mask.copy()
+    box = page.controls.eagerness_box
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        box.setCurrentIndex(box.findData(Eagerness.MORE.value))
+    more = page.result.mask
+    assert more.sum() > usual.sum() and not (usual & ~more).any()
+    assert overlay_count(page.view) == more.sum()
+    changed = np.abs(page.result.fills[0].output - page.edits.image).max(axis=-1) > 0
+    assert changed[more & ~usual].any() and not changed[~more].any()
+    assert page.folder.eagerness() is Eagerness.MORE         # whole folders decide the same way
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        box.setCurrentIndex(box.findData(Eagerness.USUAL.value))
+    assert np.array_equal(page.result.mask, usual)
 
 
 def test_the_shown_fill_is_saved_at_full_size(page, qtbot, tmp_path):

@@ -1,7 +1,7 @@
 """``python main.py deemoji clean|train ...``: remove emoji from a folder of photos, or train the
 improved network from the terminal.
 
-    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras]
+    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras] [--find fewer|usual|more]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
                           [--all-twemoji] [--float32]
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", dest="target", required=True, type=Path,
                        help="folder for the cleaned photos (not the photos' own)")
     clean.add_argument("--model", type=Path, help="a saved improved network (default: bundled)")
+    clean.add_argument("--find", choices=[e.value for e in Eagerness], default="usual",
+                       help="how readily a doubtful region counts as an emoji: fewer leaves more "
+                            "of the photos alone, more finds emoji the network is unsure of")
     train = sub.add_parser("train", help="train the improved network and save it")
     train.add_argument("--out", required=True, type=Path, help="the .keras file to write")
     train.add_argument("--epochs", type=int_in(1, 10_000), default=20)
@@ -59,7 +63,8 @@ def clean(args, control: RunControl) -> int:
         say(f"note: {args.model} is a 2018 network, which repaints whole photos", error=True)
     report = clean_folder(cleaner, args.source, args.target,
                           progress=lambda share, note: say(f"\r{share:4.0%} {note:60.60s}", end=""),
-                          cancelled=lambda: control.stop_requested)
+                          cancelled=lambda: control.stop_requested,
+                          eagerness=Eagerness(args.find))
     if report.cancelled:
         say("\nstopped; the photo under way was not written", error=True)
     say(f"\n{len(report.written)} photo(s) cleaned into {args.target} in {report.seconds:.0f} s"

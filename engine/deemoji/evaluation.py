@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.deemoji.cleaning import PhotoCleaner
+from engine.deemoji.cleaning import Eagerness, PhotoCleaner
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
                                  emoji_split, held_out_split, load_emoji)
@@ -63,16 +63,17 @@ def mean_of(results: list[dict]) -> dict[str, float]:
     return {key: float(np.nanmean([r[key] for r in results])) for key in results[0]}
 
 
-def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet) -> dict[str, float]:
-    """PSNR and SSIM inside and outside the emoji for the network's own cleaning and for OpenCV's
-    Telea and Navier–Stokes given its mask and the true one (``improved_…``, ``telea_predicted_…``,
-    ``ns_true_…``), mask IoU by emoji brightness, and PSNR of the clean native-size photos
-    against themselves."""
+def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
+                     eagerness: Eagerness = Eagerness.USUAL) -> dict[str, float]:
+    """PSNR and SSIM inside and outside the emoji for the network's own cleaning (deciding with
+    ``eagerness``) and for OpenCV's Telea and Navier–Stokes given its mask and the true one
+    (``improved_…``, ``telea_predicted_…``, ``ns_true_…``), mask IoU by emoji brightness, and
+    PSNR of the clean native-size photos against themselves."""
     pics = frozen.pictures
     scores: dict[str, list[dict]] = {}
     ious = []
     for x, y, m in zip(pics.corrupted, pics.clean, pics.mask):
-        result = cleaner.clean(x)
+        result = cleaner.clean(x, eagerness=eagerness)
         for fill in compare_fills(x, result.output, result.mask, Truth(y, m)):
             scores.setdefault("improved" if fill.key == "network" else fill.key,
                               []).append(fill.scores)
@@ -89,7 +90,7 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet) -> dict[str, floa
     figures["iou"] = float(ious.mean())
     clean = []
     for photo in frozen.clean_photos:
-        output = cleaner.clean(photo).output
+        output = cleaner.clean(photo, eagerness=eagerness).output
         mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
         clean.append(10 * np.log10(1 / mse))
     figures["psnr_clean_native"] = float(np.mean(clean))

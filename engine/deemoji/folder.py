@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from engine.deemoji.cleaning import MAX_SIDE, Cancelled, PhotoCleaner
+from engine.deemoji.cleaning import MAX_SIDE, Cancelled, Eagerness, PhotoCleaner
 from engine.files.images import (IMAGE_SUFFIXES, ImageFileError, fit_within, image_to_array,
                                  load_image, save_png)
 
@@ -37,10 +37,12 @@ def output_name(path: Path, taken: set[str]) -> str:
 
 def clean_folder(cleaner: PhotoCleaner, source: str | Path, target: str | Path,
                  progress: Callable[[float, str], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> FolderReport:
-    """Clean every picture of ``source`` into ``target``; ``progress(fraction, note)`` after each
-    file (the note names it, with the time left), ``cancelled()`` is asked between files and
-    between tiles of a photo (the report then says so)."""
+                 cancelled: Callable[[], bool] | None = None,
+                 eagerness: Eagerness = Eagerness.USUAL) -> FolderReport:
+    """Clean every picture of ``source`` into ``target``, deciding the emoji with ``eagerness``;
+    ``progress(fraction, note)`` after each file (the note names it, with the time left),
+    ``cancelled()`` is asked between files and between tiles of a photo (the report then says
+    so)."""
     source, target = Path(source), Path(target)
     if not source.is_dir():
         raise FolderError(f"{source}: not a folder")
@@ -66,7 +68,7 @@ def clean_folder(cleaner: PhotoCleaner, source: str | Path, target: str | Path,
                 report.skipped.append(str(exc))
             else:
                 try:
-                    output = cleaner.clean(photo, cancelled).output
+                    output = cleaner.clean(photo, cancelled, eagerness).output
                 except Cancelled:
                     report.cancelled = True
                     break

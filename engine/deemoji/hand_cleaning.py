@@ -10,7 +10,7 @@ from typing import Callable, Hashable
 
 import numpy as np
 
-from engine.deemoji.cleaning import Cleaned
+from engine.deemoji.cleaning import Cleaned, Eagerness, PhotoCleaner
 from engine.deemoji.fills import Fill, Truth, compare_fills
 from engine.deemoji.networks import Cleaners, Network, network_key
 
@@ -21,7 +21,8 @@ class HandResult:
 
     has_finder: bool
     found: Cleaned             # the network's own probability, mask and output
-    mask: np.ndarray           # the mask filled: the network's, corrected by the brush
+    mask: np.ndarray           # the mask filled: the network's (at the eagerness asked),
+                               # corrected by the brush
     fills: list[Fill]
 
 
@@ -34,9 +35,12 @@ class HandCleaning:
 
     def clean(self, network: Network, photo_key: Hashable, image: np.ndarray,
               added: np.ndarray, erased: np.ndarray, truth: Truth | None,
-              cancelled: Callable[[], bool] | None = None) -> HandResult:
+              cancelled: Callable[[], bool] | None = None,
+              eagerness: Eagerness = Eagerness.USUAL) -> HandResult:
         """Search ``image`` (unless this photo version was the last searched by this network),
-        correct the network's mask with the brushed layers, fill, and compare."""
+        decide its mask with ``eagerness``, correct it with the brushed layers, fill, and
+        compare."""
+        eagerness = Eagerness(eagerness)   # a setting read back may be its plain value
         cleaner = self.cleaners.get(network)
         key = (photo_key, network_key(network))
         if self._found is None or self._found[0] != key:
@@ -46,6 +50,8 @@ class HandCleaning:
         if not cleaner.has_finder:   # a 2018 network repaints everything: nothing to correct
             return HandResult(False, found, found.mask,
                               compare_fills(image, found.output, None, truth))
-        mask = (found.mask | added) & ~erased
+        decided = found.mask if eagerness is Eagerness.USUAL else \
+            PhotoCleaner.decide(found.probability, eagerness)
+        mask = (decided | added) & ~erased
         output = found.output if np.array_equal(mask, found.mask) else cleaner.fill(image, mask)
         return HandResult(True, found, mask, compare_fills(image, output, mask, truth))

@@ -70,7 +70,8 @@ class HandPage(QtWidgets.QWidget):
         c.show_mask.toggled.connect(self.redraw)
         c.view_box.currentIndexChanged.connect(self.redraw)
         c.save_button.clicked.connect(self._on_save)
-        self.folder = FolderPanel(self.networks.network, self.say)
+        c.eagerness_box.currentIndexChanged.connect(self.request_clean)
+        self.folder = FolderPanel(self.networks.network, c.eagerness, self.say)
         c.layout().addWidget(self.folder)
         self.view = WipeView(("with emoji", "cleaned"))
         self.view.sig_pressed.connect(self._on_pressed)
@@ -201,7 +202,8 @@ class HandPage(QtWidgets.QWidget):
         self.controls.status.setText("Searching and filling…")
         key = (self._photo_id, edits.version)
         clean = functools.partial(self.cleaning.clean, network, key, edits.image, edits.added,
-                                  edits.erased, truth, self.worker.stopping)
+                                  edits.erased, truth, self.worker.stopping,
+                                  self.controls.eagerness())
         self.worker.request("clean", lambda: (key, clean()))
 
     @QtCore.Slot(str, object)

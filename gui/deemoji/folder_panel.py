@@ -9,15 +9,17 @@ from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.folder import FolderReport, clean_folder
 from engine.deemoji.networks import Cleaners
 from gui.widgets.file_dialogs import ask_path
 from gui.workers.background_task import BackgroundTask, BackgroundTasks
 
 
-def clean_folder_with(network, source: Path, target: Path, progress, cancelled) -> FolderReport:
+def clean_folder_with(network, eagerness: Eagerness, source: Path, target: Path, progress,
+                      cancelled) -> FolderReport:
     """Runs in the task's thread, with a cleaner of its own."""
-    return clean_folder(Cleaners().get(network), source, target, progress, cancelled)
+    return clean_folder(Cleaners().get(network), source, target, progress, cancelled, eagerness)
 
 
 def describe(report: FolderReport, target: Path) -> str:
@@ -29,11 +31,13 @@ def describe(report: FolderReport, target: Path) -> str:
 
 class FolderPanel(QtWidgets.QGroupBox):
     """The "Clean a folder…" button, its progress and its Cancel. ``network()`` names the
-    network to use (None: none yet, and ``say`` tells the user)."""
+    network to use (None: none yet, and ``say`` tells the user), ``eagerness()`` how readily it
+    decides a doubtful region is an emoji."""
 
-    def __init__(self, network: Callable[[], object], say: Callable[[str, bool], None], parent=None):
+    def __init__(self, network: Callable[[], object], eagerness: Callable[[], Eagerness],
+                 say: Callable[[str, bool], None], parent=None):
         super().__init__("Whole folders", parent)
-        self.network, self.say = network, say
+        self.network, self.eagerness, self.say = network, eagerness, say
         self.tasks = BackgroundTasks(self)
         self.tasks.sig_progress.connect(self._on_progress)
         self.tasks.sig_failed.connect(self._on_failed)
@@ -77,9 +81,10 @@ class FolderPanel(QtWidgets.QGroupBox):
         self.report = None
         self.progress.setValue(0)
         self.note.setText(f"Cleaning {source}…")
+        eagerness = self.eagerness()
 
         def job(progress, cancelled):
-            return clean_folder_with(network, source, target, progress, cancelled)
+            return clean_folder_with(network, eagerness, source, target, progress, cancelled)
 
         def done(report: FolderReport) -> None:
             self.report = report

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtGui, QtWidgets
 
+from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.hand_edits import BRUSH_RADII, PASTE_SIDES
 from gui.widgets.spin_box import spin_box
 
@@ -18,6 +19,10 @@ class Tool(enum.Enum):
     PASTE = "Paste emoji"
     ADD = "Brush mask in"
     ERASE = "Erase mask"
+
+
+EAGERNESS = (("As trained", Eagerness.USUAL), ("Fewer (spare the photo)", Eagerness.FEWER),
+             ("More (take unsure ones)", Eagerness.MORE))
 
 
 class View(enum.Enum):
@@ -58,6 +63,15 @@ class HandControls(QtWidgets.QWidget):
         self.photo_box.setToolTip("The photo, at its own size. Held-out photos were never "
                                   "trained on.")
         form.addRow("Photo", self.photo_box)
+        self.eagerness_box = QtWidgets.QComboBox()
+        for text, level in EAGERNESS:
+            self.eagerness_box.addItem(text, level.value)
+        self.eagerness_box.setToolTip("How sure the network must be before a region counts as "
+                                      "an emoji (here and for whole folders). Fewer leaves more "
+                                      "of the photo alone and misses more emoji; more finds "
+                                      "emoji it has never seen and marks more of a clean "
+                                      "photo: look at the red mask.")
+        form.addRow("Find", self.eagerness_box)
         layout.addWidget(source)
 
         edit = QtWidgets.QGroupBox("A press on the photo…")
@@ -128,10 +142,13 @@ class HandControls(QtWidgets.QWidget):
     def view(self) -> View:
         return self.view_box.currentData()
 
+    def eagerness(self) -> Eagerness:
+        return Eagerness(self.eagerness_box.currentData())
+
     def show_message(self, text: str, error: bool = True) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.setText(text)
 
     def settings_widgets(self) -> dict:
         return {"hand_emoji_size": self.emoji_size, "hand_brush_radius": self.brush_radius,
-                "hand_show_mask": self.show_mask}
+                "hand_show_mask": self.show_mask, "hand_find_emoji": self.eagerness_box}
