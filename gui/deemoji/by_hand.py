@@ -1,7 +1,8 @@
 """Cleaning a photo by hand: any photo at its own size, emoji pasted where the user clicks (20 to
-200 pixels), the network's mask shown over it and corrected with a brush (add, erase, undo), the
-network's fill beside OpenCV's Telea and Navier–Stokes, judged with a before/after wipe, a
-difference map and PSNR/SSIM against the photo as it was; and whole folders.
+200 pixels), the network's mask (decided as readily as the user asks) shown over it and corrected
+with a brush (add, erase, undo), the network's fill beside OpenCV's Telea and Navier–Stokes,
+judged with a before/after wipe, a difference map and PSNR/SSIM against the photo as it was; and
+whole folders.
 
 The page holds no network: the search and the fills run in a thread of their own
 (:class:`engine.deemoji.hand_cleaning.HandCleaning`); the network is the bundled one, a file the

@@ -1,6 +1,6 @@
-"""The controls of the by-hand page: which network and photo, what a press on the photo does
-(paste an emoji, brush mask in, erase it), the emoji and brush sizes, what the view shows, and
-the page's messages."""
+"""The controls of the by-hand page: which network and photo, how readily emoji are found (as
+trained, fewer, more), what a press on the photo does (paste an emoji, brush mask in, erase it),
+the emoji and brush sizes, what the view shows, and the page's messages."""
 
 from __future__ import annotations
 
