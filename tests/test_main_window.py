@@ -27,8 +27,7 @@ def test_about_credits_every_bundled_dataset(window):
 
 def test_settings_come_back_in_a_new_window(qtbot):
     make_application()
-    first = MainWindow()
-    qtbot.addWidget(first)
+    first = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     first.cppn_tab.network.width_box.setValue(40)
     first.cppn_tab.network.channels_box.setCurrentIndex(1)
     first.autoencoder_tab.panel.epochs_box.setValue(7)
@@ -36,9 +35,9 @@ def test_settings_come_back_in_a_new_window(qtbot):
     first.deemoji_tab.panel.net_box.setCurrentIndex(1)
     first.tabs.setCurrentIndex(3)
     first.resize(1200, 800)
-    first.close()
+    with qtbot.waitSignal(first.sig_closed, timeout=30_000):
+        first.close()
     second = MainWindow()
-    qtbot.addWidget(second)
     assert second.cppn_tab.network.width_box.value() == 40
     assert second.cppn_tab.config.width == 40 and second.cppn_tab.config.channels == 3
     assert second.autoencoder_tab.panel.epochs_box.value() == 7
@@ -46,7 +45,8 @@ def test_settings_come_back_in_a_new_window(qtbot):
     assert second.deemoji_tab.panel.net_box.currentIndex() == 1
     assert second.tabs.currentIndex() == 3
     assert second.size() == QtCore.QSize(1200, 800)
-    second.close()
+    with qtbot.waitSignal(second.sig_closed, timeout=30_000):
+        second.close()
 
 
 def test_space_pauses_and_resumes_the_tab_in_front(window, qtbot):
@@ -123,8 +123,7 @@ def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, 
     for key, value in garbage.items():
         settings.setValue(key, value)
     settings.sync()
-    window = MainWindow()
-    qtbot.addWidget(window)
+    window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     cppn, vae, deemoji = window.cppn_tab, window.vae_tab, window.deemoji_tab
     assert cppn.network.width_box.value() == 256          # clamped to the box's range
     assert cppn.network.seed_box.value() == 0
@@ -137,7 +136,8 @@ def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, 
     assert deemoji.panel.images_box.value() == 50_000 and deemoji.panel.photo_path == ""
     assert deemoji.panel.fresh_box.isChecked()
     assert window.tabs.currentIndex() == 1
-    window.close()
+    with qtbot.waitSignal(window.sig_closed, timeout=30_000):
+        window.close()
 
 
 def test_a_settings_file_that_is_not_ini_at_all(qtbot):
@@ -146,10 +146,10 @@ def test_a_settings_file_that_is_not_ini_at_all(qtbot):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(b"\x00\xff[[[broken\n=\n\x89PNG" * 100)
-    window = MainWindow()
-    qtbot.addWidget(window)
+    window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     assert window.autoencoder_tab.panel.epochs_box.value() == 10
-    window.close()
+    with qtbot.waitSignal(window.sig_closed, timeout=30_000):
+        window.close()
 
 
 def test_logging_never_stops_the_app_from_starting(tmp_path):
