@@ -194,6 +194,9 @@ def test_asking_for_more_emoji_decides_again_without_searching_again(network, ph
     assert np.array_equal(more.mask, PhotoCleaner.decide(usual.found.probability, "more"))
     assert more.mask.sum() > usual.mask.sum() >= fewer.mask.sum()
     assert not (usual.mask & ~more.mask).any() and not (fewer.mask & ~usual.mask).any()
+    searched_eager = hand.clean(network, 2, photo, none, none, None, eagerness="more")
+    assert searched_eager.found is not usual.found                    # a new photo version:
+    assert np.array_equal(searched_eager.found.mask, more.mask)       # searched at that level
     changed = np.abs(more.fills[0].output - photo).max(axis=-1) > 0
     assert not (changed & ~more.mask).any()
 

@@ -20,7 +20,8 @@ class HandResult:
     """One photo cleaned by hand: the network's view of it and the fills compared."""
 
     has_finder: bool
-    found: Cleaned             # the network's own probability, mask and output
+    found: Cleaned             # the network's own search: probability, mask and output (at
+                               # the eagerness asked when it searched)
     mask: np.ndarray           # the mask filled: the network's (at the eagerness asked),
                                # corrected by the brush
     fills: list[Fill]
@@ -31,7 +32,7 @@ class HandCleaning:
 
     def __init__(self):
         self.cleaners = Cleaners()
-        self._found: tuple[Hashable, Cleaned] | None = None
+        self._found: tuple[Hashable, Eagerness, Cleaned] | None = None   # key, level, search
 
     def clean(self, network: Network, photo_key: Hashable, image: np.ndarray,
               added: np.ndarray, erased: np.ndarray, truth: Truth | None,
@@ -45,12 +46,12 @@ class HandCleaning:
         key = (photo_key, network_key(network))
         if self._found is None or self._found[0] != key:
             self._found = None   # the old search goes before the new one is made
-            self._found = (key, cleaner.clean(image, cancelled))
-        found = self._found[1]
+            self._found = (key, eagerness, cleaner.clean(image, cancelled, eagerness))
+        _, searched_at, found = self._found
         if not cleaner.has_finder:   # a 2018 network repaints everything: nothing to correct
             return HandResult(False, found, found.mask,
                               compare_fills(image, found.output, None, truth))
-        decided = found.mask if eagerness is Eagerness.USUAL else \
+        decided = found.mask if eagerness is searched_at else \
             PhotoCleaner.decide(found.probability, eagerness)
         mask = (decided | added) & ~erased
         output = found.output if np.array_equal(mask, found.mask) else cleaner.fill(image, mask)
