@@ -17,11 +17,9 @@ class ExportPanel(QtWidgets.QGroupBox):
         form = QtWidgets.QFormLayout(self)
         size_row = QtWidgets.QHBoxLayout()
         self.width_box = spin_box(1, MAX_SIDE, "Width of the exported PNG (up to 8192).",
-                                  tracking=False)
+                                  value=2048, tracking=False)
         self.height_box = spin_box(1, MAX_SIDE, "Height of the exported PNG (up to 8192).",
-                                   tracking=False)
-        self.width_box.setValue(2048)
-        self.height_box.setValue(2048)
+                                   value=2048, tracking=False)
         size_row.addWidget(self.width_box)
         size_row.addWidget(QtWidgets.QLabel("×"))
         size_row.addWidget(self.height_box)

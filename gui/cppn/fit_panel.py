@@ -65,8 +65,7 @@ class FitPanel(QtWidgets.QGroupBox):
                                      "(atan' = 1/(1+x²)), as the post derived it.")
         form.addRow("Gradients", self.backprop_box)
         self.steps_box = spin_box(1, 100_000, "Adam steps, each on the whole target.",
-                                  tracking=False)
-        self.steps_box.setValue(CPPNFitConfig().steps)
+                                  value=CPPNFitConfig().steps, tracking=False)
         form.addRow("Steps", self.steps_box)
         self.controls = TrainingControls(self, "fit")
         self.controls.start_button.setText("Start fit")

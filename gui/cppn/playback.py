@@ -26,17 +26,14 @@ class PlaybackPanel(QtWidgets.QGroupBox):
         self.play_button.toggled.connect(self.set_playing)
         form.addRow(self.play_button)
         self.fps_box = spin_box(1, 60, "Frames per second, when playing and in the export.",
-                                tracking=False)
-        self.fps_box.setValue(12)
+                                value=12, tracking=False)
         self.fps_box.valueChanged.connect(self._on_fps_changed)
         form.addRow("fps", self.fps_box)
         self.frames_box = spin_box(2, 2000, "Frames in one sweep (the 2018 runs used 100 and 500).",
-                                   tracking=False)
-        self.frames_box.setValue(60)
+                                   value=60, tracking=False)
         form.addRow("Frames", self.frames_box)
         self.size_box = spin_box(16, 1024, "Side of the exported animation, in pixels.",
-                                 tracking=False)
-        self.size_box.setValue(256)
+                                 value=256, tracking=False)
         form.addRow("Size", self.size_box)
         export = QtWidgets.QPushButton("Export animation…")
         export.setToolTip("Render the sweep and save it as an animated GIF, WebP (keeps "
