@@ -83,7 +83,8 @@ def main() -> None:
             if key == "seed":
                 figures[key].append(evaluate_network(trainer.runner, frozen))
             else:
-                figures[key].append(evaluate_cleaner(PhotoCleaner(trainer.runner), frozen))
+                figures[key].append(evaluate_cleaner(PhotoCleaner(trainer.runner),
+                                                      frozen)[Eagerness.USUAL])
             print(f"seed {seed}, {net.value}: {images:,} pictures in {args.budget:.0f} s; "
                   + ", ".join(f"{k} {v:.3f}" for k, v in figures[key][-1].items()
                               if k.endswith(("psnr_inside", "psnr_outside")) or
@@ -93,13 +94,14 @@ def main() -> None:
     mean = {k: {m: float(np.mean([f[m] for f in fs])) for m in fs[0]} for k, fs in figures.items()}
     imp, sd = mean["improved"], mean["seed"]
     bundled = Cleaners().get(NetworkFile(bundled_network_path()))
-    shipped = evaluate_cleaner(bundled, frozen)
+    at_level = evaluate_cleaner(bundled, frozen, tuple(Eagerness))
+    shipped = at_level[Eagerness.USUAL]
     print("bundled network: " + ", ".join(f"{k} {v:.3f}" for k, v in shipped.items()
                                           if k.startswith("improved_") or k.startswith("psnr")
                                           or k.startswith("iou")))
     levels = {}
     for level in (Eagerness.FEWER, Eagerness.MORE):
-        found = evaluate_cleaner(bundled, frozen, level)
+        found = at_level[level]
         levels.update({f"bundled_{level.value}_psnr_mask": round(found["improved_psnr_inside"], 2),
                        f"bundled_{level.value}_psnr_outside": round(found["improved_psnr_outside"], 2),
                        f"bundled_{level.value}_psnr_clean_native": round(found["psnr_clean_native"], 2),

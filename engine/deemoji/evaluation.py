@@ -64,38 +64,49 @@ def mean_of(results: list[dict]) -> dict[str, float]:
 
 
 def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
-                     eagerness: Eagerness = Eagerness.USUAL) -> dict[str, float]:
-    """PSNR and SSIM inside and outside the emoji for the network's own cleaning (deciding with
-    ``eagerness``) and for OpenCV's Telea and Navier–Stokes given its mask and the true one
-    (``improved_…``, ``telea_predicted_…``, ``ns_true_…``), mask IoU by emoji brightness, and
-    PSNR of the clean native-size photos against themselves."""
+                     levels: tuple[Eagerness, ...] = (Eagerness.USUAL,)
+                     ) -> dict[Eagerness, dict[str, float]]:
+    """For each of ``levels`` (how eagerly the cleaner decides): PSNR and SSIM inside and outside
+    the emoji for the network's own cleaning and for OpenCV's Telea and Navier–Stokes given its
+    mask and the true one (``improved_…``, ``telea_predicted_…``, ``ns_true_…``), mask IoU by
+    emoji brightness, and PSNR of the clean native-size photos against themselves. Each picture
+    is searched once; only the decision and the fill differ between levels."""
     pics = frozen.pictures
-    scores: dict[str, list[dict]] = {}
-    ious = []
+    scores: dict[Eagerness, dict[str, list[dict]]] = {level: {} for level in levels}
+    ious: dict[Eagerness, list[float]] = {level: [] for level in levels}
+    clean: dict[Eagerness, list[float]] = {level: [] for level in levels}
     for x, y, m in zip(pics.corrupted, pics.clean, pics.mask):
-        result = cleaner.clean(x, eagerness=eagerness)
-        for fill in compare_fills(x, result.output, result.mask, Truth(y, m)):
-            scores.setdefault("improved" if fill.key == "network" else fill.key,
-                              []).append(fill.scores)
+        probability = cleaner.probability(x)
         truth = m > 0.5
-        union = (result.mask | truth).sum()
-        ious.append((result.mask & truth).sum() / union if union else 1.0)
+        for level in levels:
+            mask = cleaner.decide(probability, level)
+            for fill in compare_fills(x, cleaner.fill(x, mask), mask, Truth(y, m)):
+                scores[level].setdefault("improved" if fill.key == "network" else fill.key,
+                                         []).append(fill.scores)
+            union = (mask | truth).sum()
+            ious[level].append((mask & truth).sum() / union if union else 1.0)
+    for photo in frozen.clean_photos:
+        probability = cleaner.probability(photo)
+        for level in levels:
+            output = cleaner.fill(photo, cleaner.decide(probability, level))
+            mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
+            clean[level].append(10 * np.log10(1 / mse))
+    return {level: _figures(scores[level], np.array(ious[level]), np.array(clean[level]),
+                            frozen.emoji_brightness) for level in levels}
+
+
+def _figures(scores: dict[str, list[dict]], ious: np.ndarray, clean: np.ndarray,
+             brightness: np.ndarray) -> dict[str, float]:
     figures = {f"{key}_{k}": v for key, results in scores.items()
                for k, v in mean_of(results).items()}
-    ious = np.array(ious)
     for name, lo, hi in BRIGHTNESS_BINS:
-        chosen = (frozen.emoji_brightness >= lo) & (frozen.emoji_brightness < hi)
+        chosen = (brightness >= lo) & (brightness < hi)
         figures[f"iou_{name}"] = float(ious[chosen].mean()) if chosen.any() else float("nan")
         figures[f"count_{name}"] = int(chosen.sum())
     figures["iou"] = float(ious.mean())
-    clean = []
-    for photo in frozen.clean_photos:
-        output = cleaner.clean(photo, eagerness=eagerness).output
-        mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
-        clean.append(10 * np.log10(1 / mse))
-    figures["psnr_clean_native"] = float(np.mean(clean))
-    figures["psnr_clean_native_worst"] = float(np.min(clean))
-    figures["clean_native_share_40db"] = float(np.mean(np.array(clean) >= 40.0))
+    figures["psnr_clean_native"] = float(clean.mean())
+    figures["psnr_clean_native_worst"] = float(clean.min())
+    figures["clean_native_share_40db"] = float(np.mean(clean >= 40.0))
     return figures
 
 
