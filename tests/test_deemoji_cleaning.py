@@ -91,9 +91,11 @@ def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_an
     p[60:90, 60:66] = CONFIDENT          # a fifth certain: doubt, dropped
     p[10:13, 120:123] = CONFIDENT        # a certain speck, dropped
     p[10:40, 52:54] = doubtful           # a piece 12 pixels away from the emoji: dropped
+    p[5:10, 10:40] = 0.05                # a soft edge above it, not ruled out: a 2-pixel rim
     mask = PhotoCleaner.decide(p)
     assert mask[10:40, 10:40].all() and mask[10:40, 42:44].all()
-    assert mask[9, 25] and not mask[8, 25]                       # and a 1-pixel rim
+    assert mask[8:10, 25].all() and not mask[7, 25]              # the rim over the soft edge
+    assert not mask[25, 9]                      # but not where the finder rules emoji out
     assert not mask[60:90, 60:90].any() and not mask[10:13, 120:123].any()
     assert not mask[10:40, 52:54].any()
     assert not PhotoCleaner.decide(np.full((50, 50), doubtful, np.float32)).any()

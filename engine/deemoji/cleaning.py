@@ -8,8 +8,8 @@ network knows, decide the mask, fill it at full resolution, and leave every othe
 2. **Decide.** Pixels above 0.5 form regions. A region is an emoji when it is not a speck and a
    quarter of it is certain (above 0.995): the parts of photos a finder mistakes for emoji are
    mostly doubtful, with a few certain pixels. Pieces above 0.5 within a few pixels of an emoji
-   join it whatever their size (a sun's rays, a balloon's string), and a one-pixel rim covers
-   the emoji's soft edge. A user may ask for fewer or more (:class:`Eagerness`) and add or erase
+   join it whatever their size (a sun's rays, a balloon's string), and a rim covers the emoji's
+   soft edge: the pixels up to two away that the finder does not rule out (above 0.02). A user may ask for fewer or more (:class:`Eagerness`) and add or erase
    mask by hand; the fill follows.
 3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
    harmonic fill the network was trained with (Laplace's equation, neighbours from far to
@@ -38,7 +38,8 @@ OVERLAP = 32               # context each tile has beyond the part kept
 THRESHOLD = 0.5
 MIN_AREA = 24              # pixels; smaller regions are specks
 NEAR = 4                   # pixels: pieces this close to an emoji are part of it
-RIM = 1                    # pixels added around the decided mask
+RIM = 2                    # pixels: how far past the decided regions the mask may reach,
+RIM_FLOOR = 0.02           # into pixels scored above this (an emoji's soft, antialiased edge)
 FILL_TOLERANCE = 1e-4     # the harmonic fill stops when no pixel moves more than this,
 FILL_WORK = 40_000_000    # or after this many pixel updates (a hole the size of the photo)
 MAX_SIDE = 6000
@@ -184,7 +185,7 @@ class PhotoCleaner:
     @staticmethod
     def decide(probability: np.ndarray, eagerness: Eagerness = Eagerness.USUAL) -> np.ndarray:
         """The pixels to fill: regions above :data:`THRESHOLD` certain enough for
-        ``eagerness``, the pieces near them, and a rim."""
+        ``eagerness``, the pieces near them, and the rim of their soft edge."""
         confident, share = Eagerness(eagerness).certainty
         above = (probability > THRESHOLD).astype(np.uint8)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(above, connectivity=8)
@@ -201,9 +202,8 @@ class PhotoCleaner:
         joined[labels[near.astype(bool)]] = True
         joined[0] = False
         mask = joined[labels].astype(np.uint8)
-        if RIM:
-            mask = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8))
-        return mask.astype(bool)
+        reach = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8)).astype(bool)
+        return mask.astype(bool) | (reach & (probability > RIM_FLOOR))
 
     @staticmethod
     def fill(photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
