@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from engine.deemoji import data as deemoji_data
-from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, load_emoji,
-                                 emoji_paths, emoji_split, load_photo_folder, paste, read_stl10,
-                                 recolour_emoji)
+from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, emoji_name,
+                                 emoji_paths, emoji_split, load_emoji, load_photo_folder, paste,
+                                 read_stl10, recolour_emoji)
 from engine.deemoji import config as deemoji_config
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.metrics import psnr
@@ -69,6 +69,14 @@ def test_recoloured_emoji_keep_their_shape_and_change_colour(emoji):
     plain, mixed = corrupt(photos, emoji, seed=3), corrupt(photos, emoji, seed=3, recolour=1.0)
     assert np.array_equal(plain.corrupted, corrupt(photos, emoji, seed=3, recolour=0.0).corrupted)
     assert not np.array_equal(plain.corrupted, mixed.corrupted)
+
+
+def test_emoji_files_are_named_by_their_code_points():
+    assert emoji_name("1f340") == "four leaf clover"
+    assert emoji_name("2764-fe0f") == "heavy black heart"          # presentation selector skipped
+    assert emoji_name("1f469-200d-1f680") == "woman, rocket"       # a joined sequence
+    for stem in ("logo", "e000", "110000", "1f340-"):             # not named code points
+        assert emoji_name(stem) == stem
 
 
 def test_the_held_out_emoji_stay_out_of_training_with_the_full_set(monkeypatch, tmp_path):

@@ -107,6 +107,17 @@ def test_a_press_pastes_an_emoji_the_network_finds_and_fills(page, qtbot):
     assert np.array_equal(pixels[:, :shown.width() * 3].reshape(expected.shape), expected)
 
 
+def test_emoji_are_listed_by_name_and_the_one_named_is_pasted(page, qtbot):
+    box = page.controls.emoji_box
+    names = [box.itemText(i) for i in range(box.count())]
+    assert len(names) == len(page.emoji) and {"four leaf clover", "soccer ball"} <= set(names)
+    box.setCurrentIndex(names.index("four leaf clover"))
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        press_at(qtbot, page.view, 200, 600)
+    red, green, blue = page.edits.image[page.edits.alpha > 0.99].mean(axis=0)
+    assert green > red + 0.15 and green > blue + 0.15                   # the clover is green
+
+
 def test_brushing_adds_mask_only_where_painted_then_erasing_and_undo(page, qtbot):
     photo = page.edits.photo
     found = page.result.mask.copy()          # what the network marked by itself, if anything

@@ -9,6 +9,7 @@ a model generalises.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -130,6 +131,22 @@ def emoji_paths(full_set: bool = False) -> list[Path]:
         if paths:
             return paths
     return sorted(resource_path("emoji").glob("*.png"))
+
+
+def emoji_name(stem: str) -> str:
+    """A readable name for an emoji file named by its code points ("1f340" -> "four leaf
+    clover", "1f469-200d-1f680" -> "woman, rocket"); the stem itself when it is not code points
+    Unicode names."""
+    names = []
+    for part in stem.lower().split("-"):
+        try:
+            point = int(part, 16)
+            if point in (0x200D, 0xFE0F):      # joiner, emoji presentation: no name of their own
+                continue
+            names.append(unicodedata.name(chr(point)).lower())
+        except (ValueError, OverflowError):
+            return stem
+    return ", ".join(names) or stem
 
 
 def emoji_split(full_set: bool, split_seed: int, fraction: float) -> tuple[list[Path], list[Path]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.deemoji.data import bundled_photo_paths, emoji_paths, load_emoji
+from engine.deemoji.data import bundled_photo_paths, emoji_name, emoji_paths, load_emoji
 from engine.deemoji.evaluation import held_out_photo_paths
 from engine.deemoji.fills import Truth, difference_map
 from engine.deemoji.hand_cleaning import HandCleaning, HandResult
@@ -59,7 +59,7 @@ class HandPage(QtWidgets.QWidget):
                   for p in bundled_photo_paths()]
         paths = emoji_paths()
         self.emoji = load_emoji(paths)
-        self.controls = HandControls(photos, [(p.stem, e) for p, e in zip(paths, self.emoji)],
+        self.controls = HandControls(photos, [(emoji_name(p.stem), e) for p, e in zip(paths, self.emoji)],
                                      bundled is not None)
         c = self.controls
         c.photo_box.activated.connect(self._on_photo_chosen)

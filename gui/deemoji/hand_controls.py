@@ -90,6 +90,9 @@ class HandControls(QtWidgets.QWidget):
                                                "follows when you let go.")
         self.tool_buttons[Tool.ERASE].setToolTip("Paint out mask the network put on clean parts.")
         self.emoji_box = QtWidgets.QComboBox()
+        self.emoji_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.emoji_box.setMinimumContentsLength(12)       # long names do not widen the panel
         for name, pixels in emoji:
             self.emoji_box.addItem(emoji_icon(pixels), name)
         self.emoji_box.setToolTip("The emoji a press pastes.")
