@@ -9,8 +9,9 @@ network knows, decide the mask, fill it at full resolution, and leave every othe
    quarter of it is certain (above 0.995): the parts of photos a finder mistakes for emoji are
    mostly doubtful, with a few certain pixels. Pieces above 0.5 within a few pixels of an emoji
    join it whatever their size (a sun's rays, a balloon's string), and a rim covers the emoji's
-   soft edge: the pixels up to two away that the finder does not rule out (above 0.02). A user may ask for fewer or more (:class:`Eagerness`) and add or erase
-   mask by hand; the fill follows.
+   soft edge: the pixels up to two away that the finder does not rule out (above 0.02). A user
+   may ask for fewer or more (:class:`Eagerness`) and add or erase mask by hand; the fill
+   follows.
 3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
    harmonic fill the network was trained with (Laplace's equation, neighbours from far to
    near), then solved to convergence at full resolution.

@@ -135,8 +135,8 @@ def emoji_paths(full_set: bool = False) -> list[Path]:
 
 def emoji_name(stem: str) -> str:
     """A readable name for an emoji file named by its code points ("1f340" -> "four leaf
-    clover", "1f469-200d-1f680" -> "woman, rocket"); the stem itself when it is not code points
-    Unicode names."""
+    clover", "1f469-200d-1f680" -> "woman, rocket"); the stem itself when a part of it is not a
+    code point that Unicode names."""
     names = []
     for part in stem.lower().split("-"):
         try:

@@ -59,8 +59,8 @@ class HandPage(QtWidgets.QWidget):
                   for p in bundled_photo_paths()]
         paths = emoji_paths()
         self.emoji = load_emoji(paths)
-        self.controls = HandControls(photos, [(emoji_name(p.stem), e) for p, e in zip(paths, self.emoji)],
-                                     bundled is not None)
+        named = [(emoji_name(p.stem), e) for p, e in zip(paths, self.emoji)]
+        self.controls = HandControls(photos, named, bundled is not None)
         c = self.controls
         c.photo_box.activated.connect(self._on_photo_chosen)
         self.networks = NetworkChoice(c.network_box, bundled, self.say, self)
