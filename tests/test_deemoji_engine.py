@@ -9,7 +9,7 @@ from PIL import Image
 from engine.deemoji import data as deemoji_data
 from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, emoji_name,
                                  emoji_paths, emoji_split, load_emoji, load_photo_folder, paste,
-                                 read_stl10, recolour_emoji)
+                                 read_stl10, recolour_emoji, recolour_parts)
 from engine.deemoji import config as deemoji_config
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.metrics import psnr
@@ -69,6 +69,27 @@ def test_recoloured_emoji_keep_their_shape_and_change_colour(emoji):
     plain, mixed = corrupt(photos, emoji, seed=3), corrupt(photos, emoji, seed=3, recolour=1.0)
     assert np.array_equal(plain.corrupted, corrupt(photos, emoji, seed=3, recolour=0.0).corrupted)
     assert not np.array_equal(plain.corrupted, mixed.corrupted)
+
+
+def test_emoji_parts_are_recoloured_each_on_its_own():
+    """A red half and a green half: recoloured part by part, sometimes one half changes and the
+    other keeps its colour (a whole recolouring changes both or neither); each half stays one
+    flat colour, and the shape and alpha are kept."""
+    flat = np.zeros((40, 40, 4), np.float32)
+    flat[:, :20, :3], flat[:, 20:, :3] = (200, 30, 30), (30, 200, 30)
+    flat[..., 3] = 255
+    flat[:3, :3, 3] = 0
+    halves = (np.s_[3:, :20], np.s_[:, 20:])
+    outcomes = set()
+    for seed in range(40):
+        out = recolour_parts(flat, np.random.default_rng(seed))
+        assert out.shape == flat.shape and np.array_equal(out[..., 3], flat[..., 3])
+        for half in halves:
+            assert np.ptp(out[half][..., :3].reshape(-1, 3), axis=0).max() == 0
+        outcomes.add(tuple(bool(np.abs(out[h] - flat[h]).max() > 0) for h in halves))
+    assert {(True, False), (False, True)} <= outcomes
+    again = recolour_parts(flat, np.random.default_rng(7))
+    assert np.array_equal(again, recolour_parts(flat, np.random.default_rng(7)))
 
 
 def test_emoji_files_are_named_by_their_code_points():
