@@ -158,6 +158,12 @@ def overlay_count(view) -> int:
 
 
 def test_asking_for_more_emoji_widens_the_red_mask_and_the_fill_follows(page, qtbot):
+    photos = page.controls.photo_box
+    chosen = photos.findText("kodim23 (held out)")      # a photo with a few doubtful regions
+    assert chosen >= 0
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        photos.setCurrentIndex(chosen)
+        photos.activated.emit(chosen)                    # as a pick from the list does
     usual = page.result.mask.copy()
     box = page.controls.eagerness_box
     with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
