@@ -5,8 +5,9 @@ several seeds for the same wall-clock budget on this machine, then measured.
   output), the improved network (finding the emoji itself, filling at full resolution), OpenCV's
   Telea and Navier–Stokes inpainting given the improved network's mask, and given the true mask.
 - Clean photos stay clean: the held-out photos at native size without emoji, PSNR of the
-  improved network's output against them.
-- The improved network's mask IoU by the pasted emoji's brightness (pale ones were the misses).
+  improved network's output against them, and the share of their pixels it changes.
+- The improved network's mask IoU by the pasted emoji's brightness (pale ones were the misses),
+  and how many emoji it leaves whole (under a fifth of their pixels found).
 - The same figures for the bundled network (resources/deemoji/improved.keras, 8,000 steps: what a
   user gets without training), one network, so no spread; and its main figures when the user
   asks it to find fewer or more emoji (``Eagerness``).
@@ -88,7 +89,8 @@ def main() -> None:
             print(f"seed {seed}, {net.value}: {images:,} pictures in {args.budget:.0f} s; "
                   + ", ".join(f"{k} {v:.3f}" for k, v in figures[key][-1].items()
                               if k.endswith(("psnr_inside", "psnr_outside")) or
-                              k in ("psnr_inside", "psnr_outside", "iou", "psnr_clean_native")),
+                              k in ("psnr_inside", "psnr_outside", "iou", "psnr_clean_native",
+                                    "left_whole")),
                   flush=True)
             trainer.release()
     mean = {k: {m: float(np.mean([f[m] for f in fs])) for m in fs[0]} for k, fs in figures.items()}
@@ -105,7 +107,10 @@ def main() -> None:
         levels.update({f"bundled_{level.value}_psnr_mask": round(found["improved_psnr_inside"], 2),
                        f"bundled_{level.value}_psnr_outside": round(found["improved_psnr_outside"], 2),
                        f"bundled_{level.value}_psnr_clean_native": round(found["psnr_clean_native"], 2),
-                       f"bundled_{level.value}_iou": round(found["iou"], 3)})
+                       f"bundled_{level.value}_iou": round(found["iou"], 3),
+                       f"bundled_{level.value}_left_whole": found["left_whole"],
+                       f"bundled_{level.value}_clean_native_changed":
+                           round(found["clean_native_changed"], 4)})
     print(f"bundled network, fewer or more emoji: {levels}")
 
     photo = Image.open(sorted(resource_path("photos").glob("kodim*.jpg"))[0]).convert("RGB")
@@ -169,12 +174,15 @@ def main() -> None:
         "psnr_clean_native_worst": round(min(f["psnr_clean_native_worst"]
                                              for f in figures["improved"]), 2),
         **{f"iou_{name}": round(imp[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
+        "left_whole_improved": [f["left_whole"] for f in figures["improved"]],
         "bundled_psnr_mask": round(shipped["improved_psnr_inside"], 2),
         "bundled_ssim_mask": round(shipped["improved_ssim_inside"], 3),
         "bundled_psnr_outside": round(shipped["improved_psnr_outside"], 2),
         "bundled_psnr_clean_native": round(shipped["psnr_clean_native"], 2),
         "bundled_psnr_clean_native_worst": round(shipped["psnr_clean_native_worst"], 2),
         "bundled_iou": round(shipped["iou"], 3),
+        "bundled_left_whole": shipped["left_whole"],
+        "bundled_clean_native_changed": round(shipped["clean_native_changed"], 4),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         **levels,
         "seconds_per_12mp_photo": round(seconds_12mp, 1),

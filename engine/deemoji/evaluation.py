@@ -26,6 +26,7 @@ from engine.files.images import image_to_array, load_image
 FROZEN_SEED = 20261129
 SPLIT_SEED = DeEmojiConfig().split_seed
 BRIGHTNESS_BINS = (("dark", 0.0, 0.45), ("mid", 0.45, 0.7), ("pale", 0.7, 1.01))
+LEFT_WHOLE = 0.2     # an emoji with less than this share of its pixels found is left whole
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,15 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
     """For each of ``levels`` (how eagerly the cleaner decides): PSNR and SSIM inside and outside
     the emoji for the network's own cleaning and for OpenCV's Telea and Navier–Stokes given its
     mask and the true one (``improved_…``, ``telea_predicted_…``, ``ns_true_…``), mask IoU by
-    emoji brightness, and PSNR of the clean native-size photos against themselves. Each picture
-    is searched once; only the decision and the fill differ between levels."""
+    emoji brightness, how many emoji are left whole (under a fifth of them found), and PSNR and
+    the share of pixels changed of the clean native-size photos. Each picture is searched once;
+    only the decision and the fill differ between levels."""
     pics = frozen.pictures
     scores: dict[Eagerness, dict[str, list[dict]]] = {level: {} for level in levels}
     ious: dict[Eagerness, list[float]] = {level: [] for level in levels}
+    found: dict[Eagerness, list[float]] = {level: [] for level in levels}
     clean: dict[Eagerness, list[float]] = {level: [] for level in levels}
+    changed: dict[Eagerness, list[float]] = {level: [] for level in levels}
     for x, y, m in zip(pics.corrupted, pics.clean, pics.mask):
         probability = cleaner.probability(x)
         truth = m > 0.5
@@ -85,18 +89,23 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
                                          []).append(fill.scores)
             union = (mask | truth).sum()
             ious[level].append((mask & truth).sum() / union if union else 1.0)
+            found[level].append((mask & truth).sum() / max(truth.sum(), 1))
     for photo in frozen.clean_photos:
         probability = cleaner.probability(photo)
         for level in levels:
-            output = cleaner.fill(photo, cleaner.decide(probability, level))
+            mask = cleaner.decide(probability, level)
+            output = cleaner.fill(photo, mask)
             mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
             clean[level].append(10 * np.log10(1 / mse))
-    return {level: _figures(scores[level], np.array(ious[level]), np.array(clean[level]),
+            changed[level].append(float(mask.mean()))
+    return {level: _figures(scores[level], np.array(ious[level]), np.array(found[level]),
+                            np.array(clean[level]), np.array(changed[level]),
                             frozen.emoji_brightness) for level in levels}
 
 
-def _figures(scores: dict[str, list[dict]], ious: np.ndarray, clean: np.ndarray,
-             brightness: np.ndarray) -> dict[str, float]:
+def _figures(scores: dict[str, list[dict]], ious: np.ndarray, found: np.ndarray,
+             clean: np.ndarray, changed: np.ndarray, brightness: np.ndarray
+             ) -> dict[str, float]:
     figures = {f"{key}_{k}": v for key, results in scores.items()
                for k, v in mean_of(results).items()}
     for name, lo, hi in BRIGHTNESS_BINS:
@@ -104,6 +113,8 @@ def _figures(scores: dict[str, list[dict]], ious: np.ndarray, clean: np.ndarray,
         figures[f"iou_{name}"] = float(ious[chosen].mean()) if chosen.any() else float("nan")
         figures[f"count_{name}"] = int(chosen.sum())
     figures["iou"] = float(ious.mean())
+    figures["left_whole"] = int((found < LEFT_WHOLE).sum())
+    figures["clean_native_changed"] = float(changed.mean())
     figures["psnr_clean_native"] = float(clean.mean())
     figures["psnr_clean_native_worst"] = float(clean.min())
     figures["clean_native_share_40db"] = float(np.mean(clean >= 40.0))
