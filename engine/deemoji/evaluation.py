@@ -18,7 +18,7 @@ from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
                                  emoji_split, held_out_split, load_emoji)
 from engine.deemoji.fills import Truth, compare_fills
-from engine.deemoji.metrics import PSNR_FLOOR
+from engine.deemoji.metrics import psnr_from_mse
 from engine.deemoji.quality import judge
 from engine.deemoji.trainer import HELD_OUT_FRACTION
 from engine.files.images import image_to_array, load_image
@@ -95,8 +95,7 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
         for level in levels:
             mask = cleaner.decide(probability, level)
             output = cleaner.fill(photo, mask)
-            mse = max(float(np.square(output - photo).mean()), PSNR_FLOOR)
-            clean[level].append(10 * np.log10(1 / mse))
+            clean[level].append(float(psnr_from_mse(np.square(output - photo).mean())))
             changed[level].append(float(mask.mean()))
     return {level: _figures(scores[level], np.array(ious[level]), np.array(found[level]),
                             np.array(clean[level]), np.array(changed[level]),

@@ -12,6 +12,11 @@ MASK_INSIDE = 0.5         # alpha above which a pixel counts as "under the emoji
 PSNR_FLOOR = 1e-6         # squared error floor: identical pictures score 60 dB, not infinity
 
 
+def psnr_from_mse(mse):
+    """PSNR in dB (peak 1) of a mean squared error or an array of them, at most 60."""
+    return 10 * np.log10(1.0 / np.maximum(mse, PSNR_FLOOR))
+
+
 def psnr(cleaned: np.ndarray, clean: np.ndarray, mask: np.ndarray) -> dict[str, float]:
     """Mean per-image PSNR (dB, peak 1, at most 60) over the whole picture, inside the mask and
     outside it; pictures (N, H, W, 3) in [0, 1], masks (N, H, W)."""
@@ -21,5 +26,5 @@ def psnr(cleaned: np.ndarray, clean: np.ndarray, mask: np.ndarray) -> dict[str, 
     result = {}
     for name, where in (("whole", np.ones_like(inside)), ("inside", inside), ("outside", outside)):
         mse = (err * where).sum(axis=(1, 2)) / np.maximum(where.sum(axis=(1, 2)), 1)
-        result[name] = float(np.mean(10 * np.log10(1.0 / np.maximum(mse, PSNR_FLOOR))))
+        result[name] = float(np.mean(psnr_from_mse(mse)))
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from engine.deemoji.metrics import MASK_INSIDE, PSNR_FLOOR
+from engine.deemoji.metrics import MASK_INSIDE, psnr_from_mse
 
 C1, C2 = 0.01 ** 2, 0.03 ** 2
 
@@ -50,7 +50,6 @@ def judge(cleaned: np.ndarray, original: np.ndarray, mask: np.ndarray) -> dict[s
         if not where.any():
             result[f"psnr_{name}"] = result[f"ssim_{name}"] = float("nan")
             continue
-        mse = max(float(error[where].mean()), PSNR_FLOOR)
-        result[f"psnr_{name}"] = float(10 * np.log10(1.0 / mse))
+        result[f"psnr_{name}"] = float(psnr_from_mse(error[where].mean()))
         result[f"ssim_{name}"] = float(similarity[where].mean(dtype=np.float64))
     return result
