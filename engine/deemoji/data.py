@@ -223,6 +223,11 @@ class CorruptedSet:
     mask: np.ndarray
 
 
+def with_alpha_of(emoji: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` (clipped to 0..255) with ``emoji``'s alpha: a recoloured emoji, float32."""
+    return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
+
+
 def recolour_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The same emoji (h, w, 4, 0..255) in other colours, its shape and alpha kept: half the time
     as a whole (:func:`recolour_whole`), half the time part by part (:func:`recolour_parts`).
@@ -247,7 +252,7 @@ def recolour_whole(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         rgb = np.repeat(rgb.mean(axis=-1, keepdims=True), 3, axis=-1) * rng.uniform(0.3, 1.5)
     else:
         rgb = rgb * rng.uniform(0.2, 1.2, 3)
-    return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
+    return with_alpha_of(emoji, rgb)
 
 
 PART_COUNTS = (2, 4)    # colour clusters an emoji is split into, inclusive
@@ -273,7 +278,7 @@ def recolour_parts(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             chosen = labels[:, 0] == part
             colours[chosen] = colours[chosen][:, rng.permutation(3)] * rng.uniform(0.4, 1.3, 3)
     rgb[visible] = colours
-    return np.concatenate([np.clip(rgb, 0, 255), emoji[..., 3:]], axis=-1).astype(np.float32)
+    return with_alpha_of(emoji, rgb)
 
 
 def paste_random_emoji(photo: np.ndarray, emoji: np.ndarray, rng: np.random.Generator,

@@ -87,9 +87,9 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
             for fill in compare_fills(x, cleaner.fill(x, mask), mask, Truth(y, m)):
                 scores[level].setdefault("improved" if fill.key == "network" else fill.key,
                                          []).append(fill.scores)
-            union = (mask | truth).sum()
-            ious[level].append((mask & truth).sum() / union if union else 1.0)
-            found[level].append((mask & truth).sum() / max(truth.sum(), 1))
+            hit, union = (mask & truth).sum(), (mask | truth).sum()
+            ious[level].append(hit / union if union else 1.0)
+            found[level].append(hit / max(truth.sum(), 1))
     for photo in frozen.clean_photos:
         probability = cleaner.probability(photo)
         for level in levels:
