@@ -68,18 +68,18 @@ def render_cppn() -> str:
 
 
 def clean_photo() -> str:
-    """The bundled de-emoji network searches and fills a corner of a held-out photo, and OpenCV's
+    """The bundled de-emoji networks search and fill a corner of a held-out photo, and OpenCV's
     inpainting runs beside it (the packaged app must carry both)."""
     from engine.deemoji.evaluation import held_out_photo_paths
     from engine.deemoji.fills import compare_fills
-    from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+    from engine.deemoji.networks import Cleaners, bundled_network
     from engine.files.images import image_to_array, load_image
 
-    path = bundled_network_path()
-    if path is None:
-        raise RuntimeError("the bundled de-emoji network is missing")
+    network = bundled_network()
+    if network is None:
+        raise RuntimeError("the bundled de-emoji networks are missing")
     photo = image_to_array(load_image(held_out_photo_paths()[0]))[:256, :256]
-    cleaned = Cleaners().get(NetworkFile(path)).clean(photo)
+    cleaned = Cleaners().get(network).clean(photo)
     fills = compare_fills(photo, cleaned.output, cleaned.mask)
     return f"de-emoji {photo.shape[1]}x{photo.shape[0]}: {len(fills)} fills"
 

@@ -77,6 +77,14 @@ def test_deemoji_train_writes_a_network_that_cleans_a_folder(tmp_path):
     with Image.open(cleaned / "cap-clean.png") as out, Image.open(photos / "cap.png") as original:
         assert out.size == (192, 128)
         assert np.array_equal(np.asarray(original), np.asarray(photo))   # never touched
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(tmp_path / "two"),
+                      "--model", str(network), str(broken))
+    assert result.returncode == 2 and "broken.keras" in result.stderr   # every file is checked
+    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(tmp_path / "two"),
+                      "--model", str(network), str(network))           # several are averaged
+    assert result.returncode == 0 and "1 photo(s) cleaned" in result.stdout, result.stderr[-3000:]
 
 
 def test_deemoji_train_on_all_twemoji_names_the_missing_package(tmp_path):

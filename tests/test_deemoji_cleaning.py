@@ -1,4 +1,4 @@
-"""Cleaning real photos with the bundled network: clean photos stay clean, pasted emoji are found
+"""Cleaning real photos with the bundled networks: clean photos stay clean, pasted emoji are found
 and filled, the mask is decided and corrected by hand, the classical fills compare, and whole
 folders are cleaned without touching an original."""
 
@@ -9,17 +9,20 @@ import pytest
 from PIL import Image
 
 from engine.deemoji.cleaning import (THRESHOLD, Eagerness, Cancelled, PhotoCleaner,
-                                     harmonic_fill)
+                                     decide_mask, harmonic_fill)
+from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
 from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths
 from engine.deemoji.fills import Truth, compare_fills, difference_map
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.hand_cleaning import HandCleaning
 from engine.deemoji.hand_edits import MAX_UNDO, HandEdits
-from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
+from engine.deemoji.models import NetworkRunner, build_runner
 from engine.deemoji.quality import judge, ssim_map
 from engine.deemoji.trainer import HELD_OUT_FRACTION
 from engine.files.images import image_to_array, load_image
+from engine.files.model_files import load_model
 
 
 def psnr(a, b) -> float:
@@ -28,9 +31,9 @@ def psnr(a, b) -> float:
 
 @pytest.fixture(scope="module")
 def network():
-    path = bundled_network_path()
-    assert path is not None, "resources/deemoji/improved.keras is part of the app"
-    return NetworkFile(path)
+    network = bundled_network()
+    assert network is not None, "resources/deemoji/improved-seed{1,2,3}.keras are part of the app"
+    return network
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def emoji():
 
 @pytest.fixture(scope="module")
 def training_emoji(emoji):
-    """The emoji the bundled network learned from (how well it finds others is the bench's)."""
+    """The emoji the bundled networks learned from (how well it finds others is the bench's)."""
     learned, _ = held_out_split(len(emoji), HELD_OUT_FRACTION, SPLIT_SEED)
     return emoji[learned]
 
@@ -81,7 +84,8 @@ def test_emoji_pasted_at_many_sizes_are_found_and_nothing_else_changes(cleaner, 
 
 
 def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_and_doubt():
-    CONFIDENT = Eagerness.USUAL.certainty[0]
+    USUAL = Eagerness.USUAL.certainty()
+    CONFIDENT = USUAL[0]
     doubtful = (THRESHOLD + CONFIDENT) / 2
     p = np.zeros((160, 160), np.float32)
     p[10:40, 10:40] = doubtful
@@ -92,13 +96,13 @@ def test_the_decision_keeps_certain_regions_and_their_pieces_and_drops_specks_an
     p[10:13, 120:123] = CONFIDENT        # a certain speck, dropped
     p[10:40, 52:54] = doubtful           # a piece 12 pixels away from the emoji: dropped
     p[5:10, 10:40] = 0.05                # a soft edge above it, not ruled out: a 2-pixel rim
-    mask = PhotoCleaner.decide(p)
+    mask = decide_mask(p, USUAL)
     assert mask[10:40, 10:40].all() and mask[10:40, 42:44].all()
     assert mask[8:10, 25].all() and not mask[7, 25]              # the rim over the soft edge
     assert not mask[25, 9]                      # but not where the finder rules emoji out
     assert not mask[60:90, 60:90].any() and not mask[10:13, 120:123].any()
     assert not mask[10:40, 52:54].any()
-    assert not PhotoCleaner.decide(np.full((50, 50), doubtful, np.float32)).any()
+    assert not decide_mask(np.full((50, 50), doubtful, np.float32), USUAL).any()
 
 
 def test_fewer_or_more_emoji_move_the_line_between_certain_and_doubtful():
@@ -107,10 +111,42 @@ def test_fewer_or_more_emoji_move_the_line_between_certain_and_doubtful():
     p[10:40, 10:20] = 0.996              # a third certain: an emoji, unless asked for fewer
     p[10:40, 110:140] = 0.7
     p[10:40, 110:120] = 0.97             # a third fairly sure: an emoji only if asked for more
-    kept = {level: PhotoCleaner.decide(p, level) for level in Eagerness}
+    kept = {level: decide_mask(p, level.certainty()) for level in Eagerness}
     assert kept[Eagerness.USUAL][10:40, 10:40].all() and not kept[Eagerness.USUAL][:, 100:].any()
     assert not kept[Eagerness.FEWER].any()
     assert kept[Eagerness.MORE][10:40, 10:40].all() and kept[Eagerness.MORE][10:40, 110:140].all()
+
+
+def test_networks_averaged_take_a_region_one_network_would_doubt():
+    """Several networks averaged are certain less often than one: a region a third of which is
+    0.985 sure is an emoji for the bundled three as trained, doubt for one network, and doubt
+    for the three when asked for fewer."""
+    p = np.zeros((60, 60), np.float32)
+    p[10:40, 10:40] = 0.7
+    p[10:40, 10:20] = 0.985
+    assert decide_mask(p, Eagerness.USUAL.certainty(averaged=True))[10:40, 10:40].all()
+    assert not decide_mask(p, Eagerness.USUAL.certainty()).any()
+    assert not decide_mask(p, Eagerness.FEWER.certainty(averaged=True)).any()
+    for level in Eagerness:
+        assert decide_mask(p, level.certainty(averaged=True)).sum() >= \
+            decide_mask(p, level.certainty()).sum()
+
+
+def test_the_bundled_cleaner_averages_what_its_three_networks_find(network, cleaner, photo):
+    alone = [Cleaners().get(NetworkFiles((path,))) for path in network.paths]
+    crop = photo[:300, :400]
+    assert cleaner.averaged and not any(c.averaged for c in alone)
+    found = [c.probability(crop) for c in alone]
+    assert np.abs(cleaner.probability(crop) - np.mean(found, axis=0)).max() < 1e-5
+    assert max(np.abs(found[0] - f).max() for f in found[1:]) > 0.1    # they differ
+
+
+def test_a_2018_network_cannot_be_averaged(network):
+    seed_2018 = build_runner(preset(DeEmojiNet.SEED, width_scale=0.1))
+    improved = NetworkRunner(load_model(network.paths[0]))
+    assert not PhotoCleaner(seed_2018).has_finder
+    with pytest.raises(ValueError, match="2018 network has no finder"):
+        PhotoCleaner(improved, seed_2018)
 
 
 def test_the_fill_solves_laplace_so_a_smooth_gradient_comes_back():
@@ -197,7 +233,8 @@ def test_asking_for_more_emoji_decides_again_without_searching_again(network):
             break
     fewer = hand.clean(network, version, photo, none, none, None, eagerness=Eagerness.FEWER)
     assert more.found is usual.found is fewer.found                   # one search
-    assert np.array_equal(more.mask, PhotoCleaner.decide(usual.found.probability, "more"))
+    assert np.array_equal(more.mask, decide_mask(usual.found.probability,
+                                                 Eagerness.MORE.certainty(averaged=True)))
     assert more.mask.sum() > usual.mask.sum() >= fewer.mask.sum()
     assert not (usual.mask & ~more.mask).any() and not (fewer.mask & ~usual.mask).any()
     searched_eager = hand.clean(network, -1, photo, none, none, None, eagerness="more")

@@ -11,7 +11,8 @@ from engine.deemoji.evaluation import FrozenSet, evaluate_cleaner
 class ScriptedCleaner:
     """Scores each picture with the next map given; decides and fills as the app does."""
 
-    decide = staticmethod(PhotoCleaner.decide)
+    averaged = False
+    decide = PhotoCleaner.decide
     fill = staticmethod(PhotoCleaner.fill)
 
     def __init__(self, maps):

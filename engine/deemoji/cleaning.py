@@ -4,14 +4,15 @@ network knows, decide the mask, fill it at full resolution, and leave every othe
 1. **Find.** The network learned on 96×96 views in which an emoji is 24 to 56 pixels wide, so
    the photo is searched at several scales (1, ½, ¼: emoji of about 20 to 220 pixels), each in
    fixed-size overlapping tiles (one compiled shape, bounded memory, a cancel between tiles);
-   the finder's probabilities are brought back to full size and the largest kept.
+   the finder's probabilities are brought back to full size and the largest kept. Given several
+   networks (the bundled three), each searches so and their probabilities are averaged.
 2. **Decide.** Pixels above 0.5 form regions. A region is an emoji when it is not a speck and a
    quarter of it is certain (above 0.995): the parts of photos a finder mistakes for emoji are
    mostly doubtful, with a few certain pixels. Pieces above 0.5 within a few pixels of an emoji
    join it whatever their size (a sun's rays, a balloon's string), and a rim covers the emoji's
    soft edge: the pixels up to two away that the finder does not rule out (above 0.02). A user
-   may ask for fewer or more (:class:`Eagerness`) and add or erase mask by hand; the fill
-   follows.
+   may ask for fewer or more (:class:`Eagerness`; networks averaged are certain less often, so
+   their levels are looser) and add or erase mask by hand; the fill follows.
 3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
    harmonic fill the network was trained with (Laplace's equation, neighbours from far to
    near), then solved to convergence at full resolution.
@@ -44,6 +45,7 @@ RIM_FLOOR = 0.02           # into pixels scored above this (an emoji's soft, ant
 FILL_TOLERANCE = 1e-4     # the harmonic fill stops when no pixel moves more than this,
 FILL_WORK = 40_000_000    # or after this many pixel updates (a hole the size of the photo)
 MAX_SIDE = 6000
+MAX_AVERAGED = 8           # networks whose findings one cleaner averages (each is a full search)
 
 
 class Eagerness(str, Enum):
@@ -51,14 +53,19 @@ class Eagerness(str, Enum):
     certain, the share of a region that must be certain); measured on training photos a network
     never saw, with emoji it never saw (docs/deemoji.md): FEWER marked a third of USUAL's clean
     pixels and found 83% of the emoji pixels against 90%; MORE found 95% and left 10 of 256
-    emoji whole against 28, but marked six times as many clean pixels."""
+    emoji whole against 28, but marked six times as many clean pixels. Several networks
+    averaged (the bundled three) agree on certainty less often than one, where one alone is
+    wrong, so their levels are looser: at USUAL they marked as much of the clean photos as one
+    network and left 8 of the 256 emoji whole against 22."""
 
     FEWER = "fewer"
     USUAL = "usual"
     MORE = "more"
 
-    @property
-    def certainty(self) -> tuple[float, float]:
+    def certainty(self, averaged: bool = False) -> tuple[float, float]:
+        """(certain, share) for one network, or for several networks' probabilities averaged."""
+        if averaged:
+            return {"fewer": (0.99, 0.25), "usual": (0.98, 0.25), "more": (0.95, 0.25)}[self.value]
         return {"fewer": (0.995, 0.4), "usual": (0.995, 0.25), "more": (0.95, 0.25)}[self.value]
 
 
@@ -124,6 +131,29 @@ def _neighbour_sum(t: np.ndarray, d: int) -> np.ndarray:
     return p[:-2 * d, d:-d] + p[2 * d:, d:-d] + p[d:-d, :-2 * d] + p[d:-d, 2 * d:]
 
 
+def decide_mask(probability: np.ndarray, certainty: tuple[float, float]) -> np.ndarray:
+    """The pixels to fill: regions above :data:`THRESHOLD` of which the share ``certainty[1]``
+    is at least ``certainty[0]`` sure, the pieces near them, and the rim of their soft edge."""
+    confident, share = certainty
+    above = (probability > THRESHOLD).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(above, connectivity=8)
+    area = stats[:, cv2.CC_STAT_AREA]
+    certain = np.bincount(labels[probability >= confident], minlength=count)
+    emoji = (area >= MIN_AREA) & (certain >= share * area)
+    emoji[0] = False                        # the background
+    mask = emoji[labels].astype(np.uint8)
+    if not emoji.any():
+        return mask.astype(bool)
+    near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                                      (2 * NEAR + 1, 2 * NEAR + 1)))
+    joined = np.zeros(count, bool)
+    joined[labels[near.astype(bool)]] = True
+    joined[0] = False
+    mask = joined[labels].astype(np.uint8)
+    reach = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8)).astype(bool)
+    return mask.astype(bool) | (reach & (probability > RIM_FLOOR))
+
+
 def inpaint_classical(photo: np.ndarray, mask: np.ndarray, method: str = "telea") -> np.ndarray:
     """OpenCV's Telea (2004) or Navier–Stokes (Bertalmio 2001) inpainting of ``mask``."""
     flag = {"telea": cv2.INPAINT_TELEA, "ns": cv2.INPAINT_NS}[method]
@@ -133,21 +163,27 @@ def inpaint_classical(photo: np.ndarray, mask: np.ndarray, method: str = "telea"
 
 
 class PhotoCleaner:
-    """The improved network's finder applied to photos of any size (a 2018 network, which has no
-    finder, repaints the whole photo instead)."""
+    """The improved network's finder applied to photos of any size; given several improved
+    networks, their probabilities are averaged (a 2018 network, which has no finder, repaints
+    the whole photo instead, and is used alone)."""
 
-    def __init__(self, runner: NetworkRunner):
-        self.runner = runner
-        model = runner.model
-        self.has_finder = model.name == "improved"
-        finder = keras.Model(model.input, model.get_layer("mask").output) if self.has_finder \
-            else model
-        self._finder = tf.function(lambda x: finder(x, training=False),
-                                   input_signature=[tf.TensorSpec([None, TILE, TILE, 3],
-                                                                  tf.float32)])
+    def __init__(self, *runners: NetworkRunner):
+        if not 1 <= len(runners) <= MAX_AVERAGED:
+            raise ValueError(f"a cleaner averages 1 to {MAX_AVERAGED} networks, not {len(runners)}")
+        finders = [r.model.name == "improved" for r in runners]
+        if len(runners) > 1 and not all(finders):
+            raise ValueError("only improved networks can be averaged; a 2018 network has no "
+                             "finder")
+        self.has_finder = all(finders)
+        self.averaged = len(runners) > 1
+        models = [keras.Model(r.model.input, r.model.get_layer("mask").output)
+                  if self.has_finder else r.model for r in runners]
+        spec = [tf.TensorSpec([None, TILE, TILE, 3], tf.float32)]
+        self._finders = [tf.function(lambda x, m=model: m(x, training=False),
+                                     input_signature=spec) for model in models]
 
-    def _tiled(self, photo: np.ndarray, cancelled) -> np.ndarray:
-        """The finder's output over ``photo``, tile by tile: (H, W) probability, or (H, W, 3)
+    def _tiled(self, photo: np.ndarray, finder, cancelled) -> np.ndarray:
+        """``finder``'s output over ``photo``, tile by tile: (H, W) probability, or (H, W, 3)
         pictures for a network without a finder."""
         h, w = photo.shape[:2]
         step = TILE - 2 * OVERLAP
@@ -160,7 +196,7 @@ class PhotoCleaner:
             if cancelled is not None and cancelled():
                 raise Cancelled("cleaning cancelled")
             batch = np.stack([padded[r:r + TILE, c:c + TILE] for r, c in origins[i:i + 4]])
-            result = self._finder(batch)
+            result = finder(batch)
             result = (result[0] if isinstance(result, (list, tuple)) else result).numpy()
             for (r, c), tile in zip(origins[i:i + 4], result):
                 core = tile[OVERLAP:OVERLAP + step, OVERLAP:OVERLAP + step]
@@ -169,42 +205,31 @@ class PhotoCleaner:
 
     def probability(self, photo: np.ndarray, cancelled: Callable[[], bool] | None = None
                     ) -> np.ndarray:
-        """The finder's probability of "emoji" at every pixel, the largest over the scales."""
+        """The probability of "emoji" at every pixel: each network's largest over the scales,
+        averaged over the networks."""
         h, w = photo.shape[:2]
-        best = np.zeros((h, w), np.float32)
+        views = []
         for scale in SCALES:
             size = (max(1, round(w * scale)), max(1, round(h * scale)))
             if scale < 1 and min(size) < TILE // 2:
                 continue
             view = photo if scale == 1 else cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
-            found = self._tiled(np.ascontiguousarray(view, np.float32), cancelled)
-            if scale != 1:
-                found = cv2.resize(found, (w, h), interpolation=cv2.INTER_LINEAR)
-            best = np.maximum(best, found)
-        return best
+            views.append((scale, np.ascontiguousarray(view, np.float32)))
+        total = np.zeros((h, w), np.float32)
+        for finder in self._finders:
+            best = np.zeros((h, w), np.float32)
+            for scale, view in views:
+                found = self._tiled(view, finder, cancelled)
+                if scale != 1:
+                    found = cv2.resize(found, (w, h), interpolation=cv2.INTER_LINEAR)
+                np.maximum(best, found, out=best)
+            total += best
+        return total / len(self._finders)
 
-    @staticmethod
-    def decide(probability: np.ndarray, eagerness: Eagerness = Eagerness.USUAL) -> np.ndarray:
-        """The pixels to fill: regions above :data:`THRESHOLD` certain enough for
-        ``eagerness``, the pieces near them, and the rim of their soft edge."""
-        confident, share = Eagerness(eagerness).certainty
-        above = (probability > THRESHOLD).astype(np.uint8)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(above, connectivity=8)
-        area = stats[:, cv2.CC_STAT_AREA]
-        certain = np.bincount(labels[probability >= confident], minlength=count)
-        emoji = (area >= MIN_AREA) & (certain >= share * area)
-        emoji[0] = False                        # the background
-        mask = emoji[labels].astype(np.uint8)
-        if not emoji.any():
-            return mask.astype(bool)
-        near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
-                                                          (2 * NEAR + 1, 2 * NEAR + 1)))
-        joined = np.zeros(count, bool)
-        joined[labels[near.astype(bool)]] = True
-        joined[0] = False
-        mask = joined[labels].astype(np.uint8)
-        reach = cv2.dilate(mask, np.ones((2 * RIM + 1, 2 * RIM + 1), np.uint8)).astype(bool)
-        return mask.astype(bool) | (reach & (probability > RIM_FLOOR))
+    def decide(self, probability: np.ndarray, eagerness: Eagerness = Eagerness.USUAL
+               ) -> np.ndarray:
+        """The pixels to fill at ``eagerness`` (for one network, or several averaged)."""
+        return decide_mask(probability, Eagerness(eagerness).certainty(self.averaged))
 
     @staticmethod
     def fill(photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -229,7 +254,7 @@ class PhotoCleaner:
             raise ValueError(f"photos up to {MAX_SIDE} pixels a side are cleaned, not "
                              f"{photo.shape[1]}x{photo.shape[0]}")
         if not self.has_finder:
-            output = np.clip(self._tiled(photo, cancelled), 0, 1)
+            output = np.clip(self._tiled(photo, self._finders[0], cancelled), 0, 1)
             everything = np.ones(photo.shape[:2], bool)
             return Cleaned(output, everything.astype(np.float32), everything)
         probability = self.probability(photo, cancelled)

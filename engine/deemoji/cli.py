@@ -1,11 +1,12 @@
 """``python main.py deemoji clean|train ...``: remove emoji from a folder of photos, or train the
 improved network from the terminal.
 
-    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras] [--find fewer|usual|more]
+    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras ...] [--find fewer|usual|more]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
                           [--all-twemoji] [--float32]
 
-``clean`` uses the bundled network unless ``--model`` names another; each photo is written as
+``clean`` uses the bundled networks (three, their findings averaged) unless ``--model`` names
+others (several improved networks are averaged too); each photo is written as
 ``<name>-clean.png`` in ``--out`` (the originals are never touched); files that are not pictures
 or cannot be read are listed and skipped. Ctrl-C stops after the photo under way, which is not
 written. ``train`` writes the network with its steps' count fixed by ``--epochs`` (not by time),
@@ -20,7 +21,7 @@ from pathlib import Path
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
 from engine.deemoji.folder import FolderError, clean_folder
-from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
 from engine.runs.control import RunControl
@@ -35,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--in", dest="source", required=True, type=Path, help="folder of photos")
     clean.add_argument("--out", dest="target", required=True, type=Path,
                        help="folder for the cleaned photos (not the photos' own)")
-    clean.add_argument("--model", type=Path, help="a saved improved network (default: bundled)")
+    clean.add_argument("--model", type=Path, nargs="+",
+                       help="saved improved networks, averaged if several (default: the bundled "
+                            "three)")
     clean.add_argument("--find", choices=[e.value for e in Eagerness], default="usual",
                        help="how readily a doubtful region counts as an emoji: fewer leaves more "
                             "of the photos alone, more finds emoji the network is unsure of")
@@ -54,13 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def clean(args, control: RunControl) -> int:
-    path = args.model or bundled_network_path()
-    if path is None:
-        raise ValueError("this copy has no bundled network: pass --model, or make one with "
-                         "'main.py deemoji train --out resources/deemoji/improved.keras'")
-    cleaner = Cleaners().get(NetworkFile(path))
+    network = NetworkFiles(tuple(args.model)) if args.model else bundled_network()
+    if network is None:
+        raise ValueError("this copy has no bundled networks: pass --model, or make them with "
+                         "'main.py deemoji train --out resources/deemoji/improved-seed1.keras' "
+                         "(and --seed 2, --seed 3 for improved-seed2 and -seed3)")
+    cleaner = Cleaners().get(network)
     if not cleaner.has_finder:
-        say(f"note: {args.model} is a 2018 network, which repaints whole photos", error=True)
+        say(f"note: {network.name} is a 2018 network, which repaints whole photos", error=True)
     report = clean_folder(cleaner, args.source, args.target,
                           progress=lambda share, note: say(f"\r{share:4.0%} {note:60.60s}", end=""),
                           cancelled=lambda: control.stop_requested,

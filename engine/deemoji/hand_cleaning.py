@@ -10,7 +10,7 @@ from typing import Callable, Hashable
 
 import numpy as np
 
-from engine.deemoji.cleaning import Cleaned, Eagerness, PhotoCleaner
+from engine.deemoji.cleaning import Cleaned, Eagerness
 from engine.deemoji.fills import Fill, Truth, compare_fills
 from engine.deemoji.networks import Cleaners, Network, network_key
 
@@ -52,7 +52,7 @@ class HandCleaning:
             return HandResult(False, found, found.mask,
                               compare_fills(image, found.output, None, truth))
         decided = found.mask if eagerness is searched_at else \
-            PhotoCleaner.decide(found.probability, eagerness)
+            cleaner.decide(found.probability, eagerness)
         mask = (decided | added) & ~erased
         output = found.output if np.array_equal(mask, found.mask) else cleaner.fill(image, mask)
         return HandResult(True, found, mask, compare_fills(image, output, mask, truth))

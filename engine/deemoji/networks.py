@@ -1,5 +1,6 @@
-"""Which network cleans a photo: a saved file (the bundled one, or the user's) or a run's weights
-at one step; and the cleaners built for them, kept for reuse (one caller thread per cache)."""
+"""Which network cleans a photo: saved files (the bundled three, averaged, or the user's own) or
+a run's weights at one step; and the cleaners built for them, kept for reuse (one caller thread
+per cache)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,19 @@ from engine.files.resources import resources_dir
 from engine.runs.replica import Replicas
 
 
-@dataclass(frozen=True)
-class NetworkFile:
-    """A saved network: the bundled one, or one the user chose."""
+BUNDLED_SEEDS = (1, 2, 3)     # the bundled networks, trained alike but for their seed
 
-    path: Path
+
+@dataclass(frozen=True)
+class NetworkFiles:
+    """Saved networks that clean together, their finders averaged: the bundled three, or the
+    file (or files) the user chose."""
+
+    paths: tuple[Path, ...]
+
+    @property
+    def name(self) -> str:
+        return " + ".join(p.name for p in self.paths)
 
 
 @dataclass(frozen=True)
@@ -32,37 +41,39 @@ class RunWeights:
     weights: Sequence[np.ndarray]
 
 
-Network = NetworkFile | RunWeights
+Network = NetworkFiles | RunWeights
 
 
-def bundled_network_path() -> Path | None:
-    """The app's trained improved network (``python main.py deemoji train`` made it), or None
-    in a copy without it."""
-    path = resources_dir() / "deemoji" / "improved.keras"
-    return path if path.is_file() else None
+def bundled_network() -> NetworkFiles | None:
+    """The app's trained improved networks (``python main.py deemoji train --seed N`` made
+    them), or None in a copy without them."""
+    paths = tuple(resources_dir() / "deemoji" / f"improved-seed{seed}.keras"
+                  for seed in BUNDLED_SEEDS)
+    return NetworkFiles(paths) if all(p.is_file() for p in paths) else None
 
 
 def network_key(network: Network) -> tuple:
     """Equal for the same network at the same step."""
-    if isinstance(network, NetworkFile):
-        return ("file", network.path)
+    if isinstance(network, NetworkFiles):
+        return ("files", network.paths)
     return ("run", network.config.architecture, id(network.weights))
 
 
 class Cleaners:
-    """A :class:`PhotoCleaner` per network file, and one per run architecture whose weights are
-    swapped in as needed."""
+    """A :class:`PhotoCleaner` per set of network files, and one per run architecture whose
+    weights are swapped in as needed."""
 
     def __init__(self):
         self._replicas = Replicas(build_runner, lambda config: config.architecture)
-        self._files: dict[Path, PhotoCleaner] = {}
+        self._files: dict[tuple[Path, ...], PhotoCleaner] = {}
         self._by_runner: dict[int, PhotoCleaner] = {}
 
     def get(self, network: Network) -> PhotoCleaner:
-        if isinstance(network, NetworkFile):
-            if network.path not in self._files:
-                self._files[network.path] = PhotoCleaner(NetworkRunner(load_model(network.path)))
-            return self._files[network.path]
+        if isinstance(network, NetworkFiles):
+            if network.paths not in self._files:
+                self._files[network.paths] = PhotoCleaner(
+                    *(NetworkRunner(load_model(p)) for p in network.paths))
+            return self._files[network.paths]
         runner = self._replicas.with_weights(network.config, network.weights)
         if id(runner) not in self._by_runner:
             self._by_runner[id(runner)] = PhotoCleaner(runner)

@@ -5,8 +5,8 @@ judged with a before/after wipe, a difference map and PSNR/SSIM against the phot
 whole folders.
 
 The page holds no network: the search and the fills run in a thread of their own
-(:class:`engine.deemoji.hand_cleaning.HandCleaning`); the network is the bundled one, a file the
-user chose, or the tab's run at its newest step.
+(:class:`engine.deemoji.hand_cleaning.HandCleaning`); the network is the bundled three (averaged),
+a file the user chose, or the tab's run at its newest step.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from engine.deemoji.evaluation import held_out_photo_paths
 from engine.deemoji.fills import Truth, difference_map
 from engine.deemoji.hand_cleaning import HandCleaning, HandResult
 from engine.deemoji.hand_edits import HandEdits, disc_stamp
+from engine.deemoji.networks import NetworkFiles
 from engine.files.images import ImageFileError, fit_within, image_to_array, load_image, save_png
 from gui.deemoji.fill_table import FillTable
 from gui.deemoji.folder_panel import FolderPanel
@@ -35,11 +36,11 @@ HAND_MAX_SIDE = 3000       # pixels: five fills and their SSIM maps of a bigger 
 
 
 class HandPage(QtWidgets.QWidget):
-    """The tab's "Clean a photo" page. ``bundled`` is the bundled network file (or None)."""
+    """The tab's "Clean a photo" page. ``bundled`` is the bundled networks (or None)."""
 
     sig_cleaned = QtCore.Signal()      # a new result is shown
 
-    def __init__(self, bundled: Path | None, parent=None):
+    def __init__(self, bundled: NetworkFiles | None, parent=None):
         super().__init__(parent)
         self.edits: HandEdits | None = None
         self.photo_known = False        # the photo is an original (scores make sense)
@@ -48,6 +49,7 @@ class HandPage(QtWidgets.QWidget):
         self._stroke: list[tuple[float, float]] = []
         self._stroke_layer: np.ndarray | None = None
         self._photo_id = 0
+        self._asked = 0                 # requests made; only the newest one's answer is shown
         self.cleaning = HandCleaning()   # used in the worker thread only
         self.worker = LatestRequestWorker(self)
         self.worker.sig_done.connect(self._on_cleaned)
@@ -201,17 +203,19 @@ class HandPage(QtWidgets.QWidget):
             truth = Truth(edits.photo, alpha if alpha is not None else
                           np.zeros(edits.photo.shape[:2], np.float32))
         self.controls.status.setText("Searching and filling…")
-        key = (self._photo_id, edits.version)
-        clean = functools.partial(self.cleaning.clean, network, key, edits.image, edits.added,
-                                  edits.erased, truth, self.worker.stopping,
-                                  self.controls.eagerness())
-        self.worker.request("clean", lambda: (key, clean()))
+        self._asked += 1
+        asked = self._asked
+        clean = functools.partial(self.cleaning.clean, network, (self._photo_id, edits.version),
+                                  edits.image, edits.added, edits.erased, truth,
+                                  self.worker.stopping, self.controls.eagerness())
+        self.worker.request("clean", lambda: (asked, clean()))
 
     @QtCore.Slot(str, object)
     def _on_cleaned(self, _tag: str, answer: tuple) -> None:
-        key, result = answer
-        if self.edits is None or key != (self._photo_id, self.edits.version):
-            return   # an answer for a photo (or pastes) no longer shown; a newer one is coming
+        asked, result = answer
+        if self.edits is None or asked != self._asked:
+            return   # an answer to an older request (another photo, network, level or brush
+                     # stroke): the newest one's answer is coming
         self.result = result
         self.controls.status.setText("" if result.has_finder else
                                      "A 2018 network repaints the whole photo: no mask to edit.")

@@ -1,4 +1,4 @@
-"""Which network the "Clean a photo" page cleans with: the bundled file, the tab's run at its
+"""Which network the "Clean a photo" page cleans with: the bundled networks, the tab's run at its
 newest step (followed while it trains, at most every :data:`RUN_FOLLOW_MS`), or a file the user
 picks. The choice box itself is one of the page's controls."""
 
@@ -9,7 +9,7 @@ from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
-from engine.deemoji.networks import NetworkFile, RunWeights
+from engine.deemoji.networks import NetworkFiles, RunWeights
 from gui.widgets.file_dialogs import ask_path
 
 RUN_FOLLOW_MS = 2000       # while training, the run's network is re-tried at most this often
@@ -20,20 +20,20 @@ class NetworkChoice(QtCore.QObject):
 
     sig_changed = QtCore.Signal()
 
-    def __init__(self, box: QtWidgets.QComboBox, bundled: Path | None,
+    def __init__(self, box: QtWidgets.QComboBox, bundled: NetworkFiles | None,
                  say: Callable[[str, bool], None], parent: QtCore.QObject):
         super().__init__(parent)
         self.box, self.bundled, self._say = box, bundled, say
         self.run_network: RunWeights | None = None
-        self.file_network: NetworkFile | None = None
+        self.file_network: NetworkFiles | None = None
         self._follow_timer = QtCore.QTimer(self, singleShot=True, interval=RUN_FOLLOW_MS)
         self._follow_timer.timeout.connect(self.sig_changed)
         box.activated.connect(self._on_chosen)
 
-    def network(self) -> NetworkFile | RunWeights | None:
+    def network(self) -> NetworkFiles | RunWeights | None:
         """The network chosen, or None (and the user is told what to do)."""
         choice = self.box.currentData()
-        network = {"bundled": NetworkFile(self.bundled) if self.bundled else None,
+        network = {"bundled": self.bundled,
                    "run": self.run_network, "file": self.file_network}.get(choice)
         if network is None:
             self._say({"run": "Train (or load) a network in the Training page first.",
@@ -58,6 +58,6 @@ class NetworkChoice(QtCore.QObject):
                             save=False)
             if not path:
                 return
-            self.file_network = NetworkFile(Path(path))
+            self.file_network = NetworkFiles((Path(path),))
         self._say("", False)
         self.sig_changed.emit()

@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.deemoji.loaded import loaded_run
 from engine.deemoji.models import build_runner, network_weights_from_file
-from engine.deemoji.networks import RunWeights, bundled_network_path
+from engine.deemoji.networks import RunWeights, bundled_network
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.animations import save_animation
 from engine.files.model_files import save_model
@@ -79,7 +79,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(training)
         layout.addWidget(self.panel)
         layout.addLayout(centre, 1)
-        self.hand = HandPage(bundled_network_path())
+        self.hand = HandPage(bundled_network())
         self.pages = QtWidgets.QTabWidget()
         self.pages.addTab(training, "Training")
         self.pages.addTab(self.hand, "Clean a photo")
