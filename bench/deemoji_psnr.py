@@ -8,10 +8,13 @@ several seeds for the same wall-clock budget on this machine, then measured.
   improved network's output against them, and the share of their pixels it changes.
 - The improved network's mask IoU by the pasted emoji's brightness (pale ones were the misses),
   and how many emoji it leaves whole (under a fifth of their pixels found).
-- The same figures for the bundled network (resources/deemoji/improved.keras, 8,000 steps: what a
-  user gets without training), one network, so no spread; and its main figures when the user
-  asks it to find fewer or more emoji (``Eagerness``).
-- Seconds to clean a 12-megapixel photo (folder mode's work per photo), with the bundled network.
+- The seeds' improved networks averaged, as the app averages its bundled three (one average, so
+  no spread).
+- The same figures for the bundled networks (resources/deemoji/improved-seed{1,2,3}.keras, 8,000
+  steps each, averaged: what a user gets without training), one average, so no spread; its main
+  figures when the user asks it to find fewer or more emoji (``Eagerness``); and each of the
+  three alone. Three averages at that length: bench/deemoji_averaged.py.
+- Seconds to clean a 12-megapixel photo (folder mode's work per photo), with the bundled networks.
 - Training speed behind two README claims: the 2018 network at ¼ width against full width, and
   the improved network in bfloat16 against float32 (where the CPU has native bfloat16).
 
@@ -32,7 +35,8 @@ import numpy as np
 from PIL import Image
 
 from engine.deemoji.cleaning import Eagerness, PhotoCleaner
-from engine.deemoji.networks import Cleaners, NetworkFile, bundled_network_path
+from engine.deemoji.models import build_runner
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.evaluation import (BRIGHTNESS_BINS, evaluate_cleaner, evaluate_network,
                                        frozen_set)
@@ -76,6 +80,7 @@ def main() -> None:
     frozen = frozen_set(args.held_out)
     figures = {"seed": [], "improved": []}
     seen = {"seed": [], "improved": []}
+    trained = []     # the improved networks, kept to average them
     for seed in seeds:
         for net, key in ((DeEmojiNet.SEED, "seed"), (DeEmojiNet.IMPROVED, "improved")):
             config = preset(net, train_images=args.train_images, epochs=10_000, seed=seed)
@@ -86,6 +91,8 @@ def main() -> None:
             else:
                 figures[key].append(evaluate_cleaner(PhotoCleaner(trainer.runner),
                                                       frozen)[Eagerness.USUAL])
+                trained.append(build_runner(config))
+                trained[-1].set_weights(trainer.runner.get_weights())
             print(f"seed {seed}, {net.value}: {images:,} pictures in {args.budget:.0f} s; "
                   + ", ".join(f"{k} {v:.3f}" for k, v in figures[key][-1].items()
                               if k.endswith(("psnr_inside", "psnr_outside")) or
@@ -95,12 +102,22 @@ def main() -> None:
             trainer.release()
     mean = {k: {m: float(np.mean([f[m] for f in fs])) for m in fs[0]} for k, fs in figures.items()}
     imp, sd = mean["improved"], mean["seed"]
-    bundled = Cleaners().get(NetworkFile(bundled_network_path()))
+    averaged = evaluate_cleaner(PhotoCleaner(*trained), frozen)[Eagerness.USUAL]
+    print(f"the {len(trained)} networks averaged: inside {averaged['improved_psnr_inside']:.2f}, "
+          f"outside {averaged['improved_psnr_outside']:.2f}, clean photos "
+          f"{averaged['psnr_clean_native']:.2f}, left whole {averaged['left_whole']}")
+    network = bundled_network()
+    cleaners = Cleaners()
+    bundled = cleaners.get(network)
     at_level = evaluate_cleaner(bundled, frozen, tuple(Eagerness))
     shipped = at_level[Eagerness.USUAL]
-    print("bundled network: " + ", ".join(f"{k} {v:.3f}" for k, v in shipped.items()
-                                          if k.startswith("improved_") or k.startswith("psnr")
-                                          or k.startswith("iou")))
+    print("bundled networks: " + ", ".join(f"{k} {v:.3f}" for k, v in shipped.items()
+                                           if k.startswith("improved_") or k.startswith("psnr")
+                                           or k.startswith("iou")))
+    alone = [evaluate_cleaner(cleaners.get(NetworkFiles((path,))), frozen)[Eagerness.USUAL]
+             for path in network.paths]
+    print("each bundled network alone, inside: "
+          + ", ".join(f"{f['improved_psnr_inside']:.2f}" for f in alone))
     levels = {}
     for level in (Eagerness.FEWER, Eagerness.MORE):
         found = at_level[level]
@@ -111,7 +128,7 @@ def main() -> None:
                        f"bundled_{level.value}_left_whole": found["left_whole"],
                        f"bundled_{level.value}_clean_native_changed":
                            round(found["clean_native_changed"], 4)})
-    print(f"bundled network, fewer or more emoji: {levels}")
+    print(f"bundled networks, fewer or more emoji: {levels}")
 
     photo = Image.open(sorted(resource_path("photos").glob("kodim*.jpg"))[0]).convert("RGB")
     big = np.asarray(photo.resize((4000, 3000), Image.BICUBIC), np.float32) / 255
@@ -175,6 +192,10 @@ def main() -> None:
                                              for f in figures["improved"]), 2),
         **{f"iou_{name}": round(imp[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         "left_whole_improved": [f["left_whole"] for f in figures["improved"]],
+        "averaged_psnr_mask": round(averaged["improved_psnr_inside"], 2),
+        "averaged_psnr_outside": round(averaged["improved_psnr_outside"], 2),
+        "averaged_psnr_clean_native": round(averaged["psnr_clean_native"], 2),
+        "averaged_left_whole": averaged["left_whole"],
         "bundled_psnr_mask": round(shipped["improved_psnr_inside"], 2),
         "bundled_ssim_mask": round(shipped["improved_ssim_inside"], 3),
         "bundled_psnr_outside": round(shipped["improved_psnr_outside"], 2),
@@ -185,6 +206,9 @@ def main() -> None:
         "bundled_clean_native_changed": round(shipped["clean_native_changed"], 4),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         **levels,
+        "bundled_alone_psnr_mask": [round(f["improved_psnr_inside"], 2) for f in alone],
+        "bundled_alone_psnr_clean_native": [round(f["psnr_clean_native"], 2) for f in alone],
+        "bundled_alone_left_whole": [f["left_whole"] for f in alone],
         "seconds_per_12mp_photo": round(seconds_12mp, 1),
         "pictures_seen_seed": seen["seed"], "pictures_seen_improved": seen["improved"],
         **speeds})
