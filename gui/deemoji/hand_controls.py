@@ -51,7 +51,7 @@ class HandControls(QtWidgets.QWidget):
         form = QtWidgets.QFormLayout(source)
         self.network_box = QtWidgets.QComboBox()
         if has_bundled:
-            self.network_box.addItem("Bundled (three improved networks, averaged)", "bundled")
+            self.network_box.addItem("Bundled (three, averaged)", "bundled")
         self.network_box.addItem("This tab's run, newest step", "run")
         self.network_box.addItem("A network file…", "file")
         self.network_box.setToolTip("The network that finds and fills the emoji.")
