@@ -56,7 +56,8 @@ def main() -> None:
                   flush=True)
     telea = figures["alone"][Eagerness.USUAL][0]["telea_true_psnr_inside"]
     ns = figures["alone"][Eagerness.USUAL][0]["ns_true_psnr_inside"]
-    result = {"groups": [[p.name for p in g] for g in groups], "held_out": len(frozen.pictures.clean),
+    result = {"groups": [[p.name for p in g] for g in groups],
+              "held_out": len(frozen.pictures.clean),
               "psnr_mask_telea_true": round(telea, 2), "psnr_mask_ns_true": round(ns, 2)}
     print(f"\n{len(frozen.pictures.clean)} frozen pictures; Telea told the true mask {telea:.2f} "
           f"dB, Navier–Stokes {ns:.2f}; mean ± std (min–max) over the "

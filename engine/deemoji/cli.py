@@ -1,7 +1,8 @@
 """``python main.py deemoji clean|train ...``: remove emoji from a folder of photos, or train the
 improved network from the terminal.
 
-    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras ...] [--find fewer|usual|more]
+    main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras ...]
+                            [--find fewer|usual|more]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
                           [--all-twemoji] [--float32]
 
