@@ -54,7 +54,9 @@ class HandControls(QtWidgets.QWidget):
             self.network_box.addItem("Bundled (three, averaged)", "bundled")
         self.network_box.addItem("This tab's run, newest step", "run")
         self.network_box.addItem("A network file…", "file")
-        self.network_box.setToolTip("The network that finds and fills the emoji.")
+        self.network_box.setToolTip("The network that finds and fills the emoji. Bundled: three "
+                                    "networks trained alike, what they find averaged (fewer "
+                                    "emoji left behind than one, three times the search).")
         form.addRow("Network", self.network_box)
         self.photo_box = QtWidgets.QComboBox()
         for label, path in photos:
