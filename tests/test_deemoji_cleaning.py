@@ -17,8 +17,8 @@ from engine.deemoji.fills import Truth, compare_fills, difference_map
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.hand_cleaning import HandCleaning
 from engine.deemoji.hand_edits import MAX_UNDO, HandEdits
-from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.models import NetworkRunner, build_runner
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.quality import judge, ssim_map
 from engine.deemoji.trainer import HELD_OUT_FRACTION
 from engine.files.images import image_to_array, load_image
