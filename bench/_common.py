@@ -1,5 +1,6 @@
 """Helpers shared by the bench scripts: import path set-up, private settings, closing a window,
-the machine's matmul rate now, and the closing RESULT line."""
+the machine's matmul rate now, the spread of figures measured several times, and the closing
+RESULT line."""
 
 from __future__ import annotations
 
@@ -60,6 +61,15 @@ def resident_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def spread(values, digits: int = 2) -> str:
+    """Mean ± standard deviation (min–max) of values measured several times (seeds, groups)."""
+    import numpy as np
+
+    v = np.asarray(values, float)
+    d = digits
+    return f"{v.mean():.{d}f} ± {v.std():.{d}f} ({v.min():.{d}f}–{v.max():.{d}f})"
 
 
 def print_result(values: dict) -> None:

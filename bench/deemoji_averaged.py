@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import print_result  # also puts the project on sys.path
+from _common import print_result, spread  # also puts the project on sys.path
 import numpy as np
 
 from engine.deemoji.cleaning import Eagerness
@@ -25,11 +25,6 @@ from engine.deemoji.networks import Cleaners, NetworkFiles
 SHOWN = {"improved_psnr_inside": "inside", "improved_psnr_outside": "outside",
          "psnr_clean_native": "clean photos", "clean_native_changed": "clean changed",
          "left_whole": "left whole", "iou": "IoU"}
-
-
-def spread(values) -> str:
-    values = np.asarray(values, float)
-    return f"{values.mean():.3f} ± {values.std():.3f} ({values.min():.3f}–{values.max():.3f})"
 
 
 def main() -> None:
@@ -66,7 +61,7 @@ def main() -> None:
     for kind, by_level in figures.items():
         for level, found in by_level.items():
             print(f"{kind:8s} {level.value:6s} "
-                  + "; ".join(f"{name} {spread([f[key] for f in found])}"
+                  + "; ".join(f"{name} {spread([f[key] for f in found], 3)}"
                               for key, name in SHOWN.items()))
             for key in SHOWN:
                 values = [round(float(f[key]), 4) for f in found]

@@ -29,7 +29,7 @@ import argparse
 import time
 from pathlib import Path
 
-from _common import print_result  # also puts the project on sys.path
+from _common import print_result, spread  # also puts the project on sys.path
 import cv2
 import numpy as np
 from PIL import Image
@@ -60,11 +60,6 @@ def pictures_per_second(config, seconds: float) -> float:
     trainer, seen = train(config.replace(train_images=200, epochs=10_000), seconds)
     trainer.release()
     return seen / seconds
-
-
-def spread(values: list[float]) -> str:
-    values = np.asarray(values)
-    return f"{values.mean():6.2f} ± {values.std():4.2f} ({values.min():.2f}–{values.max():.2f})"
 
 
 def main() -> None:
