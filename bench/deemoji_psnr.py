@@ -12,8 +12,8 @@ several seeds for the same wall-clock budget on this machine, then measured.
   no spread).
 - The same figures for the bundled networks (resources/deemoji/improved-seed{1,2,3}.keras, 8,000
   steps each, averaged: what a user gets without training), one average, so no spread; its main
-  figures when the user asks it to find fewer or more emoji (``Eagerness``); and each of the
-  three alone. Three averages at that length: bench/deemoji_averaged.py.
+  figures when the user asks it to find fewer or more emoji (``Eagerness``). Each of the three
+  alone, and three averages at that length: bench/deemoji_averaged.py.
 - Seconds to clean a 12-megapixel photo (folder mode's work per photo), with the bundled networks.
 - Training speed behind two README claims: the 2018 network at ¼ width against full width, and
   the improved network in bfloat16 against float32 (where the CPU has native bfloat16).
@@ -36,7 +36,7 @@ from PIL import Image
 
 from engine.deemoji.cleaning import Eagerness, PhotoCleaner
 from engine.deemoji.models import build_runner
-from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
+from engine.deemoji.networks import Cleaners, bundled_network
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.evaluation import (BRIGHTNESS_BINS, evaluate_cleaner, evaluate_network,
                                        frozen_set)
@@ -101,18 +101,12 @@ def main() -> None:
     print(f"the {len(trained)} networks averaged: inside {averaged['improved_psnr_inside']:.2f}, "
           f"outside {averaged['improved_psnr_outside']:.2f}, clean photos "
           f"{averaged['psnr_clean_native']:.2f}, left whole {averaged['left_whole']}")
-    network = bundled_network()
-    cleaners = Cleaners()
-    bundled = cleaners.get(network)
+    bundled = Cleaners().get(bundled_network())
     at_level = evaluate_cleaner(bundled, frozen, tuple(Eagerness))
     shipped = at_level[Eagerness.USUAL]
     print("bundled networks: " + ", ".join(f"{k} {v:.3f}" for k, v in shipped.items()
                                            if k.startswith("improved_") or k.startswith("psnr")
                                            or k.startswith("iou")))
-    alone = [evaluate_cleaner(cleaners.get(NetworkFiles((path,))), frozen)[Eagerness.USUAL]
-             for path in network.paths]
-    print("each bundled network alone, inside: "
-          + ", ".join(f"{f['improved_psnr_inside']:.2f}" for f in alone))
     levels = {}
     for level in (Eagerness.FEWER, Eagerness.MORE):
         found = at_level[level]
@@ -201,9 +195,6 @@ def main() -> None:
         "bundled_clean_native_changed": round(shipped["clean_native_changed"], 4),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         **levels,
-        "bundled_alone_psnr_mask": [round(f["improved_psnr_inside"], 2) for f in alone],
-        "bundled_alone_psnr_clean_native": [round(f["psnr_clean_native"], 2) for f in alone],
-        "bundled_alone_left_whole": [f["left_whole"] for f in alone],
         "seconds_per_12mp_photo": round(seconds_12mp, 1),
         "pictures_seen_seed": seen["seed"], "pictures_seen_improved": seen["improved"],
         **speeds})
