@@ -87,14 +87,19 @@ def test_pause_stops_updates_and_resume_continues(window, qtbot):
     window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=200)
     qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
+    states = []
+    tab.run.subscribe(lambda run, update: states.append(run.state.value))
     qtbot.mouseClick(tab.controls.pause_button, QtCore.Qt.MouseButton.LeftButton)
+    assert tab.controls.pause_button.text() == "Resume"
+    qtbot.waitUntil(lambda: tab.state == "paused", timeout=10_000)   # the loop reports it
+    paused_at, seen = tab.run.step, len(states)
+    qtbot.wait(1000)   # no signal marks "nothing happened": a second of the paused loop
+    # updates queued before the pause landed and must not say "running" again (they did)
+    assert states[seen - 1:] == ["paused"] and tab.run.step == paused_at
     assert tab.state == "paused" and tab.controls.pause_button.text() == "Resume"
-    qtbot.wait(300)  # a step already under way may still land
-    paused_at = tab.run.step
-    qtbot.wait(1000)
-    assert tab.run.step == paused_at and tab.state == "paused"
     qtbot.mouseClick(tab.controls.pause_button, QtCore.Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.run.step > paused_at, timeout=10_000)
+    assert tab.state == "running" and tab.controls.pause_button.text() == "Pause"
     assert not tab.start()  # a second Start while running is refused
     assert "already going" in tab.panel.message_label.text()
 

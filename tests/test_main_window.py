@@ -60,9 +60,9 @@ def test_space_pauses_and_resumes_the_tab_in_front(window, qtbot):
         QtWidgets.QApplication.setActiveWindow(window)
     window.tabs.setFocus()
     qtbot.keyClick(window.tabs, QtCore.Qt.Key.Key_Space)
-    assert tab.state == "paused"
+    qtbot.waitUntil(lambda: tab.state == "paused", timeout=10_000)
     qtbot.keyClick(window.tabs, QtCore.Qt.Key.Key_Space)
-    assert tab.state == "running"
+    qtbot.waitUntil(lambda: tab.state == "running", timeout=10_000)
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "stopped", timeout=30_000)
     box = window.show_shortcuts()

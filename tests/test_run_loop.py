@@ -77,24 +77,37 @@ def test_pinned_snapshots_fall_on_epoch_steps_and_carry_weights():
     assert at_30.payload == {"at": 30} and at_30.weights[0][0] == 30
 
 
-def test_pause_stops_steps_until_resumed():
+def test_pause_stops_steps_until_resumed_and_the_loop_reports_it():
+    """Updates cross a queue, as Qt's queued signals carry them to the GUI thread: one produced
+    before the pause lands after it and must not undo it."""
     trainer = CountingTrainer(total=100_000, step_s=0.001)
     control = RunControl()
     run = Run("test", None)
+    queue = []
+    states = []
 
-    def consume():
+    def produce():
         for update in run_loop(trainer, control, update_interval_s=0.02):
-            run.apply(update)
+            queue.append(update)
 
-    thread = threading.Thread(target=consume)
+    thread = threading.Thread(target=produce)
     thread.start()
     while trainer.taken < 20:
         time.sleep(0.01)
     control.pause()
-    time.sleep(0.2)           # a step already under way finishes
+    deadline = time.time() + 5
+    while (not queue or queue[-1].state is not RunState.PAUSED) and time.time() < deadline:
+        time.sleep(0.01)
     paused_at = trainer.taken
-    time.sleep(0.5)
+    time.sleep(0.3)
     assert trainer.taken == paused_at, "steps were taken while paused"
+    for update in list(queue):   # the GUI thread catches up with everything queued
+        run.apply(update)
+        states.append(run.state)
+    queue.clear()
+    assert run.state is RunState.PAUSED and states[-1] is RunState.PAUSED
+    assert RunState.PAUSED not in states[:-1]   # the pause update is the last one, not undone
+    assert run.step == paused_at and run.column("step").tolist() == list(range(paused_at))
     control.resume()
     deadline = time.time() + 5
     while trainer.taken <= paused_at and time.time() < deadline:
@@ -102,8 +115,12 @@ def test_pause_stops_steps_until_resumed():
     assert trainer.taken > paused_at
     control.stop()
     thread.join(5)
+    for update in queue:
+        run.apply(update)
     assert run.state is RunState.STOPPED and run.step < 100_000
     assert run.column("step").tolist() == list(range(run.step))
+    wall = run.column("wall_s")
+    assert np.diff(wall).max() < 0.2, "time paused counted as training time"
 
 
 def test_learning_rate_changes_between_steps_and_stop_ends_the_run():

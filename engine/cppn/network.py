@@ -64,7 +64,7 @@ def init_weights(config: CPPNConfig) -> CPPNWeights:
 
 
 def coordinate_axis(size: int, scale: float) -> np.ndarray:
-    """Spec §2.1 exactly: ``scale*(arange(n)-(n-1)/2)/(n-1)/0.5``, i.e. n points over
+    """As the 2018 code computes it: ``scale*(arange(n)-(n-1)/2)/(n-1)/0.5``, i.e. n points over
     [-scale, scale]; a single pixel sits at 0."""
     if size == 1:
         return np.zeros(1, np.float32)

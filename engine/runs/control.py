@@ -19,7 +19,7 @@ def check_learning_rate(value: float, name: str = "learning rate") -> float:
 
 
 class RunControl:
-    """Set from any thread; read by the run loop between steps (each step is a checkpoint) and by
+    """Set from any thread; read by the run loop between steps and by
     data loading between chunks (:meth:`raise_if_stopped`)."""
 
     def __init__(self) -> None:
@@ -52,16 +52,10 @@ class RunControl:
         if self._stop.is_set():
             raise RunStopped("stopped while preparing the run")
 
-    def wait_while_paused(self, timeout: float = 0.1) -> bool:
-        """Block while paused, up to ``timeout`` seconds; True once running (or stopping)."""
-        return self._running.wait(timeout)
-
-    def checkpoint(self) -> tuple[bool, float | None]:
-        """Between two training steps: block while paused, then return (stop requested?,
-        the learning rate asked for since the last checkpoint, if any)."""
-        while not self.wait_while_paused():
+    def wait_until_resumed(self) -> None:
+        """Block while paused (a stop also ends the wait)."""
+        while not self._running.wait(0.1):
             pass
-        return self.stop_requested, self.take_learning_rate()
 
     def set_learning_rate(self, value: float) -> None:
         value = check_learning_rate(value)

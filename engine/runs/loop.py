@@ -1,7 +1,8 @@
 """The one training loop, shared by the autoencoder/VAE, the de-emoji network and the CPPN fit.
 
 A trainer supplies its steps and its snapshot (:class:`StepTrainer`); the loop owns the rest:
-pause, stop and learning-rate changes between steps, divergence (a non-finite loss restores the
+pause (reported by the loop's own updates, so a run's state never lags or
+contradicts them), stop and learning-rate changes between steps, divergence (a non-finite loss restores the
 last good weights and ends the run), how many steps go into one compiled call, when a snapshot
 is due (pinned ones at even steps in each epoch, live ones within a share of the wall time),
 update timing, speed and ETA in wall-clock time, and a time budget.
@@ -86,7 +87,16 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
     state, message = RunState.FINISHED, ""
     good = GoodWeights(trainer.get_weights, trainer.set_weights)
     while step < total:
-        stop, learning_rate = control.checkpoint()
+        if control.paused:   # the loop reports the pause itself: the run's state is the loop's
+            rows = np.concatenate(pending) if pending else np.zeros((0, len(setup.columns)))
+            yield RunUpdate(step, rows, None, 0.0, eta(step), RunState.PAUSED)
+            pending, emitted_step = [], step
+            paused_at = time.perf_counter()
+            control.wait_until_resumed()
+            start += time.perf_counter() - paused_at   # time paused is no training time
+            last_emit = time.perf_counter()
+            yield RunUpdate(step, np.zeros((0, len(setup.columns))), None, 0.0, eta(step))
+        stop, learning_rate = control.stop_requested, control.take_learning_rate()
         if stop:
             state, message = RunState.STOPPED, f"stopped at step {step}"
             break
@@ -103,7 +113,7 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
         values = np.asarray(trainer.train(limit, progress), np.float64).reshape(-1, len(setup.metric_names))
         spent = time.perf_counter() - t0
         count = len(values)
-        chunk = int(np.clip(update_interval_s / 2 / (spent / count), 1, MAX_STEPS_PER_CALL))
+        chunk = int(np.clip(update_interval_s / (spent / count), 1, MAX_STEPS_PER_CALL))
         done_at = t0 - start + spent * np.arange(1, count + 1) / count
         rows = np.column_stack([np.arange(step, step + count), done_at, values])
         bad = np.flatnonzero(~np.isfinite(values).all(axis=1))

@@ -78,8 +78,8 @@ class Run:
 
     def mark(self, state: RunState, message: str = "") -> None:
         """A change of state from outside the loop: the run could not start (bad data, a crash:
-        ``FAILED``), was stopped while preparing (``STOPPED``), or was paused or resumed by its
-        user. Subscribers are told with no update."""
+        ``FAILED``) or was stopped while preparing (``STOPPED``). Pauses are the loop's to report.
+        Subscribers are told with no update."""
         self.state = state
         self.message = message or self.message
         for listener in list(self._listeners):

@@ -96,12 +96,10 @@ class TrainingControls(QtCore.QObject):
         if not self.is_running() or self.run is None:
             return
         control = self.worker.control
-        if control.paused:
+        if control.paused:   # the run's state follows when the loop reports it (next step)
             control.resume()
-            self.run.mark(RunState.RUNNING)
         else:
             control.pause()
-            self.run.mark(RunState.PAUSED)
         self._show_state()
 
     @QtCore.Slot()
@@ -119,7 +117,8 @@ class TrainingControls(QtCore.QObject):
         running = self.is_running() and state in ("loading", "running", "paused")
         self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running and state != "loading")
-        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        asked_to_pause = self.worker is not None and self.worker.control.paused
+        self.pause_button.setText("Resume" if running and asked_to_pause else "Pause")
         self.stop_button.setEnabled(running)
         for widget in self._locked:
             widget.setEnabled(not running)
