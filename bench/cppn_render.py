@@ -29,7 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import print_result, private_settings, resident_mb, sgemm_gflops  # also puts the project on sys.path
+from _common import (close_window, print_result, private_settings,  # also puts the project
+                     resident_mb, sgemm_gflops)                     # on sys.path
 import numpy as np
 
 from engine.cppn.config import PRESETS
@@ -118,11 +119,13 @@ def in_the_tab(repeats: int = 7) -> dict:
     from PySide6 import QtCore
 
     from gui.cppn.canvas_drawing import canvas_pixels
-    from gui.cppn.tab import CPPNTab
+    from gui.main_window import MainWindow
 
-    tab = CPPNTab()
-    tab.resize(1400, 900)
-    tab.show()
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    tab = window.cppn_tab
+    window.tabs.setCurrentWidget(tab)
 
     def wait(condition, timeout_s=120.0):
         end = time.perf_counter() + timeout_s
@@ -162,7 +165,7 @@ def in_the_tab(repeats: int = 7) -> dict:
             figures[f"cpu_{side}_ms"] = round(median_ms(
                 lambda: render_pixels(genome.weights, genome.z, side, side, 1.0, "viridis"),
                 repeats=3), 1)
-    tab.shutdown()
+    close_window(window)
     return figures
 
 

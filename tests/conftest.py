@@ -72,11 +72,22 @@ def shown(qtbot):
 
 
 @pytest.fixture
-def window(shown):
-    """The main window on screen; qtbot closes it after the test (and it deletes itself)."""
+def window(qtbot):
+    """The main window on screen, closed after the test as its user closes it (it deletes itself
+    once every thread of it has ended), unless the test closed it already."""
+    import shiboken6
+
+    from gui.app import make_application
     from gui.main_window import MainWindow
 
-    return shown(MainWindow)
+    make_application()
+    widget = MainWindow()
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    if shiboken6.isValid(widget):
+        with qtbot.waitSignal(widget.sig_closed, timeout=60_000):
+            widget.close()
 
 
 THREAD_GRACE_S = 15  # a closed window's threads end within one step, band or save

@@ -8,15 +8,15 @@ from PySide6 import QtCore
 
 from engine.cppn.render import render_pixels, render_small
 from gui.cppn.breed_panel import CHILD_SIDE, ChildTile
-from gui.cppn.tab import CPPNTab
 
 
 @pytest.fixture
-def tab(qtbot, shown):
-    widget = shown(CPPNTab, (1400, 900))
-    qtbot.waitUntil(lambda: widget.canvas.pixels.shape[0] == 512, timeout=30_000)
-    yield widget
-    widget.shutdown()
+def tab(window, qtbot):
+    """The CPPN tab of the real window, in front and painted; the window closes after the test."""
+    window.resize(1400, 900)
+    window.tabs.setCurrentWidget(window.cppn_tab)
+    qtbot.waitUntil(lambda: window.cppn_tab.canvas.pixels.shape[0] == 512, timeout=30_000)
+    return window.cppn_tab
 
 
 def breed_and_wait(tab, qtbot, action):

@@ -4,14 +4,13 @@ photos on the "Clean a photo" page (that page with the bundled network: test_dee
 import pytest
 from PySide6 import QtCore
 
-from gui.deemoji.tab import DeEmojiTab
 
 
 @pytest.fixture
-def tab(shown):
-    widget = shown(DeEmojiTab, (1300, 820))
-    yield widget
-    widget.shutdown()
+def tab(window):
+    """The de-emoji tab of the real window, in front; the window closes after the test."""
+    window.tabs.setCurrentWidget(window.deemoji_tab)
+    return window.deemoji_tab
 
 
 def test_train_then_clean_a_photo_with_the_run(tab, qtbot):

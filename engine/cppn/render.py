@@ -126,7 +126,7 @@ def export_png(weights: CPPNWeights, z, width: int, height: int, scale: float, c
 
 
 def export_animation(weights: CPPNWeights, path: ZPath, frames: int, side: int, scale: float,
-                     colormap: str, out: str | Path, frame_ms: int,
+                     colormap: str, out: str | Path, frame_ms: float,
                      progress: Callable[[float], None] | None = None,
                      cancelled: Callable[[], bool] | None = None) -> Path:
     """Render ``frames`` frames of z moving along ``path`` and write them one by one to a GIF,

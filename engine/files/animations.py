@@ -37,7 +37,8 @@ class _GifFrames:
         self._handle = handle
         self._started = False
 
-    def add(self, image: Image.Image, duration_ms: int) -> None:
+    def add(self, image: Image.Image, duration_ms: float) -> None:
+        duration_ms = round(duration_ms)   # GIF counts hundredths of a second; Pillow takes ms
         frame = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
         if not self._started:
             header, _ = GifImagePlugin.getheader(frame, None, {"loop": 0, "duration": duration_ms})
@@ -52,9 +53,15 @@ class _GifFrames:
 
 
 class _VideoFrames:
-    """WebP (libwebp_anim, with alpha) or MP4 (libx264) through PyAV."""
+    """WebP (libwebp_anim, with alpha) or MP4 (libx264) through PyAV.
 
-    def __init__(self, path: str, suffix: str, frame_ms: int, size: tuple[int, int]):
+    Timestamps count frames in a time base of one frame (1/fps) that this object owns. The
+    stream's own time base is no clock to count in: the MP4 muxer replaces it when it writes the
+    header, once the encoder's look-ahead (about 40 frames) gives out the first packet, and
+    frames stamped in it after that came out out of order ("Invalid argument", error 22).
+    """
+
+    def __init__(self, path: str, suffix: str, frame_ms: float, size: tuple[int, int]):
         import av  # only exports need FFmpeg
 
         self._av = av
@@ -66,16 +73,17 @@ class _VideoFrames:
         if not webp:   # 4:2:0 colour needs even sides
             width, height = width + width % 2, height + height % 2
         self._size = (width, height)
-        self._stream = self._container.add_stream("libwebp_anim" if webp else "libx264",
-                                                  rate=max(1, round(1000 / max(frame_ms, 1))))
+        self._frame_ms = max(float(frame_ms), 1.0)
+        rate = Fraction(1000 / self._frame_ms).limit_denominator(1001)
+        self._stream = self._container.add_stream("libwebp_anim" if webp else "libx264", rate=rate)
         self._stream.width, self._stream.height = width, height
         self._stream.pix_fmt = "yuva420p" if webp else "yuv420p"
         self._stream.options = {"quality": "90"} if webp else {"crf": "18", "preset": "medium"}
-        self._stream.time_base = Fraction(1, 1000)
-        self._frame_ms = max(frame_ms, 1)
-        self._time_ms = 0
+        self._time_base = 1 / rate
+        self._stream.time_base = self._time_base
+        self._frames = 0
 
-    def add(self, image: Image.Image, duration_ms: int) -> None:
+    def add(self, image: Image.Image, duration_ms: float) -> None:
         mode = "RGBA" if self._alpha else "RGB"
         pixels = np.asarray(image.convert(mode))
         width, height = self._size
@@ -85,8 +93,8 @@ class _VideoFrames:
         frame = self._av.VideoFrame.from_ndarray(pixels, format="rgba" if self._alpha else "rgb24")
         # a longer frame is the frame repeated: encoders take no duration for the last one
         for _ in range(max(1, round(duration_ms / self._frame_ms))):
-            frame.pts, frame.time_base = self._time_ms, self._stream.time_base
-            self._time_ms += self._frame_ms
+            frame.pts, frame.time_base = self._frames, self._time_base
+            self._frames += 1
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
 
@@ -100,7 +108,7 @@ class AnimationWriter:
     """``with AnimationWriter(path, frame_ms) as out: out.add(frame)`` (Pillow images or uint8
     arrays, all the size of the first); the file appears only when the ``with`` ends cleanly."""
 
-    def __init__(self, path: str | Path, frame_ms: int = 200):
+    def __init__(self, path: str | Path, frame_ms: float = 200):
         self.path = Path(path)
         self.suffix = self.path.suffix.lower()
         if self.suffix not in FORMATS:
@@ -112,7 +120,7 @@ class AnimationWriter:
         self._handle = None
         self._frames = None
 
-    def add(self, frame, duration_ms: int | None = None) -> None:
+    def add(self, frame, duration_ms: float | None = None) -> None:
         image = _as_image(frame)
         if self._frames is None:
             if self.suffix == ".gif":

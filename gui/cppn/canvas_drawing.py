@@ -72,7 +72,3 @@ class CanvasDrawing:
         if self.active:
             return f"drawn by the GPU shader ({self.renderer.renderer})"
         return "drawn by the CPU (TensorFlow)" + (f"; {self.reason}" if self.reason else "")
-
-    def close(self) -> None:
-        if self.renderer is not None:
-            self.renderer.close()

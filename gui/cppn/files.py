@@ -36,7 +36,7 @@ class CPPNFiles:
         path = with_suffix(path, (".gif", ".webp", ".mp4"))
         job = functools.partial(export_animation, self.weights, self.view.path(self.config),
                                 frames, side, self.view.scale(), self.network.colormap(), path,
-                                round(1000 / self.playback.fps_box.value()))
+                                1000 / self.playback.fps_box.value())
         return self.tasks.start(job, f"Saved {path} ({frames} frames)", with_progress=True)
 
     def export_shader(self, path) -> bool:

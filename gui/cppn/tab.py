@@ -286,10 +286,3 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
 
     def threads(self) -> list[QtCore.QThread]:
         return [*self.fit.controls.threads(), *self.tasks.threads(), self.renderer]
-
-    def shutdown(self) -> None:
-        """Stop every thread this tab owns and wait for them."""
-        self.request_stop()
-        for thread in self.threads():
-            thread.wait()
-        self.drawing.close()

@@ -217,9 +217,3 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
 
     def threads(self) -> list[QtCore.QThread]:
         return [*self.controls.threads(), *self.tasks.threads(), *self.hand.threads()]
-
-    def shutdown(self) -> None:
-        """Stop every thread this tab owns and wait for them."""
-        self.request_stop()
-        for thread in self.threads():
-            thread.wait()

@@ -282,9 +282,3 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
 
     def threads(self) -> list[QtCore.QThread]:
         return [*self.controls.threads(), *self.exports.tasks.threads(), self.decoder]
-
-    def shutdown(self) -> None:
-        """Stop every thread this tab owns and wait for them."""
-        self.request_stop()
-        for thread in self.threads():
-            thread.wait()
