@@ -82,9 +82,30 @@ def test_deemoji_train_writes_a_network_that_cleans_a_folder(tmp_path):
     result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(tmp_path / "two"),
                       "--model", str(network), str(broken))
     assert result.returncode == 2 and "broken.keras" in result.stderr   # every file is checked
-    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(tmp_path / "two"),
-                      "--model", str(network), str(network))           # several are averaged
+
+
+def test_deemoji_clean_averages_the_networks_it_is_given(tmp_path):
+    from engine.deemoji.folder import clean_folder
+    from engine.deemoji.networks import Cleaners, NetworkFiles
+
+    first, second = (ROOT / "resources" / "deemoji" / f"improved-seed{k}.keras" for k in (1, 2))
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    Image.open(ROOT / "resources" / "photos" / "kodim03.jpg").resize((384, 256)).save(
+        photos / "caps.png")
+    result = run_main("deemoji", "clean", "--in", str(photos), "--out", str(tmp_path / "cli"),
+                      "--model", str(first), str(second))
     assert result.returncode == 0 and "1 photo(s) cleaned" in result.stdout, result.stderr[-3000:]
+    by_cli = np.asarray(Image.open(tmp_path / "cli" / "caps-clean.png"))
+
+    def cleaned(*paths):
+        out = tmp_path / "-".join(p.stem for p in paths)
+        clean_folder(Cleaners().get(NetworkFiles(paths)), photos, out)
+        return np.asarray(Image.open(out / "caps-clean.png"))
+
+    assert np.array_equal(by_cli, cleaned(first, second))   # both files, averaged
+    assert not np.array_equal(by_cli, cleaned(first))       # not the first alone
+    assert not np.array_equal(by_cli, cleaned(second))
 
 
 def test_deemoji_train_on_all_twemoji_names_the_missing_package(tmp_path):

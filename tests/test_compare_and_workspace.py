@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from engine.latent.findings import figures
 from engine.latent.models import build_models
 from engine.workspace import VERSION, WorkspaceError, open_workspace, save_workspace
 from gui.app import make_application
@@ -36,7 +37,8 @@ def decode(run, step, z):
 
 def wait_task(qtbot, task):
     qtbot.waitUntil(task.isFinished, timeout=60_000)
-    qtbot.wait(50)   # its result reaches the GUI thread
+    # everything the finished thread emitted is posted by now: deliver it to the GUI thread
+    QtCore.QCoreApplication.sendPostedEvents()
 
 
 def test_runs_stay_listed_named_and_deletable(window, qtbot):
@@ -224,8 +226,18 @@ def test_replaying_the_post_trains_its_runs_and_compares_them(window, qtbot):
     view = window.comparisons.windows[-1]
     assert view.runs == runs and view.common.isChecked()
     text = view.findings.text()
-    assert "The autoencoder spreads out" in text and "KL alone forgets the digits" in text
-    assert "±" in text and "Final losses" in text
+    figs = {r.name: figures(r) for r in runs}
+    for run in runs:   # the account carries these runs' own measured numbers
+        assert f"{run.name}: {figs[run.name].final_loss:.4g}" in text
+        if run.config.loss.value != "kl":
+            assert f"{run.name.split(' · ')[1]} ±{figs[run.name].spread_p99:.1f}" in text
+    assert f"differ by {figs[runs[4].name].reconstruction_gap:.3f}" in text
+    # and what the post found holds for them: the AE spreads wider than the VAE, and KL alone
+    # decodes different digits most alike
+    assert min(figs[r.name].spread_p99 for r in runs[:2]) > \
+        max(figs[r.name].spread_p99 for r in runs[2:4])
+    assert figs[runs[4].name].reconstruction_gap < \
+        min(figs[r.name].reconstruction_gap for r in runs[:4])
     view.close()
 
 

@@ -36,9 +36,9 @@ def test_paints_from_the_moment_it_opens(tab):
 
 def test_dragging_the_scale_slider_repaints_and_the_window_stays_live(tab, qtbot):
     before = tab.canvas.pixels.copy()
-    ticks = []
+    beats = []
     heartbeat = QtCore.QTimer()
-    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
     heartbeat.start(10)
     painted = []
     tab.sig_rendered.connect(lambda tag, ms: painted.append(tag))
@@ -46,14 +46,17 @@ def test_dragging_the_scale_slider_repaints_and_the_window_stays_live(tab, qtbot
     start = slider.value()
     for k in range(1, 9):  # a drag: the value moves in steps, as a mouse drag sends them
         slider.setValue(start + 40 * k)
-        qtbot.wait(15)
+        qtbot.wait(15)     # the mouse's pace, not a wait for the app
     # the drag's last state drawn in full (a full paint of an earlier step may land mid-drag)
     qtbot.waitUntil(lambda: tab.canvas_is_current() and "full" in painted, timeout=30_000)
     heartbeat.stop()
     assert np.abs(tab.canvas.pixels.astype(int) - before).mean() > 2
     assert tab.view.scale_label.text() == f"Scale {tab.view.scale():.2f}"
     assert len(painted) < 2 * 8  # stale requests were replaced, not queued
-    assert len(ticks) >= 10      # the GUI thread kept serving timers while renders ran
+    # the GUI thread kept serving timers while renders ran: a full 512² render in the GUI
+    # thread takes longer than this (0.3-1 s on two cores)
+    gaps = np.diff([*beats, time.perf_counter()])
+    assert gaps.max() < 0.25, f"the GUI thread stalled {gaps.max():.2f} s"
 
 
 def test_rgba_shows_a_checkerboard_under_transparency(tab, qtbot):

@@ -282,11 +282,34 @@ def test_weights_of_another_network_are_refused(emoji, tmp_path):
         network_weights_from_file(tmp_path / "junk.keras", a.config)
 
 
-def test_bundled_data_holds_out_photos_and_emoji():
+def test_bundled_data_holds_out_photos_and_emoji(monkeypatch):
+    """Training never sees a held-out photo or emoji: the crops of each part come from disjoint
+    photos (the ones the frozen set and the app's scores use are the held-out ones), and the
+    emoji pasted on the held-out crops are none of the training emoji."""
+    from engine.deemoji import trainer as deemoji_trainer
+    from engine.deemoji.evaluation import held_out_photo_paths
+
+    cut_from = []
+    real_crops = deemoji_trainer.crops_from_photos
+
+    def recording_crops(photos, *args, **kwargs):
+        cut_from.append({np.asarray(p).tobytes() for p in photos})
+        return real_crops(photos, *args, **kwargs)
+
+    pasted = []
+    real_load = deemoji_trainer.load_emoji
+    monkeypatch.setattr(deemoji_trainer, "crops_from_photos", recording_crops)
+    monkeypatch.setattr(deemoji_trainer, "load_emoji",
+                        lambda paths: pasted.append(list(paths)) or real_load(paths))
     data = prepare_data(preset(DeEmojiNet.IMPROVED, train_images=20, held_out_images=8))
     assert data.train_photos.shape == (20, 96, 96, 3)
     assert data.held_out.corrupted.shape == (8, 96, 96, 3)
-    assert len(data.train_emoji) == 85  # 15 of the 100 are held out
+    train_photos, held_photos = cut_from
+    assert not train_photos & held_photos and len(train_photos) + len(held_photos) == 28
+    assert held_photos == {np.asarray(load_image(p)).tobytes() for p in held_out_photo_paths()}
+    train_emoji, held_emoji = pasted
+    assert not {p.stem for p in train_emoji} & {p.stem for p in held_emoji}
+    assert len(train_emoji) == 85 and len(held_emoji) == 15 and len(data.train_emoji) == 85
 
 
 def test_a_reused_trainer_trains_exactly_like_a_new_one(emoji):

@@ -4,6 +4,7 @@ interrupted from the terminal keeps its work."""
 
 import gzip
 import os
+import select
 import signal
 import struct
 import subprocess
@@ -195,16 +196,28 @@ def test_a_pipe_as_dataset_fails_fast_in_the_terminal(tmp_path):
     assert result.returncode == 2 and "named pipe" in result.stderr and str(fifo) in result.stderr
 
 
+def read_until(child, text: str, timeout_s: float = 180) -> str:
+    """Read a child's standard output until ``text`` shows (its progress line)."""
+    seen = ""
+    deadline = time.monotonic() + timeout_s
+    fd = child.stdout.fileno()
+    while text not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"{text!r} never appeared: {seen[-300:]!r}"
+        if select.select([fd], [], [], left)[0]:
+            chunk = os.read(fd, 4096)
+            assert chunk, f"the run ended before {text!r}: {seen[-300:]!r}"
+            seen += chunk.decode(errors="replace")
+    return seen
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_terminal_run_writes_what_it_has(tmp_path, sig):
     out = tmp_path / "run"
     child = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", "ae", "--epochs",
                               "200", "--train-size", "2000", "--out", str(out)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not (out / ".latent-lab.lock").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(8)                                        # well into training
+    read_until(child, "epoch 3/200")                     # well into training
     child.send_signal(sig)
     stdout, stderr = child.communicate(timeout=120)
     assert child.returncode == 130, stderr[-2000:]

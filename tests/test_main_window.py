@@ -152,11 +152,43 @@ def test_a_settings_file_that_is_not_ini_at_all(qtbot):
         window.close()
 
 
-def test_logging_never_stops_the_app_from_starting(tmp_path):
+@pytest.fixture
+def own_logging():
+    """Leaves the root logger as it found it (start_logging adds handlers to it)."""
+    import logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def test_an_unusable_log_folder_falls_back_to_the_temporary_folder(tmp_path, monkeypatch,
+                                                                   own_logging):
+    import logging
+    import tempfile
+
     blocked = tmp_path / "file"
     blocked.write_text("a file where the log folder should be")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     path = start_logging(blocked / "logs" / "latent-lab.log")
-    assert path is None or path.parent.name == "latent-lab"   # the temporary folder, or none
+    assert path == tmp_path / "tmp" / "latent-lab" / "latent-lab.log"
+    logging.getLogger("latent_lab").warning("a line that must reach the fallback file")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "a line that must reach the fallback file" in path.read_text()
+
+
+def test_no_usable_log_folder_at_all_still_starts(tmp_path, monkeypatch, own_logging):
+    import tempfile
+
+    blocked = tmp_path / "file"
+    blocked.write_text("neither folder can be made under a file")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))
+    assert start_logging(blocked / "logs" / "latent-lab.log") is None
 
 
 @pytest.mark.parametrize("after_ms", [300, 2000])
