@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.about import VERSION as APP_VERSION
 from engine.configs import config_from_dict, config_to_dict
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import CorruptedSet
@@ -85,9 +86,9 @@ def _npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None,
-                   app_version: str = "") -> Path:
-    """Write ``runs`` (finished or not: what they have so far) and the window's state."""
+def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None) -> Path:
+    """Write ``runs`` (finished or not: what they have so far) and the window's state, with the
+    version of the app that wrote them."""
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
@@ -129,7 +130,7 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
                           "weights": [[snapshots.index(s), len(s.weights)] for s in with_weights]},
             "fixtures": fixture_plain,
         })
-    manifest = {"format": FORMAT, "version": VERSION, "app_version": app_version,
+    manifest = {"format": FORMAT, "version": VERSION, "app_version": APP_VERSION,
                 "runs": manifest_runs, "window": window or {}}
 
     def write(tmp: str) -> None:

@@ -12,7 +12,7 @@ from PySide6 import QtWidgets
 
 from engine.files.resources import resources_dir
 from engine.tf_runtime import device_summary
-from gui.app import APP_NAME, VERSION
+from engine.about import APP_NAME, VERSION
 
 SOFTWARE = """## Software
 - Qt and PySide6, The Qt Company: LGPL v3.

@@ -10,10 +10,8 @@ import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from engine.about import APP_NAME, VERSION
 from engine.files.resources import resource_path
-
-APP_NAME = "Latent Lab"
-VERSION = "0.1.0"
 
 
 def prepare_qt() -> None:

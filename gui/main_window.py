@@ -16,9 +16,9 @@ import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from engine.about import APP_NAME
 from engine.latent.config import ModelKind
 from gui.about_dialog import AboutDialog
-from gui.app import APP_NAME
 from gui.cppn.tab import CPPNTab
 from gui.deemoji.tab import DeEmojiTab
 from gui.latent.comparisons import LatentComparisons

@@ -87,8 +87,6 @@ class WorkspaceActions(QtCore.QObject):
         runs = self.runs()
         frozen = [run.frozen() for run in runs]
         state = self.window_state()
-        from gui.app import VERSION
-
         def done(_result) -> None:  # in the GUI thread (BackgroundTasks calls it)
             self.path = path
             for run, copy in zip(runs, frozen):
@@ -97,7 +95,7 @@ class WorkspaceActions(QtCore.QObject):
             if then is not None:
                 then()
 
-        return self.tasks.start(lambda: save_workspace(path, frozen, state, VERSION),
+        return self.tasks.start(lambda: save_workspace(path, frozen, state),
                                 f"Saved the workspace {path} ({len(runs)} runs)", on_done=done)
 
     # -- opening ---------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
+
+from engine.about import VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +48,8 @@ def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
         assert np.abs(seq[0] - seq[-1]).mean() > 1, f"{name} does not change over time"
     assert (out / "model.keras").stat().st_size > 100_000
     assert (out / "run.latentlab").stat().st_size > 100_000
+    with zipfile.ZipFile(out / "run.latentlab") as archive:   # a terminal run says who wrote it
+        assert json.loads(archive.read("manifest.json"))["app_version"] == VERSION
 
 
 def test_train_reports_a_bad_dataset(tmp_path):
