@@ -14,7 +14,7 @@ several seeds for the same wall-clock budget on this machine, then measured.
   steps each, averaged: what a user gets without training), one average, so no spread; its main
   figures when the user asks it to find fewer or more emoji (``Eagerness``). Each of the three
   alone, and three averages at that length: bench/deemoji_averaged.py.
-- Seconds to clean a 12-megapixel photo (folder mode's work per photo), with the bundled networks.
+- (The 12-megapixel cleaning time, first call included: bench/deemoji_12mp.py.)
 - Training speed behind two README claims: the 2018 network at ¼ width against full width, and
   the improved network in bfloat16 against float32 (where the CPU has native bfloat16).
 
@@ -26,11 +26,9 @@ Means over the seeds with their spread (standard deviation, min-max).
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 from _common import print_result, spread  # also puts the project on sys.path
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -42,7 +40,6 @@ from engine.deemoji.evaluation import (BRIGHTNESS_BINS, evaluate_cleaner, evalua
                                        frozen_set)
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.images import to_bytes
-from engine.files.resources import resource_path
 from engine.runs.loop import run_loop
 from engine.tf_runtime import fast_bfloat16
 
@@ -119,17 +116,11 @@ def main() -> None:
                            round(found["clean_native_changed"], 4)})
     print(f"bundled networks, fewer or more emoji: {levels}")
 
-    photo = Image.open(sorted(resource_path("photos").glob("kodim*.jpg"))[0]).convert("RGB")
-    big = np.asarray(photo.resize((4000, 3000), Image.BICUBIC), np.float32) / 255
-    start = time.perf_counter()
-    result = bundled.clean(big)
-    seconds_12mp = time.perf_counter() - start
     args.out.mkdir(parents=True, exist_ok=True)
     shown = [frozen.pictures.corrupted[:8], frozen.pictures.clean[:8]]
     shown.append(np.stack([bundled.clean(x).output for x in frozen.pictures.corrupted[:8]]))
     Image.fromarray(to_bytes(np.concatenate([np.concatenate(list(r), 1) for r in shown], 0))) \
         .resize((8 * 96 * 2, 3 * 96 * 2), Image.NEAREST).save(args.out / "deemoji_frozen.png")
-    cv2.imwrite(str(args.out / "deemoji_12mp_mask.png"), result.mask.astype(np.uint8) * 255)
 
     quarter = pictures_per_second(preset(DeEmojiNet.SEED, width_scale=0.25), args.speed_s)
     full = pictures_per_second(preset(DeEmojiNet.SEED, width_scale=1.0), args.speed_s)
@@ -158,7 +149,7 @@ def main() -> None:
           + " dB; mask IoU " + ", ".join(
               f"{name} {mean['improved'][f'iou_{name}']:.2f} (n={mean['improved'][f'count_{name}']:.0f})"
               for name, _, _ in BRIGHTNESS_BINS))
-    print(f"a 12-MP photo: {seconds_12mp:.1f} s; speeds: {speeds}")
+    print(f"speeds: {speeds}")
     print_result({
         "seeds": seeds, "budget_s": args.budget, "held_out": len(frozen.pictures.clean),
         "psnr_mask_improved": round(imp["improved_psnr_inside"], 2),
@@ -195,7 +186,6 @@ def main() -> None:
         "bundled_clean_native_changed": round(shipped["clean_native_changed"], 4),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         **levels,
-        "seconds_per_12mp_photo": round(seconds_12mp, 1),
         "pictures_seen_seed": seen["seed"], "pictures_seen_improved": seen["improved"],
         **speeds})
 

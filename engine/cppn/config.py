@@ -20,7 +20,8 @@ CHANNELS = (1, 3, 4)
 
 class CPPNStyle(str, Enum):
     """``seed-2018``: each input branch activated before the sum, as the 2018 network did.
-    ``cppn-tensorflow``: hardmaru's 2016 network, linear branches summed, then tanh."""
+    ``cppn-tensorflow``: hardmaru's 2016 network, linear branches summed, then tanh (without the
+    random biases that network adds: see :func:`engine.cppn.network.init_weights`)."""
 
     SEED = "seed-2018"
     OTORO = "cppn-tensorflow"

@@ -52,7 +52,9 @@ class CPPNWeights:
 
 
 def init_weights(config: CPPNConfig) -> CPPNWeights:
-    """Random normal weights, no biases, as both the 2018 and the 2016 code drew them."""
+    """Random normal weights and no biases, as the 2018 code drew them. (cppn-tensorflow's layers
+    also add a bias drawn like the weights, on z's branch, each hidden layer and the output: the
+    preset of that style keeps its design and activations, not those biases.)"""
     rng = np.random.default_rng(config.seed)
     h, s = config.width, config.weight_scale
     spec = branch_spec(config)

@@ -17,7 +17,7 @@ import numpy as np
 
 UNPINNED_CAPACITY = 300
 PINNED_CAPACITY = 200
-WEIGHTS_BUDGET_BYTES = 24 * 2**20   # per run: 5 copies of the quick AE, 3 of the seed AE
+WEIGHTS_BUDGET_BYTES = 24 * 2**20   # per run; the first, the newest and one between stay past it
 PAYLOAD_BUDGET_BYTES = 32 * 2**20   # per run: 500 latent snapshots (43 kB), ~190 of de-emoji
 
 
