@@ -1,5 +1,5 @@
 """Helpers shared by the bench scripts: import path set-up, private settings, closing a window,
-the machine's matmul rate now, the spread of figures measured several times, and the closing
+the time of a widget's next paint, the machine's matmul rate now, the spread of figures measured several times, and the closing
 RESULT line."""
 
 from __future__ import annotations
@@ -53,6 +53,32 @@ def close_window(window, timeout_s: float = 60.0) -> None:
     if left:
         print("threads still running after the window closed: "
               + ", ".join(type(t).__name__ for t in left), flush=True)
+
+
+def paint_watch(widget):
+    """An object whose ``arm()`` starts waiting and whose ``painted_at`` is then the time of the
+    widget's next paint (its viewport's, for a graphics view): timings end at pixels painted, not
+    at the signal before the paint. Make it after the QApplication."""
+    from PySide6 import QtCore
+
+    class PaintWatch(QtCore.QObject):
+        def __init__(self):
+            super().__init__()
+            self.armed = False
+            self.painted_at: float | None = None
+
+        def arm(self) -> None:
+            self.armed, self.painted_at = True, None
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+            if self.armed and event.type() == QtCore.QEvent.Type.Paint:
+                self.armed, self.painted_at = False, time.perf_counter()
+            return False
+
+    watch = PaintWatch()
+    target = widget.viewport() if hasattr(widget, "viewport") else widget
+    target.installEventFilter(watch)
+    return watch
 
 
 def resident_mb() -> float:

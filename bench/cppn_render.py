@@ -5,9 +5,11 @@ GPU shader against the CPU, seamless loops, and an 8192x8192 export's memory.
   RGB variant (width 32); the 512² repaint against its floor on this machine now: the matmul
   FLOPs at the sgemm rate measured in this run, plus the activations at the rate TensorFlow
   evaluates atan here (``repaint_512_vs_floor``). The 2018 code's numpy way as a baseline.
-- In the tab (under Xvfb): a scale slider moved to the full-size picture on screen
-  (``slider_to_pixels_ms``), and a click on Breed to 9 children at 128² on screen
-  (``breed_grid_ms``); medians over several.
+- In the tab (under Xvfb), each ending when the canvas has painted: a scale slider moved to the
+  full-size picture (``slider_to_pixels_ms``, the median after the first; the first alone is
+  ``slider_to_pixels_first_ms``), a new width (``width_change_first_ms`` includes tracing the
+  renderer for the new design; ``width_change_again_ms`` returns to a traced one), and a click on
+  Breed to 9 children at 128² on screen (``breed_grid_ms``, a median).
 - The GPU shader under this machine's OpenGL (Mesa's llvmpipe here: a CPU rasteriser, so it
   shows correctness, not GPU speed): its largest pixel difference from the CPU renderer
   (``shader_max_diff``) and its frame time at 512² and 1024² beside the CPU renderer's.
@@ -29,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import (close_window, print_result, private_settings,  # also puts the project
-                     resident_mb, sgemm_gflops)                     # on sys.path
+from _common import (close_window, paint_watch, print_result,  # also puts the project on
+                     private_settings, resident_mb, sgemm_gflops)  # sys.path
 import numpy as np
 
 from engine.cppn.config import PRESETS
@@ -133,15 +135,30 @@ def in_the_tab(repeats: int = 7) -> dict:
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
     wait(lambda: tab.canvas.pixels.shape[0] == 512 and tab.canvas_is_current())
+    canvas = paint_watch(tab.canvas)
     painted = []
-    tab.sig_rendered.connect(lambda tag, ms: painted.append(tag))
-    slider = []
-    for k in range(repeats + 1):
+
+    def on_rendered(tag, _ms):
+        painted.append(tag)
+        if tag == "full":
+            canvas.arm()   # the canvas paints the full picture next
+
+    tab.sig_rendered.connect(on_rendered)
+
+    def change_to_full_paint(change) -> float:
+        """ms from a change to the canvas painting its full picture."""
         painted.clear()
+        canvas.painted_at = None
         start = time.perf_counter()
-        tab.view.scale_slider.setValue(tab.view.scale_slider.value() + (17 if k % 2 else -17))
-        wait(lambda: "full" in painted)
-        slider.append((time.perf_counter() - start) * 1000)
+        change()
+        wait(lambda: canvas.painted_at is not None)
+        return (canvas.painted_at - start) * 1000
+
+    slider = [change_to_full_paint(lambda: tab.view.scale_slider.setValue(
+        tab.view.scale_slider.value() + (17 if k % 2 else -17))) for k in range(repeats + 1)]
+    # a new width is a new design: the first paint of each includes tracing the renderer again
+    widths = [change_to_full_paint(lambda: tab.network.width_box.setValue(w))
+              for w in (48, 64, 48, 64)]
     bred = []
     tab.breeder.sig_bred.connect(bred.append)
     for k in range(repeats + 1):
@@ -150,6 +167,9 @@ def in_the_tab(repeats: int = 7) -> dict:
         wait(lambda: len(bred) > count)
     wait(tab.canvas_is_current)
     figures = {"slider_to_pixels_ms": round(float(np.median(slider[1:])), 1),
+               "slider_to_pixels_first_ms": round(slider[0], 1),
+               "width_change_first_ms": round(widths[0], 1),
+               "width_change_again_ms": round(float(np.median(widths[2:])), 1),
                "breed_grid_ms": round(float(np.median(bred[1:])), 1),
                "breed_grid_max_ms": round(float(max(bred[1:])), 1)}
     renderer = tab.drawing.renderer

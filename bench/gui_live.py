@@ -7,8 +7,10 @@ picture and 3-D scatter frame rate, idle and while a run trains, in one run unde
 - gui_vs_headless: samples/s of the same run (epochs after the first) in the tab, live scatter
   and all, against the engine alone with no GUI and no live snapshots. Headless and live runs
   alternate; the heartbeat probe runs in a live run of its own, not in these.
-- click_to_decode_ms: a mouse click on a point's pixel until its decoded picture is on screen,
-  with the run finished; click_to_decode_training_ms: the same while a run trains in the tab.
+- click_to_decode_ms: a mouse click on a point's pixel until the panel showing its decoded
+  picture has painted, with the run finished (the median after the first click; the first,
+  which builds the run's decoding replica, is click_to_decode_first_ms);
+  click_to_decode_training_ms and click_to_decode_training_first_ms: the same while a run trains.
 - fps_1k / fps_10k: new codes for every point and a full GL frame, each started when the last
   one was swapped to the screen (idle).
 - fps_1k_rotate_idle / fps_1k_training: the camera turned a degree per swapped frame, as a user
@@ -20,7 +22,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import close_window, print_result, private_settings  # also puts the project on sys.path
+from _common import (close_window, paint_watch, print_result,  # also puts the project on
+                     private_settings)                        # sys.path
 import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
 
@@ -87,6 +90,7 @@ def run(args) -> None:
         def decoded(self, tag, _images):
             if tag == "selected":
                 self.decoded_at = time.perf_counter()
+                panel.arm()   # the decoded picture's panel paints next
 
     def wait_until(condition, timeout_s: float, poll_ms: int = 20) -> None:
         """Run the event loop (sleeping between events, as app.exec() does) until ``condition``."""
@@ -147,6 +151,7 @@ def run(args) -> None:
     print(f"heartbeat: {len(gaps)} gaps, p50 {np.percentile(gaps, 50):.1f} ms, "
           f"p99 {np.percentile(gaps, 99):.1f} ms, max {gaps.max():.1f} ms")
 
+    panel = paint_watch(tab.explorer.selected_decoded)
     tab.decoder.sig_done.connect(recorder.decoded)
     rng = np.random.default_rng(0)
 
@@ -158,13 +163,12 @@ def run(args) -> None:
             inside = np.flatnonzero((xy[:, 0] > 5) & (xy[:, 0] < w - 5) & (xy[:, 1] > 5) &
                                     (xy[:, 1] < h - 5))
             target = int(rng.choice(inside))
-            recorder.decoded_at = None
+            recorder.decoded_at = panel.painted_at = None
             start = time.perf_counter()
             QtTest.QTest.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton,
                                     pos=QtCore.QPoint(round(xy[target, 0]), round(xy[target, 1])))
-            wait_until(lambda: recorder.decoded_at is not None, 10, poll_ms=1)
-            app.processEvents()  # the decoded picture is drawn
-            latencies.append((time.perf_counter() - start) * 1000)
+            wait_until(lambda: panel.painted_at is not None, 10, poll_ms=1)
+            latencies.append((panel.painted_at - start) * 1000)
         return latencies
 
     scatter = tab.scatter
@@ -185,10 +189,10 @@ def run(args) -> None:
     def rotate(_count: int) -> None:
         scatter.orbit(1.0, 0.0)
 
-    idle_clicks = click_latencies()
-    click_ms = float(np.median(idle_clicks))
-    print(f"click to decoded picture, idle: median {click_ms:.1f} ms, max {max(idle_clicks):.1f} "
-          f"ms ({args.clicks} clicks)")
+    idle_clicks = click_latencies()   # the first builds the decoding replica of the run
+    click_ms = float(np.median(idle_clicks[1:]))
+    print(f"click to decoded picture painted, idle: first {idle_clicks[0]:.1f} ms, then median "
+          f"{click_ms:.1f} ms, max {max(idle_clicks[1:]):.1f} ms ({args.clicks} clicks)")
     fps_rotate_idle = frames_per_second(rotate)
     print(f"scatter turning, 1,000 points, idle: {fps_rotate_idle:.0f} fps")
     fps = {}
@@ -201,10 +205,10 @@ def run(args) -> None:
     tab.panel.epochs_box.setValue(10_000)     # a run that trains through the measurements
     tab.start()
     wait_until(lambda: tab.run.setup is not None and tab.run.step > 2 * tab.run.steps_per_epoch, 120)
-    training_clicks = click_latencies()
-    click_training_ms = float(np.median(training_clicks))
-    print(f"click to decoded picture, while training: median {click_training_ms:.1f} ms, max "
-          f"{max(training_clicks):.1f} ms")
+    training_clicks = click_latencies()   # a new run: the first builds its replica
+    click_training_ms = float(np.median(training_clicks[1:]))
+    print(f"click to decoded picture painted, while training: first {training_clicks[0]:.1f} ms, "
+          f"then median {click_training_ms:.1f} ms, max {max(training_clicks[1:]):.1f} ms")
     fps_training = frames_per_second(rotate)
     print(f"scatter turning, 1,000 points, while training: {fps_training:.0f} fps")
     tab.stop()
@@ -216,6 +220,8 @@ def run(args) -> None:
                   "gui_sps_with_heartbeat_probe": round(with_probe),
                   "headless_sps": round(headless), "click_to_decode_ms": round(click_ms, 1),
                   "click_to_decode_training_ms": round(click_training_ms, 1),
+                  "click_to_decode_first_ms": round(idle_clicks[0], 1),
+                  "click_to_decode_training_first_ms": round(training_clicks[0], 1),
                   "fps_1k": round(fps[1_000], 1), "fps_10k": round(fps[10_000], 1),
                   "fps_1k_rotate_idle": round(fps_rotate_idle, 1),
                   "fps_1k_training": round(fps_training, 1)})
