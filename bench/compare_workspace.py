@@ -100,11 +100,11 @@ def main() -> None:
     save_workspace(path, frozen, state)
     save_s = time.perf_counter() - start
     start = time.perf_counter()
-    opened, opened_state = open_workspace(path)
+    opened, opened_state, _ = open_workspace(path)
     read_s = time.perf_counter() - start
     second = MainWindow()
     start = time.perf_counter()
-    second.workspace._apply(path, opened, opened_state)
+    second.workspace._apply(path, opened, opened_state, [])
     app.processEvents()
     apply_s = time.perf_counter() - start
     size_mb = path.stat().st_size / 1e6

@@ -16,7 +16,9 @@ import dataclasses
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,7 +41,10 @@ VERSION = 1
 SUFFIX = ".latentlab"
 MAX_MANIFEST_BYTES = 16 * 2**20
 MAX_FILE_BYTES = 8 * 2**30
+MAX_UNPACKED_BYTES = 8 * 2**30   # what the members claim, together: more is a zip bomb
 # what each experiment's records are made of
+RUN_DAMAGE = (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError, EOFError,
+              zlib.error)
 KINDS = {"latent": (AutoencoderConfig, LatentSnapshot, LatentFixtures),
          "deemoji": (DeEmojiConfig, DeEmojiSnapshot, DeEmojiFixtures)}
 NESTED = {"view": CorruptedSet}   # dataclass fields that are dataclasses themselves
@@ -145,13 +150,39 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
 
 
 def _read_array(archive: zipfile.ZipFile, name: str, path: Path) -> np.ndarray:
+    """One member as a plain numeric array (the zip reader stops at the size the member declares,
+    so a member that unpacks to more fails its check instead of filling memory)."""
     try:
         with archive.open(name) as member:
-            return np.load(io.BytesIO(member.read()), allow_pickle=False)
+            array = np.load(io.BytesIO(member.read()), allow_pickle=False)
     except KeyError:
         raise WorkspaceError(f"{path}: {name} is missing; the file is incomplete") from None
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+    except ValueError as exc:
+        if "allow_pickle" in str(exc):
+            raise WorkspaceError(f"{path}: {name} holds pickled Python objects, which could run "
+                                 "code; refused (workspaces hold plain numbers)") from None
         raise WorkspaceError(f"{path}: {name} is damaged ({exc})") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise WorkspaceError(f"{path}: {name} is damaged ({exc})") from None
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+        raise WorkspaceError(f"{path}: {name} is not an array of numbers; refused")
+    return array
+
+
+def _check_members(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse, before reading anything, member names that climb out of the archive and sizes
+    that claim more than any workspace holds."""
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in Path(name.replace("\\", "/")).parts:
+            raise WorkspaceError(f"{path}: a member is named {name!r}, which points outside the "
+                                 "archive; refused")
+        total += info.file_size
+    if total > MAX_UNPACKED_BYTES:
+        raise WorkspaceError(f"{path}: its members claim {total / 2**30:.1f} GiB unpacked, more "
+                             f"than any workspace holds ({MAX_UNPACKED_BYTES / 2**30:.0f} GiB); "
+                             "refused")
 
 
 def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict:
@@ -216,9 +247,20 @@ def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
     return run
 
 
-def open_workspace(path: str | Path) -> tuple[list[Run], dict]:
-    """The runs and the window's state in a file written by :func:`save_workspace`; anything
-    wrong with the file raises :class:`WorkspaceError` before anything is returned."""
+class OpenedWorkspace(NamedTuple):
+    """What :func:`open_workspace` read: the runs that were whole, the window's state, and a line
+    for each run that could not be read (it was left out)."""
+
+    runs: list[Run]
+    window: dict
+    problems: list[str]
+
+
+def open_workspace(path: str | Path) -> OpenedWorkspace:
+    """The runs and the window's state in a file written by :func:`save_workspace`. A file that
+    is not a workspace, or whose manifest or members cannot be trusted, raises
+    :class:`WorkspaceError` before anything is returned; a damaged run is left out and named in
+    ``problems``, and the others open (unless none could be read, which raises)."""
     path = Path(path)
     try:
         size = check_regular_file(path, "workspace file")
@@ -230,18 +272,27 @@ def open_workspace(path: str | Path) -> tuple[list[Run], dict]:
     if not zipfile.is_zipfile(path):
         raise WorkspaceError(f"{path}: not a Latent Lab workspace (not a zip archive; it may be "
                              "truncated)")
+    runs, problems = [], []
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_members(archive, path)
             manifest = _read_manifest(archive, path)
-            runs = []
-            for entry in manifest.get("runs", []):
-                if entry.get("experiment") not in KINDS:
+            entries = manifest.get("runs", [])
+            for k, entry in enumerate(entries if isinstance(entries, list) else []):
+                if not isinstance(entry, dict) or entry.get("experiment") not in KINDS:
                     continue   # an experiment of a newer version: skipped
-                runs.append(_read_run(archive, entry, path))
+                try:
+                    runs.append(_read_run(archive, entry, path))
+                except WorkspaceError as exc:
+                    problems.append(f"run {k + 1}: {str(exc).removeprefix(f'{path}: ')}")
+                except RUN_DAMAGE as exc:
+                    problems.append(f"run {k + 1}: damaged ({type(exc).__name__}: {exc})")
     except WorkspaceError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError, zipfile.BadZipFile, OSError) as exc:
+    except (*RUN_DAMAGE, zipfile.BadZipFile) as exc:
         raise WorkspaceError(f"{path}: the workspace is damaged ({type(exc).__name__}: "
                              f"{exc})") from None
+    if problems and not runs:
+        raise WorkspaceError(f"{path}: no run in it could be read: " + "; ".join(problems))
     window = manifest.get("window")
-    return runs, window if isinstance(window, dict) else {}
+    return OpenedWorkspace(runs, window if isinstance(window, dict) else {}, problems)

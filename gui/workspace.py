@@ -109,7 +109,7 @@ class WorkspaceActions(QtCore.QObject):
         return self.tasks.start(lambda: open_workspace(path), f"Opened the workspace {path}",
                                 on_done=lambda result: self._apply(Path(path), *result))
 
-    def _apply(self, path: Path, runs: list[Run], state: dict) -> None:
+    def _apply(self, path: Path, runs: list[Run], state: dict, problems: list[str]) -> None:
         tabs = self.window.named_tabs()
         for name, values in state.get("settings", {}).items():
             if name in tabs and isinstance(values, dict):
@@ -125,6 +125,13 @@ class WorkspaceActions(QtCore.QObject):
             self.window.tabs.setCurrentIndex(index)
         self.path = path
         self._remember(path)
+        if problems:   # the readable runs opened; say which were left out, and why
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Warning, "Workspace",
+                f"{path.name}: {len(runs)} run(s) opened; {len(problems)} could not be read and "
+                "were left out:\n\n" + "\n".join(problems), parent=self.window)
+            box.open()
+            self.last_error = box
         self.sig_opened.emit(str(path))
 
     # -- recent files, messages, the question ---------------------------------------------------------

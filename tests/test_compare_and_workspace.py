@@ -193,6 +193,23 @@ def test_bad_workspaces_say_why_and_change_nothing(window, qtbot, tmp_path, kind
     window.workspace.last_error.close()
 
 
+def test_a_partly_damaged_workspace_opens_what_it_can_and_names_the_rest(window, qtbot,
+                                                                          tmp_path):
+    ae = window.autoencoder_tab
+    first, second = train(qtbot, ae, 0, epochs=1), train(qtbot, ae, 1, epochs=1)
+    good = save_workspace(tmp_path / "good.latentlab", [first, second])
+    bad = tmp_path / "partly.latentlab"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        damaged = sorted(n for n in src.namelist() if n.endswith("metrics.npy"))[1]
+        for item in src.infolist():
+            dst.writestr(item, b"not an array" if item.filename == damaged else src.read(item))
+    wait_task(qtbot, window.open_workspace(bad))
+    assert [r.name for r in ae.runs] == [first.name] and ae.runs[0].step == first.step
+    text = window.workspace.last_error.text()
+    assert "1 run(s) opened; 1 could not be read" in text and "run 2: " in text
+    window.workspace.last_error.close()
+
+
 def test_a_terminal_run_opens_in_the_window(qtbot, tmp_path):
     out = tmp_path / "run"
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", "vae", "--epochs",

@@ -3,6 +3,7 @@ the file or option and the problem, quickly, without hanging or exhausting memor
 interrupted from the terminal keeps its work."""
 
 import gzip
+import io
 import os
 import select
 import signal
@@ -260,3 +261,118 @@ def test_the_self_test_without_a_display_says_so(tmp_path):
     result = run_main("--self-test", env=env, timeout=120)
     assert result.returncode == 1
     assert "self-test: FAILED: no display" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def workspace_of_two(tmp_path_factory):
+    """A workspace of two small, really trained runs."""
+    from engine.latent.config import preset_config
+    from engine.latent.datasets import load_bundled
+    from engine.latent.trainer import AutoencoderTrainer
+    from engine.latent.training_data import prepare_training_data
+    from engine.runs.loop import run_loop
+    from engine.runs.run import Run
+    from engine.workspace import save_workspace
+
+    dataset = load_bundled("mnist", stop=None)
+    runs = []
+    for seed in (1, 2):
+        config = preset_config("ae", "bce", "quick", epochs=1, train_size=500, seed=seed)
+        run = Run("latent", config, f"run {seed}")
+        for update in run_loop(AutoencoderTrainer(config, prepare_training_data(config, dataset))):
+            run.apply(update)
+        runs.append(run)
+    return save_workspace(tmp_path_factory.mktemp("ws") / "two.latentlab", runs)
+
+
+def rewrite(source, target, change):
+    """Copy a zip member by member; ``change(name, body)`` returns the new body (or None to drop
+    the member), and may add members through ``extra``."""
+    extra = {}
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = change(item.filename, src.read(item), extra)
+            if body is not None:
+                dst.writestr(item.filename, body)
+        for name, body in extra.items():
+            dst.writestr(name, body)
+    return target
+
+
+def test_a_member_named_outside_the_archive_is_refused(workspace_of_two, tmp_path):
+    from engine.workspace import WorkspaceError, open_workspace
+
+    def climb(name, body, extra):
+        extra["../../evil.npy"] = b"x"
+        return body
+
+    bad = rewrite(workspace_of_two, tmp_path / "climb.latentlab", climb)
+    with pytest.raises(WorkspaceError, match=r"'\.\./\.\./evil\.npy'.*outside the archive"):
+        open_workspace(bad)
+
+
+def test_a_workspace_claiming_gigabytes_is_refused_before_reading(workspace_of_two, tmp_path):
+    from engine.workspace import WorkspaceError, open_workspace
+
+    data = bytearray(workspace_of_two.read_bytes())
+    start = 0
+    for _ in range(3):   # three central-directory records now claim about 4 GiB each
+        start = data.index(b"PK\x01\x02", start + 1)
+        data[start + 24:start + 28] = struct.pack("<I", 0xFFFFFF00)
+    bad = tmp_path / "claims.latentlab"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(WorkspaceError, match=r"claim 1\d\.\d GiB unpacked.*refused"):
+        open_workspace(bad)
+
+
+def test_a_member_that_unpacks_past_its_size_is_damaged_and_the_other_run_opens(
+        workspace_of_two, tmp_path):
+    from engine.workspace import open_workspace
+
+    with zipfile.ZipFile(workspace_of_two) as archive:
+        second = next(n for n in archive.namelist() if n.endswith("metrics.npy") and "1/" in n)
+    data = bytearray(workspace_of_two.read_bytes())
+    at = data.index(b"PK\x01\x02" + b"", 0)
+    while True:   # the central record of the second run's metrics: it now claims 64 bytes
+        name_len = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if data[at + 46:at + 46 + name_len].decode() == second:
+            data[at + 24:at + 28] = struct.pack("<I", 64)
+            break
+        at = data.index(b"PK\x01\x02", at + 1)
+    bad = tmp_path / "bomb.latentlab"
+    bad.write_bytes(bytes(data))
+    runs, _, problems = open_workspace(bad)
+    assert [r.name for r in runs] == ["run 1"] and runs[0].step > 0
+    assert len(problems) == 1 and problems[0].startswith("run 2:") and "metrics.npy" in problems[0]
+
+
+def test_pickled_arrays_are_refused_by_name(workspace_of_two, tmp_path):
+    from engine.workspace import WorkspaceError, open_workspace
+
+    def pickle_metrics(name, body, extra):
+        if name.endswith("metrics.npy"):
+            handle = io.BytesIO()
+            np.save(handle, np.array([{"run": "code"}], dtype=object), allow_pickle=True)
+            return handle.getvalue()
+        return body
+
+    bad = rewrite(workspace_of_two, tmp_path / "pickle.latentlab", pickle_metrics)
+    with pytest.raises(WorkspaceError, match=r"no run in it could be read.*metrics\.npy holds "
+                                             r"pickled Python objects"):
+        open_workspace(bad)
+
+
+def test_a_truncated_or_oversized_genome_is_refused_with_its_reason(tmp_path):
+    from engine.cppn.config import PRESETS
+    from engine.cppn.genome import GenomeError, genome_of
+
+    genome = genome_of(PRESETS[0].config, np.zeros(PRESETS[0].config.z_dim), 1.0, "grey")
+    path = tmp_path / "g.json"
+    genome.save(path)
+    text = path.read_text()
+    path.write_text(text[:len(text) // 2])
+    with pytest.raises(GenomeError, match="not JSON"):
+        type(genome).load(path)
+    path.write_text(text.replace('"width": 64', '"width": 100000'))
+    with pytest.raises(GenomeError, match="width"):
+        type(genome).load(path)
