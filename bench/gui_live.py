@@ -103,7 +103,7 @@ def run(args) -> None:
             loop.exec()
 
     private_settings()
-    app = make_application([])
+    make_application([])
     window = MainWindow()
     window.show()
     tab = window.autoencoder_tab
