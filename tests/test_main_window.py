@@ -203,3 +203,68 @@ def test_closing_right_after_start_ends_the_app(tmp_path, after_ms):
     assert result.returncode == 0, result.stderr[-2000:]
     line = result.stdout.strip().splitlines()[-1]
     assert line.startswith("exit=0 ") and float(line.split("after_s=")[1]) < 30
+
+
+@pytest.mark.parametrize("job", ["mp4 export", "replay", "folder clean", "workspace save",
+                                 "fifo dataset"])
+def test_closing_during_a_long_job_ends_cleanly_with_nothing_logged(qtbot, tmp_path, caplog,
+                                                                    job):
+    """The window closed while the job runs: the job stops between frames, steps or photos,
+    the window closes, no traceback (nor any warning) reaches the log, no partial file stays."""
+    import logging
+
+    from PIL import Image
+
+    from engine.files.resources import resource_path
+
+    make_application()
+    window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
+    window.show()
+    qtbot.waitExposed(window)
+    out = tmp_path / "out"
+    out.mkdir()
+    caplog.set_level(logging.WARNING)
+    if job == "mp4 export":
+        cppn = window.cppn_tab
+        window.tabs.setCurrentWidget(cppn)
+        cppn.playback.frames_box.setValue(2000)
+        cppn.playback.size_box.setValue(256)
+        cppn.export_animation(out / "long.mp4")
+        qtbot.waitUntil(lambda: cppn.export.progress.value() > 0, timeout=60_000)
+    elif job == "replay":
+        ae = window.autoencoder_tab
+        ae.panel.epochs_box.setValue(50)
+        window.comparisons.replay_post(ae, "all")
+        qtbot.waitUntil(lambda: ae.run is not None and ae.run.step > 0, timeout=60_000)
+    elif job == "folder clean":
+        photos = tmp_path / "photos"
+        photos.mkdir()
+        for k, path in enumerate(sorted(resource_path("photos").glob("kodim*.jpg"))[:8]):
+            Image.open(path).save(photos / f"p{k}.png")
+        folder = window.deemoji_tab.hand.folder
+        folder.start(photos, out)
+        qtbot.waitUntil(lambda: folder.tasks.busy(), timeout=10_000)
+    elif job == "fifo dataset":   # a "file" that never ends: refused, even mid-close
+        fifo = tmp_path / "digits.npz"
+        os.mkfifo(fifo)
+        ae = window.autoencoder_tab
+        ae.panel.set_custom_dataset(str(fifo))
+        ae.start()
+    else:
+        ae = window.autoencoder_tab
+        ae.panel.epochs_box.setValue(1)
+        ae.start()
+        qtbot.waitUntil(lambda: ae.state == "finished", timeout=90_000)
+        window.workspace.save(out / "ws.latentlab")
+    with qtbot.waitSignal(window.sig_closed, timeout=60_000):
+        window.close()
+    logged = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in caplog.records
+              if r.levelno >= logging.WARNING or r.exc_info]
+    assert logged == []
+    left = sorted(p.name for p in out.iterdir())
+    if job == "workspace save":
+        assert left in ([], ["ws.latentlab"])     # written whole, or not at all
+    elif job == "folder clean":
+        assert all(name.endswith("-clean.png") for name in left) and len(left) < 8
+    else:
+        assert left == []

@@ -60,7 +60,10 @@ class TrainingWorker(OwnedThread):
                 self.sig_update.emit(update)
         except RunStopped:
             self.sig_failed.emit("")
-        except Exception as exc:  # everything reaches the user as a message
+        except (ValueError, OSError) as exc:  # bad input (a dataset, a file): the message says it
+            logging.getLogger("latent_lab").info("training could not run: %s", exc)
+            self.sig_failed.emit(describe_error(exc))
+        except Exception as exc:  # a fault of ours: the user gets the message, the log the trace
             logging.getLogger("latent_lab").exception("training failed")
             self.sig_failed.emit(describe_error(exc))
         finally:
