@@ -115,9 +115,6 @@ class HandEdits:
             self.erased = np.unpackbits(step[2], count=size).astype(bool).reshape(shape)
         return True
 
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def _push(self, step: tuple) -> None:
         self._undo.append(step)
         del self._undo[:-MAX_UNDO]

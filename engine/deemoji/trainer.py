@@ -236,11 +236,6 @@ class DeEmojiTrainer:
     def clean_up(self, images: np.ndarray) -> np.ndarray:
         return self.runner.clean_up(images)
 
-    def evaluate(self, pictures: CorruptedSet | None = None) -> dict[str, float]:
-        """PSNR of the network's output on a set (the held-out set by default)."""
-        pictures = pictures or self.data.held_out
-        return psnr(self.clean_up(pictures.corrupted), pictures.clean, pictures.mask)
-
     def release(self) -> None:
         """The run has ended: let go of its data and keep the compiled trainer for the next run
         of the same graph. A released trainer must not train until :meth:`reset`."""

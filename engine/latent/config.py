@@ -99,10 +99,6 @@ class AutoencoderConfig:
         check_learning_rate(self.learning_rate, "learning_rate")
 
     @property
-    def has_kl(self) -> bool:
-        return self.kind is ModelKind.VAE
-
-    @property
     def has_reconstruction(self) -> bool:
         return self.loss is not Loss.KL
 

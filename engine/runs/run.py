@@ -135,10 +135,6 @@ class Run:
             return np.zeros(0)
         return self.metrics.column(name)
 
-    def x_axis(self) -> np.ndarray:
-        """Where each logged step sits on a plot: epochs done after it (or its number)."""
-        return self.epoch_at(self.column("step") + 1)
-
     def latest(self) -> Snapshot | None:
         return self.snapshots[-1] if len(self.snapshots) else None
 

@@ -17,8 +17,6 @@ from PySide6 import QtCore
 
 from gui.workers.owned_thread import OwnedThread
 
-STOP_WAIT_MS = 10_000
-
 
 class LatestRequestWorker(OwnedThread):
     sig_done = QtCore.Signal(str, object)    # tag, what the call returned
@@ -80,7 +78,3 @@ class LatestRequestWorker(OwnedThread):
             self._stopping = True
             self._pending.clear()
             self._cond.notify()
-
-    def stop_and_wait(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
-        self.request_stop()
-        return self.wait(timeout_ms)
