@@ -14,6 +14,7 @@ from enum import Enum
 import numpy as np
 
 from engine.cppn.network import CPPNWeights, coordinate_axis, forward, manual_gradients
+from engine.files.images import luma
 from engine.latent.config import Backprop
 from engine.runs.control import check_learning_rate
 from engine.runs.update import RunSetup
@@ -54,7 +55,7 @@ def match_channels(target: np.ndarray, channels: int) -> np.ndarray:
     if channels != 4:
         rgb = rgb * alpha + (1.0 - alpha)
     if channels == 1:
-        return (rgb @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+        return luma(rgb)[..., None]
     return rgb if channels == 3 else np.concatenate([rgb, alpha], -1)
 
 

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image
+from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image, luma
 from engine.files.limits import FileLimitError, check_regular_file
 from engine.files.resources import resource_path
 
@@ -55,7 +55,7 @@ def crops_from_photos(photos: list[Image.Image], count: int, seed: int, min_std:
         photo = photos[i % len(photos)]
         for _ in range(20):
             crop = np.asarray(crop_photo(photo, rng, native))
-            if (crop @ np.array([0.299, 0.587, 0.114])).std() >= min_std:
+            if luma(crop).std() >= min_std:
                 break
         out[i] = crop
     return out

@@ -21,7 +21,7 @@ from engine.deemoji.fills import Truth, compare_fills
 from engine.deemoji.metrics import psnr_from_mse
 from engine.deemoji.quality import judge
 from engine.deemoji.trainer import HELD_OUT_FRACTION
-from engine.files.images import image_to_array, load_image
+from engine.files.images import image_to_array, load_image, luma
 
 FROZEN_SEED = 20261129
 SPLIT_SEED = DeEmojiConfig().split_seed
@@ -53,9 +53,9 @@ def frozen_set(count: int = 128) -> FrozenSet:
     _, held_emoji = emoji_split(False, SPLIT_SEED, HELD_OUT_FRACTION)
     pictures = corrupt(crops, load_emoji(held_emoji), FROZEN_SEED + 1)
     # how bright each pasted emoji is: the corrupted pixels where the emoji is opaque
-    luma = pictures.corrupted @ np.array([0.299, 0.587, 0.114], np.float32)
+    pixel_luma = luma(pictures.corrupted)
     opaque = pictures.mask > 0.9
-    brightness = np.array([luma[i][opaque[i]].mean() if opaque[i].any() else 0.5
+    brightness = np.array([pixel_luma[i][opaque[i]].mean() if opaque[i].any() else 0.5
                            for i in range(count)])
     return FrozenSet(pictures, brightness, [image_to_array(p) for p in photos])
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from engine.files.atomic import process_alive
+
 LOCK_NAME = ".latent-lab.lock"
 
 
 class FolderLockError(RuntimeError):
     """Another live process holds the folder; the message names it."""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class FolderLock:
@@ -42,7 +34,7 @@ class FolderLock:
                     pid = int(self.path.read_text().strip() or 0)
                 except (OSError, ValueError):
                     pid = 0
-                if pid and _alive(pid):
+                if pid and process_alive(pid):
                     raise FolderLockError(f"{self.folder}: another run (process {pid}) is writing "
                                           "into this folder; choose another --out") from None
                 self.path.unlink(missing_ok=True)  # left by a run that died: take it over

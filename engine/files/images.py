@@ -109,6 +109,11 @@ def fit_within(img: Image.Image, max_side: int) -> Image.Image:
     return img.resize(size, Image.LANCZOS)
 
 
+def luma(rgb: np.ndarray) -> np.ndarray:
+    """The brightness of RGB pixels (the last axis), by ITU-R BT.601's weights, in float32."""
+    return np.asarray(rgb, np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
 def to_bytes(image: np.ndarray) -> np.ndarray:
     """Floats in [0, 1] to uint8, rounding to nearest."""
     return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

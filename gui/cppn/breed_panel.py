@@ -18,6 +18,7 @@ from engine.cppn.breeding import STRENGTHS, Mutation, breed
 from engine.cppn.genome import Genome
 from engine.cppn.lineage import Lineage
 from gui.cppn.network_panel import log_slider, log_value
+from gui.widgets.qimage import qimage_of
 
 CHILD_SIDE = 128
 GRIDS = ((3, "3 × 3"), (4, "4 × 4"))
@@ -26,11 +27,7 @@ THUMB = 48
 
 def pixmap_of(pixels: np.ndarray, side: int) -> QtGui.QPixmap:
     """uint8 pixels (rows, cols, 1|3|4) as a pixmap ``side`` wide."""
-    data = np.ascontiguousarray(pixels if pixels.shape[-1] != 1 else np.repeat(pixels, 3, -1))
-    fmt = QtGui.QImage.Format.Format_RGBA8888 if data.shape[-1] == 4 else \
-        QtGui.QImage.Format.Format_RGB888
-    image = QtGui.QImage(data.data, data.shape[1], data.shape[0], data.strides[0], fmt).copy()
-    return QtGui.QPixmap.fromImage(image).scaled(
+    return QtGui.QPixmap.fromImage(qimage_of(pixels)).scaled(
         side, side, QtCore.Qt.AspectRatioMode.KeepAspectRatio,
         QtCore.Qt.TransformationMode.SmoothTransformation)
 

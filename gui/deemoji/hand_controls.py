@@ -12,6 +12,7 @@ from PySide6 import QtGui, QtWidgets
 
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.hand_edits import BRUSH_RADII, PASTE_SIDES
+from gui.widgets.qimage import qimage_of
 from gui.widgets.spin_box import spin_box
 
 
@@ -32,10 +33,7 @@ class View(enum.Enum):
 
 
 def emoji_icon(rgba: np.ndarray) -> QtGui.QIcon:
-    pixels = np.ascontiguousarray(rgba.astype(np.uint8))
-    image = QtGui.QImage(pixels.data, pixels.shape[1], pixels.shape[0], pixels.strides[0],
-                         QtGui.QImage.Format.Format_RGBA8888).copy()
-    return QtGui.QIcon(QtGui.QPixmap.fromImage(image))
+    return QtGui.QIcon(QtGui.QPixmap.fromImage(qimage_of(rgba.astype(np.uint8))))
 
 
 class HandControls(QtWidgets.QWidget):

@@ -11,16 +11,11 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.files.images import to_bytes
+from gui.widgets.qimage import qimage_of
 
 GRAB_PX = 8                 # how near the line a press grabs it
 OVERLAY_RGBA = (255, 40, 40, 110)
 
-
-def _qimage(pixels: np.ndarray) -> QtGui.QImage:
-    data = np.ascontiguousarray(pixels)
-    fmt = QtGui.QImage.Format.Format_RGBA8888 if data.shape[2] == 4 else \
-        QtGui.QImage.Format.Format_RGB888
-    return QtGui.QImage(data.data, data.shape[1], data.shape[0], data.strides[0], fmt).copy()
 
 
 class WipeView(QtWidgets.QWidget):
@@ -49,8 +44,8 @@ class WipeView(QtWidgets.QWidget):
     def set_pictures(self, before: np.ndarray, after: np.ndarray | None = None,
                      labels: tuple[str, str] | None = None) -> None:
         """Two (H, W, 3) pictures in [0, 1] of one size (``after`` omitted: the same)."""
-        self._before = _qimage(to_bytes(before))
-        self._after = self._before if after is None else _qimage(to_bytes(after))
+        self._before = qimage_of(to_bytes(before))
+        self._after = self._before if after is None else qimage_of(to_bytes(after))
         if labels is not None:
             self.labels = labels
         self.update()
@@ -62,7 +57,7 @@ class WipeView(QtWidgets.QWidget):
         else:
             rgba = np.zeros(mask.shape + (4,), np.uint8)
             rgba[mask] = OVERLAY_RGBA
-            self._overlay = _qimage(rgba)
+            self._overlay = qimage_of(rgba)
         self.update()
 
     def set_split(self, split: float) -> None:
