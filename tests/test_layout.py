@@ -18,12 +18,15 @@ def modules(folder: str) -> list[Path]:
 
 
 def imported(path: Path) -> set[str]:
+    """What a file imports anywhere in its text (lazy imports too); ``from package import name``
+    also gives ``package.name``, in case ``name`` is a module."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -80,21 +83,10 @@ def module_name(path: Path) -> str:
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module → the project modules it imports anywhere in its text (lazy imports too); ``from
-    package import name`` counts the submodule when ``name`` is one."""
+    """Module → the project modules it imports (:func:`imported`)."""
     paths = modules("engine") + modules("gui")
     known = {module_name(p) for p in paths}
-    graph = {}
-    for path in paths:
-        targets = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                targets.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                targets.add(node.module)
-                targets.update(f"{node.module}.{alias.name}" for alias in node.names)
-        graph[module_name(path)] = {t for t in targets if t in known} - {module_name(path)}
-    return graph
+    return {module_name(p): (imported(p) & known) - {module_name(p)} for p in paths}
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
