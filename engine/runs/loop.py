@@ -1,8 +1,8 @@
 """The one training loop, shared by the autoencoder/VAE, the de-emoji network and the CPPN fit.
 
 A trainer supplies its steps and its snapshot (:class:`StepTrainer`); the loop owns the rest:
-pause (reported by the loop's own updates, so a run's state never lags or
-contradicts them), stop and learning-rate changes between steps, divergence (a non-finite loss restores the
+pause (reported by the loop's own updates, so a run's state never lags or contradicts them),
+stop and learning-rate changes between steps, divergence (a non-finite loss restores the
 last good weights and ends the run), how many steps go into one compiled call, when a snapshot
 is due (pinned ones at even steps in each epoch, live ones within a share of the wall time),
 update timing, speed and ETA in wall-clock time, and a time budget.
@@ -79,7 +79,8 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
     def eta(step: int) -> float:
         return (total - step) * elapsed() / step if step else 0.0
 
-    yield RunUpdate(0, np.zeros((0, len(setup.columns))), snap(0, True), 0.0, 0.0, setup=setup)
+    no_rows = np.zeros((0, len(setup.columns)))
+    yield RunUpdate(0, no_rows, snap(0, True), 0.0, 0.0, setup=setup)
     step, chunk, frame_cost = 0, 1, 0.0
     pending: list[np.ndarray] = []
     last_emit = last_frame = time.perf_counter()
@@ -88,14 +89,14 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
     good = GoodWeights(trainer.get_weights, trainer.set_weights)
     while step < total:
         if control.paused:   # the loop reports the pause itself: the run's state is the loop's
-            rows = np.concatenate(pending) if pending else np.zeros((0, len(setup.columns)))
-            yield RunUpdate(step, rows, None, 0.0, eta(step), RunState.PAUSED)
+            yield RunUpdate(step, np.concatenate([no_rows, *pending]), None, 0.0, eta(step),
+                            RunState.PAUSED)
             pending, emitted_step = [], step
             paused_at = time.perf_counter()
             control.wait_until_resumed()
             start += time.perf_counter() - paused_at   # time paused is no training time
             last_emit = time.perf_counter()
-            yield RunUpdate(step, np.zeros((0, len(setup.columns))), None, 0.0, eta(step))
+            yield RunUpdate(step, no_rows, None, 0.0, eta(step))
         stop, learning_rate = control.stop_requested, control.take_learning_rate()
         if stop:
             state, message = RunState.STOPPED, f"stopped at step {step}"
@@ -141,6 +142,6 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
             rate = (step - emitted_step) * per_sample / max(now - last_emit, 1e-9)
             yield RunUpdate(step, np.concatenate(pending), snapshot, rate, eta(step))
             pending, emitted_step, last_emit = [], step, time.perf_counter()
-    rows = np.concatenate(pending) if pending else np.zeros((0, len(setup.columns)))
+    rows = np.concatenate([no_rows, *pending])
     overall = step * per_sample / max(elapsed(), 1e-9)
     yield RunUpdate(step, rows, snap(step, True), overall, 0.0, state, message)
