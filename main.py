@@ -5,6 +5,8 @@
     python main.py train ae|vae …  train from the terminal (``python main.py train -h``)
     python main.py deemoji clean|train …  remove emoji from a folder, or train the remover
     python main.py FILE.latentlab  open a workspace in the window
+
+Installed with pip or pipx, ``latent-lab`` takes the same arguments.
 """
 
 from __future__ import annotations
@@ -30,5 +32,10 @@ def main(argv: list[str]) -> int:
     return run_app(argv)
 
 
-if __name__ == "__main__":
+def entry() -> None:
+    """The ``latent-lab`` console script: the same as ``python main.py``."""
     sys.exit(main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    entry()

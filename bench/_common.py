@@ -1,17 +1,14 @@
-"""Helpers shared by the bench scripts: import path set-up, private settings, closing a window,
-the time of a widget's next paint, the machine's matmul rate now, the spread of figures measured several times, and the closing
-RESULT line."""
+"""Helpers shared by the bench scripts: private settings, closing a window, the time of a widget's
+next paint, the machine's matmul rate now, the spread of figures measured several times, and the
+closing RESULT line."""
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def private_settings() -> None:

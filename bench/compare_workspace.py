@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import close_window, print_result, private_settings, resident_mb  # also puts the project on sys.path
-import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
+from _common import close_window, print_result, private_settings, resident_mb
 
+import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 from gui.virtual_display import start_virtual_display
 
 

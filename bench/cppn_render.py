@@ -31,9 +31,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import (close_window, paint_watch, print_result,  # also puts the project on
-                     private_settings, resident_mb, sgemm_gflops)  # sys.path
 import numpy as np
+from _common import (  # also puts the project on
+    close_window,
+    paint_watch,
+    print_result,
+    private_settings,
+    resident_mb,
+    sgemm_gflops,
+)
 
 from engine.cppn.config import PRESETS
 from engine.cppn.genome import genome_of

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import print_result  # also puts the project on sys.path
 import numpy as np
+from _common import print_result
 from PIL import Image
 
 import engine.tf_runtime  # noqa: F401  (TensorFlow loaded the GL-safe way, as the app does)

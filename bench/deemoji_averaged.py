@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import print_result, spread  # also puts the project on sys.path
 import numpy as np
+from _common import print_result, spread
 
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.evaluation import evaluate_cleaner, frozen_set

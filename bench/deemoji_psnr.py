@@ -28,16 +28,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import print_result, spread  # also puts the project on sys.path
 import numpy as np
+from _common import print_result, spread
 from PIL import Image
 
 from engine.deemoji.cleaning import Eagerness, PhotoCleaner
+from engine.deemoji.config import DeEmojiNet, preset
+from engine.deemoji.evaluation import BRIGHTNESS_BINS, evaluate_cleaner, evaluate_network, frozen_set
 from engine.deemoji.models import build_runner
 from engine.deemoji.networks import Cleaners, bundled_network
-from engine.deemoji.config import DeEmojiNet, preset
-from engine.deemoji.evaluation import (BRIGHTNESS_BINS, evaluate_cleaner, evaluate_network,
-                                       frozen_set)
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.images import to_bytes
 from engine.runs.loop import run_loop

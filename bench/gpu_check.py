@@ -9,10 +9,10 @@ GPU wheel, about 600 MB, cannot be carried there):
 ``prepare`` writes, for each CPPN preset, the live fragment shader the canvas uses
 (engine/cppn/glsl.py), its weight texture and z projection, and the CPU renderer's 512² picture
 to check the GPU's against; and the autoencoder models' designs (Seed 2018 and quick, Keras JSON:
-the weights start from their initialisers there) with 10,000 MNIST digits. ``measure`` draws each shader at 512², 1024² and 4096² into an
-offscreen framebuffer (GPU time from GL timer queries, and wall time of draw + finish and of
-the read-back), compares the 512² picture, then trains the same Keras models with Keras 3
-on JAX (``fit``, XLA, batch 10 for Seed 2018 as in 2018, 100 for quick) and times an epoch.
+the weights start from their initialisers there) with 10,000 MNIST digits. ``measure`` draws
+each shader at 512², 1024² and 4096² into an offscreen framebuffer (GPU time from GL timer
+queries, and wall time of draw + finish and of the read-back), compares the 512² picture, then
+trains the same Keras models with Keras 3 on JAX (``fit``, XLA, batch 10 for Seed 2018 as in 2018, 100 for quick) and times an epoch.
 The training figure is therefore Keras-on-JAX running our model designs, not our TensorFlow
 trainer; docs/figures.md says so beside it.
 """
@@ -24,7 +24,6 @@ import ctypes
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -35,7 +34,6 @@ SURFACELESS_MESA = 0x31DD   # EGL_PLATFORM_SURFACELESS_MESA
 
 
 def prepare(folder: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import engine.tf_runtime  # noqa: F401  (TensorFlow first, GL-safe)
     from engine.cppn.config import PRESETS
     from engine.cppn.genome import genome_of
@@ -80,7 +78,6 @@ def prepare(folder: Path) -> None:
 # -- on the GPU machine ---------------------------------------------------------------------------
 def _egl_context():
     from OpenGL import EGL
-
     from OpenGL.EGL.EXT.device_base import eglQueryDevicesEXT
     from OpenGL.EGL.EXT.platform_base import eglGetPlatformDisplayEXT
     from OpenGL.EGL.EXT.platform_device import EGL_PLATFORM_DEVICE_EXT

@@ -22,11 +22,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import (close_window, paint_watch, print_result,  # also puts the project on
-                     private_settings)                        # sys.path
-import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 import numpy as np
+from _common import close_window, paint_watch, print_result, private_settings  # also puts the project on
 
+import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled
 from engine.latent.trainer import AutoencoderTrainer

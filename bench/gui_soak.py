@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import print_result, private_settings, resident_mb  # also puts the project on sys.path
-import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
+from _common import print_result, private_settings, resident_mb
 
+import engine.tf_runtime  # noqa: F401  (TensorFlow before Qt: see engine/tf_runtime.py)
 from gui.virtual_display import start_virtual_display
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 
-from _common import print_result  # also puts the project on sys.path
 import numpy as np
+from _common import print_result
 
 from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled

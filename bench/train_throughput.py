@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import print_result, sgemm_gflops  # also puts the project on sys.path
 import numpy as np
+from _common import print_result, sgemm_gflops
 
 from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled

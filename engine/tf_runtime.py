@@ -23,8 +23,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep oneDNN/CPU-feature ba
 if os.environ.get("LATENT_LAB_TF_GLOBAL_FLAGS") != "1":  # "1" only to prove the crash in a test
     sys.modules[_GLOBAL_FLAGS_MODULE] = None  # type: ignore[assignment]
 
-import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")
 

@@ -10,9 +10,9 @@ import re
 
 from PySide6 import QtWidgets
 
+from engine.about import APP_NAME, VERSION
 from engine.files.resources import resources_dir
 from engine.tf_runtime import device_summary
-from engine.about import APP_NAME, VERSION
 
 SOFTWARE = """## Software
 - Qt and PySide6, The Qt Company: LGPL v3.

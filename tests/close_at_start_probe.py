@@ -3,13 +3,10 @@ de-emoji page's first search is still running); prints how the app ended."""
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import engine.tf_runtime  # noqa: E402,F401  (before Qt, as main.py does)
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 
+import engine.tf_runtime  # noqa: E402,F401  (before Qt, as main.py does)
 from gui.app import make_application, prepare_qt, run_app  # noqa: E402
 
 prepare_qt()

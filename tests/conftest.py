@@ -3,17 +3,13 @@ GL-safe way before Qt, and a guard that fails any test leaving a QThread running
 
 from __future__ import annotations
 
-import sys
 import time
 import weakref
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import engine.tf_runtime  # noqa: F401  (before any Qt import: see engine/tf_runtime.py)
 
-import engine.tf_runtime  # noqa: E402,F401  (before any Qt import: see engine/tf_runtime.py)
 
 def pytest_configure(config) -> None:
     from gui.virtual_display import start_virtual_display

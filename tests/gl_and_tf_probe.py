@@ -1,14 +1,11 @@
 """Run as a script by test_gl_coexistence: paint a GL scatter and train a TF step in one process."""
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import engine.tf_runtime as runtime  # noqa: E402  (TF first, as main.py does)
 import numpy as np  # noqa: E402
 from PySide6 import QtWidgets  # noqa: E402
 
+import engine.tf_runtime as runtime  # noqa: E402  (TF first, as main.py does)
 from gui.latent.scatter import LatentScatterView  # noqa: E402
 
 app = QtWidgets.QApplication([])

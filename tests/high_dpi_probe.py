@@ -2,10 +2,6 @@
 scatter and print, as JSON, the frame's size, the point's painted area and what a click finds."""
 
 import json
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 from PySide6 import QtGui, QtWidgets  # noqa: E402

@@ -1,9 +1,6 @@
 """Run by test_atomic_saves: save a model to the given path over and over until killed."""
 
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.latent.config import preset_config  # noqa: E402
 from engine.latent.models import build_models, save_autoencoder  # noqa: E402

@@ -67,8 +67,8 @@ def test_a_decode_rewound_to_an_early_step_uses_that_steps_weights(window, qtbot
     with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
         tab.explorer.select(index)
     at_early = tab.explorer.selected_decoded.image.copy()
-    np.testing.assert_allclose(at_early, decode(run, early.step, early.payload.latent[index:index + 1])[0],
-                               atol=1e-6)
+    early_code = early.payload.latent[index:index + 1]
+    np.testing.assert_allclose(at_early, decode(run, early.step, early_code)[0], atol=1e-6)
     tab.timeline.set_step(final.step)
     qtbot.waitUntil(lambda: np.abs(tab.explorer.selected_decoded.image - at_early).max() > 0.05,
                     timeout=10_000)

@@ -7,11 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from engine.cppn.breeding import (MAX_DEPTH, Mutation, MutationKind, breed, draw_mutations,
-                                  mutate)
+from engine.cppn.breeding import MAX_DEPTH, Mutation, MutationKind, breed, draw_mutations, mutate
 from engine.cppn.config import ACTIVATIONS, CPPNConfig, CPPNStyle
 from engine.cppn.genome import Genome, GenomeError, genome_of
-from engine.cppn.glsl import standalone_source, weight_texture, flat_weights
+from engine.cppn.glsl import flat_weights, standalone_source, weight_texture
 from engine.cppn.lineage import MAX_NODES, Lineage
 from engine.cppn.paths import PathKind, ZPath
 from engine.cppn.render import render_pixels, render_small

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from engine.latent.config import Backprop
 from engine.cppn.colormaps import colourise, lookup_table
 from engine.cppn.config import ACTIVATIONS, PRESETS, CPPNConfig, CPPNStyle
 from engine.cppn.fit import CPPNFitConfig, CPPNFitter, FitLoss, match_channels
 from engine.cppn.network import coordinate_axis, init_weights
 from engine.cppn.paths import PathKind, ZPath
 from engine.cppn.render import RenderCancelled, export_animation, export_png, render
+from engine.latent.config import Backprop
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.tf_runtime import tf

@@ -6,10 +6,17 @@ import struct
 import numpy as np
 import pytest
 
-from engine.latent.config import preset_config
-from engine.latent.datasets import (DatasetError, load_bundled, load_dataset, load_idx_pair, load_npz,
-                             load_path, normalise_per_image)
 from engine.files.resources import resource_path
+from engine.latent.config import preset_config
+from engine.latent.datasets import (
+    DatasetError,
+    load_bundled,
+    load_dataset,
+    load_idx_pair,
+    load_npz,
+    load_path,
+    normalise_per_image,
+)
 from engine.latent.training_data import prepare_training_data
 
 

@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji.cleaning import (THRESHOLD, Eagerness, Cancelled, PhotoCleaner,
-                                     decide_mask, harmonic_fill)
+from engine.deemoji.cleaning import (
+    THRESHOLD,
+    Cancelled,
+    Eagerness,
+    PhotoCleaner,
+    decide_mask,
+    harmonic_fill,
+)
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
 from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths

@@ -6,12 +6,24 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji import data as deemoji_data
-from engine.deemoji.data import (SIDE, augment_photos, corrupt, crops_from_photos, emoji_name,
-                                 emoji_paths, emoji_split, load_emoji, load_photo_folder, paste,
-                                 read_stl10, recolour_emoji, recolour_parts)
 from engine.deemoji import config as deemoji_config
+from engine.deemoji import data as deemoji_data
 from engine.deemoji.config import DeEmojiNet, preset
+from engine.deemoji.data import (
+    SIDE,
+    augment_photos,
+    corrupt,
+    crops_from_photos,
+    emoji_name,
+    emoji_paths,
+    emoji_split,
+    load_emoji,
+    load_photo_folder,
+    paste,
+    read_stl10,
+    recolour_emoji,
+    recolour_parts,
+)
 from engine.deemoji.metrics import psnr
 from engine.deemoji.models import HarmonicFill, MaskWithRim, network_weights_from_file
 from engine.deemoji.trainer import DeEmojiData, DeEmojiTrainer, cosine_factor, prepare_data

@@ -5,7 +5,6 @@ import pytest
 from PySide6 import QtCore
 
 
-
 @pytest.fixture
 def tab(window):
     """The de-emoji tab of the real window, in front; the window closes after the test."""

@@ -24,7 +24,8 @@ def test_frozen_app_passes_its_self_test(tmp_path):
     assert build.returncode == 0, build.stderr[-3000:]
     app = tmp_path / "dist" / "LatentLab" / "LatentLab"
     assert app.exists()
-    assert (tmp_path / "dist" / "LatentLab" / "_internal" / "resources" / "mnist" / "LICENSE.md").exists()
+    internal = tmp_path / "dist" / "LatentLab" / "_internal"
+    assert (internal / "resources" / "mnist" / "LICENSE.md").exists()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PATH"] = "/usr/bin:/bin"  # no Python of ours on the way
     result = subprocess.run([str(app), "--self-test"], capture_output=True, text=True,

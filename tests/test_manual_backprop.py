@@ -5,8 +5,8 @@ import pytest
 
 from engine.latent import losses
 from engine.latent.config import preset_config
-from engine.latent.models import build_models
 from engine.latent.manual_backprop import manual_loss_and_gradients
+from engine.latent.models import build_models
 from engine.tf_runtime import tf
 
 

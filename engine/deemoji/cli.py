@@ -30,6 +30,7 @@ from engine.runs.loop import run_loop
 from engine.terminal import file_error, int_in, say, stop_on_signals
 from engine.validation import MAX_SEED
 
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py deemoji", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)

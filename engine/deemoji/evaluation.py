@@ -15,8 +15,15 @@ import numpy as np
 
 from engine.deemoji.cleaning import Eagerness, PhotoCleaner
 from engine.deemoji.config import DeEmojiConfig
-from engine.deemoji.data import (CorruptedSet, bundled_photo_paths, corrupt, crops_from_photos,
-                                 emoji_split, held_out_split, load_emoji)
+from engine.deemoji.data import (
+    CorruptedSet,
+    bundled_photo_paths,
+    corrupt,
+    crops_from_photos,
+    emoji_split,
+    held_out_split,
+    load_emoji,
+)
 from engine.deemoji.fills import Truth, compare_fills
 from engine.deemoji.metrics import psnr_from_mse
 from engine.deemoji.quality import judge

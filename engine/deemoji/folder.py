@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import Callable
 
 from engine.deemoji.cleaning import MAX_SIDE, Cancelled, Eagerness, PhotoCleaner
-from engine.files.images import (IMAGE_SUFFIXES, ImageFileError, fit_within, image_to_array,
-                                 load_image, save_png)
+from engine.files.images import (
+    IMAGE_SUFFIXES,
+    ImageFileError,
+    fit_within,
+    image_to_array,
+    load_image,
+    save_png,
+)
 
 
 class FolderError(ValueError):

@@ -8,8 +8,7 @@ import numpy as np
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import CorruptedSet
 from engine.deemoji.models import build_runner
-from engine.deemoji.trainer import (METRICS, VIEW_COUNT, DeEmojiFixtures, measured_snapshot,
-                                    prepare_data)
+from engine.deemoji.trainer import METRICS, VIEW_COUNT, DeEmojiFixtures, measured_snapshot, prepare_data
 from engine.runs.run import Run
 from engine.runs.snapshots import Snapshot
 from engine.runs.update import RunSetup, RunState, RunUpdate

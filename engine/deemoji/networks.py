@@ -17,7 +17,6 @@ from engine.files.model_files import load_model
 from engine.files.resources import resources_dir
 from engine.runs.replica import Replicas
 
-
 BUNDLED_SEEDS = (1, 2, 3)     # the bundled networks, trained alike but for their seed
 
 

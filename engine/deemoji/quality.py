@@ -3,8 +3,8 @@ SSIM, for pictures of any size.
 
 SSIM is Wang et al.'s (2004) with a Gaussian window (σ 1.5, 11×11), the constants for a data
 range of 1, computed per colour channel with OpenCV's filters and averaged; its map is averaged
-over the region asked for (in float64). (scikit-image has it too, but with SciPy it would add ~150 MB to the
-packaged app for this one function.)
+over the region asked for (in float64). (scikit-image has it too, but with SciPy it would add
+~150 MB to the packaged app for this one function.)
 """
 
 from __future__ import annotations

@@ -16,9 +16,20 @@ from typing import Callable
 import numpy as np
 
 from engine.deemoji.config import DeEmojiConfig, DeEmojiNet, PhotoSource
-from engine.deemoji.data import (CorruptedSet, augment_photo, bundled_photo_paths, corrupt,
-                                 crops_from_photos, emoji_split, held_out_split, load_emoji,
-                                 load_photo_folder, paste_random_emoji, read_stl10, SIDE)
+from engine.deemoji.data import (
+    SIDE,
+    CorruptedSet,
+    augment_photo,
+    bundled_photo_paths,
+    corrupt,
+    crops_from_photos,
+    emoji_split,
+    held_out_split,
+    load_emoji,
+    load_photo_folder,
+    paste_random_emoji,
+    read_stl10,
+)
 from engine.deemoji.metrics import psnr
 from engine.deemoji.models import NetworkRunner, build_model
 from engine.files.images import ImageFileError, load_image, to_bytes

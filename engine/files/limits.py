@@ -40,8 +40,8 @@ def check_regular_file(path: str | Path, what: str = "file") -> int:
             raise FileLimitError(f"{path}: a loop of symbolic links, not a {what}") from None
         if exc.errno == errno.ENOENT:
             dangling = os.path.islink(path)
-            raise FileLimitError(f"{path}: {'a symbolic link to nothing' if dangling else 'no such file'}")\
-                from None
+            what_is_there = "a symbolic link to nothing" if dangling else "no such file"
+            raise FileLimitError(f"{path}: {what_is_there}") from None
         raise FileLimitError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if stat.S_ISDIR(info.st_mode):
         raise FileLimitError(f"{path}: is a folder, not a {what}")

@@ -9,6 +9,7 @@ from enum import Enum
 from engine.runs.control import check_learning_rate
 from engine.validation import check_choice, check_int, check_seed
 
+
 class ModelKind(str, Enum):
     """Plain autoencoder (case b) or variational autoencoder (case c)."""
 

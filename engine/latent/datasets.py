@@ -16,8 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.files.limits import (FileLimitError, check_regular_file, describe_size,
-                                 gunzip_bounded, read_bounded)
+from engine.files.limits import (
+    FileLimitError,
+    check_regular_file,
+    describe_size,
+    gunzip_bounded,
+    read_bounded,
+)
 from engine.files.resources import resource_path
 
 IMAGES_MAGIC = 2051

@@ -77,6 +77,6 @@ def render_scatter(points: np.ndarray, labels: np.ndarray, size: int = 480,
         draw.text(tuple(pb + (-4, 2)), f"{name} {hi[axis]:.3g}", fill=(20, 20, 20), font=font)
     if title:
         draw.text((8, 6), title, fill=(0, 0, 0), font=font)
-    extents = "  ".join(f"{n}: {l:.3g}..{h:.3g}" for n, l, h in zip("xyz", lo, hi))
+    extents = "  ".join(f"{n}: {a:.3g}..{b:.3g}" for n, a, b in zip("xyz", lo, hi))
     draw.text((8, size - 16), extents, fill=(40, 40, 40), font=font)
     return img

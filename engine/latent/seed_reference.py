@@ -1,4 +1,5 @@
-"""The 2018 run's logged losses (docs/seed-2018.md, "Logged losses"): epoch means of the per-batch cost, batch 10, summed."""
+"""The 2018 run's logged losses (docs/seed-2018.md, "Logged losses"): epoch means of the
+per-batch cost, batch 10, summed."""
 
 from __future__ import annotations
 

@@ -20,10 +20,10 @@ from engine.files.resources import resource_path
 from engine.latent.config import Backprop
 from engine.latent.datasets import load_bundled
 from engine.runs.run import Run
-from gui.widgets.spin_box import spin_box
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
+from gui.widgets.spin_box import spin_box
 from gui.widgets.training_controls import TrainingControls
 
 FIT_MAX_SIDE = 64         # targets are shrunk to this before fitting

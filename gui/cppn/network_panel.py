@@ -8,8 +8,8 @@ import math
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from engine.cppn.colormaps import COLORMAPS
 from engine.cppn.breeding import MAX_DEPTH, MAX_WIDTH
+from engine.cppn.colormaps import COLORMAPS
 from engine.cppn.config import ACTIVATIONS, CHANNELS, PRESETS, CPPNConfig
 from gui.widgets.spin_box import spin_box
 

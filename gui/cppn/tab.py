@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
 from PySide6 import QtCore, QtWidgets
 
 from engine.cppn.breeding import MAX_DEPTH, MAX_WIDTH

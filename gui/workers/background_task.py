@@ -7,8 +7,8 @@ notice :meth:`cancel`.
 
 from __future__ import annotations
 
-import threading
 import logging
+import threading
 from typing import Callable
 
 from PySide6 import QtCore
