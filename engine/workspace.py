@@ -127,7 +127,8 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
             "setup": {"metric_names": list(run.setup.metric_names),
                       "total_steps": run.setup.total_steps,
                       "steps_per_epoch": run.setup.steps_per_epoch,
-                      "samples_per_step": run.setup.samples_per_step},
+                      "samples_per_step": run.setup.samples_per_step,
+                      "started_at": run.setup.started_at},
             "evaluation_names": list(run.evaluations.names) if run.evaluations else None,
             "snapshots": {"steps": [s.step for s in snapshots],
                           "pinned": [s.pinned for s in snapshots],
@@ -216,7 +217,8 @@ def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
                        for n in names if n.startswith("fixture.")}
     fixtures = _rebuild(fixtures_cls, fixtures_arrays, entry["fixtures"])
     setup = RunSetup(tuple(setup_info["metric_names"]), int(setup_info["total_steps"]),
-                     setup_info["steps_per_epoch"], int(setup_info["samples_per_step"]), fixtures)
+                     setup_info["steps_per_epoch"], int(setup_info["samples_per_step"]), fixtures,
+                     float(setup_info.get("started_at", 0.0)))
     snaps = entry["snapshots"]
     stacked = {n[len("snapshot."):-4]: _read_array(archive, folder + n, path)
                for n in names if n.startswith("snapshot.")}

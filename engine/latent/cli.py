@@ -2,8 +2,10 @@
 
 Writes into ``--out``: ``history.json`` (every loss point), ``latent.gif`` (the fixed digits in
 3-D over time), ``reconstructions.gif`` (originals above reconstructions over time),
-``model.keras``, and ``run.latentlab`` (the whole run as a workspace: ``python main.py
-run.latentlab`` explores it in the window), with a progress line on the terminal. Ctrl-C (or
+``model.keras``, ``run.latentlab`` (the whole run as a workspace: ``python main.py
+run.latentlab`` explores it in the window) and, as it trains, ``tensorboard/`` (every loss point,
+pictures and Projector codes per epoch, the settings: ``tensorboard --logdir OUT``), with a
+progress line on the terminal. Ctrl-C (or
 SIGTERM) stops at the next step and writes what the run has; a second Ctrl-C quits at once.
 """
 
@@ -18,16 +20,24 @@ from engine.configs import config_to_dict
 from engine.files.animations import save_animation
 from engine.files.atomic import write_atomically
 from engine.files.folder_lock import FolderLock, FolderLockError
-from engine.latent.config import (AutoencoderConfig, Backprop, Loss, ModelKind, Preset, Reduction,
-                                  preset_config)
+from engine.latent.config import (
+    AutoencoderConfig,
+    Backprop,
+    Loss,
+    ModelKind,
+    Preset,
+    Reduction,
+    preset_config,
+)
 from engine.latent.datasets import DatasetError, load_dataset
-from engine.latent.frames import latent_frames, reconstruction_frames
+from engine.latent.frames import TENSORBOARD_PICTURES, latent_frames, reconstruction_frames
 from engine.latent.models import save_autoencoder
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
 from engine.runs.control import RunControl, RunStopped
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
+from engine.runs.tensorboard_log import TensorBoardLog
 from engine.runs.update import RunState, RunUpdate
 from engine.terminal import checked, file_error, int_in, say, stop_on_signals
 from engine.validation import MAX_SEED, check_float
@@ -37,7 +47,7 @@ from engine.workspace import save_workspace
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py train", description=__doc__.splitlines()[0])
     p.add_argument("kind", choices=[k.value for k in ModelKind], help="ae: autoencoder; vae: VAE")
-    p.add_argument("--loss", choices=[l.value for l in Loss], default="bce",
+    p.add_argument("--loss", choices=[loss.value for loss in Loss], default="bce",
                    help="reconstruction term (a VAE adds KL; kl = KL only)")
     p.add_argument("--preset", choices=[p.value for p in Preset], default="quick")
     p.add_argument("--epochs", type=int_in(1, 10_000))
@@ -62,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames-per-epoch", type=int_in(1, 100), default=4,
                    help="GIF frames per epoch (1 to 100)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument("--no-tensorboard", dest="tensorboard", action="store_false",
+                   help="do not write the TensorBoard log (OUT/tensorboard/)")
     return p
 
 
@@ -149,11 +161,19 @@ def _train(config: AutoencoderConfig, data, control: RunControl, args) -> int:
     trainer = AutoencoderTrainer(config, data)
     run = Run("latent", config, config.describe())
     run.subscribe(_Progress(sys.stdout))
+    tensorboard = (TensorBoardLog(run, args.out / "tensorboard", TENSORBOARD_PICTURES).follow()
+                   if args.tensorboard else None)
     for update in run_loop(trainer, control, live_snapshots=False,
                            pins_per_epoch=args.frames_per_epoch):
         run.apply(update)
     say("")
     written, failed = write_outputs(run, trainer, args.out)
+    if tensorboard is not None:
+        tensorboard.close()
+        if tensorboard.error:
+            failed.append(tensorboard.error)
+        else:
+            written.append("tensorboard/")
     say(f"{run.state.value}: {run.step} steps, final loss {run.final_loss():.3f}; wrote "
         f"{args.out}/{{{', '.join(written)}}}")
     for message in failed:

@@ -13,6 +13,7 @@ GUI thread, the terminal applies them to a :class:`engine.runs.run.Run` directly
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Iterator, Protocol, Sequence
 
@@ -65,7 +66,7 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
              pins_per_epoch: int = 1, time_budget_s: float | None = None) -> Iterator[RunUpdate]:
     """Train until the trainer's steps are done, a stop, a time budget or a non-finite loss."""
     control = control or RunControl()
-    setup = trainer.setup()
+    setup = dataclasses.replace(trainer.setup(), started_at=time.time())
     total, per_sample = setup.total_steps, setup.samples_per_step
     pins = pinned_steps(setup, pins_per_epoch)
     start = time.perf_counter()
@@ -111,7 +112,8 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
             progress = max(progress, elapsed() / time_budget_s)
         limit = min(chunk, total - step, min((p for p in pins if p > step), default=total) - step)
         t0 = time.perf_counter()
-        values = np.asarray(trainer.train(limit, progress), np.float64).reshape(-1, len(setup.metric_names))
+        values = np.asarray(trainer.train(limit, progress), np.float64).reshape(
+            -1, len(setup.metric_names))
         spent = time.perf_counter() - t0
         count = len(values)
         chunk = int(np.clip(update_interval_s / (spent / count), 1, MAX_STEPS_PER_CALL))

@@ -43,6 +43,7 @@ class RunSetup:
     steps_per_epoch: int | None      # None: a run without epochs (a fit counts steps)
     samples_per_step: int
     fixtures: object = None
+    started_at: float = 0.0          # Unix time training began (0: not known, an old file)
 
     @property
     def columns(self) -> tuple[str, ...]:
