@@ -30,6 +30,7 @@ def test_bundled_mnist_is_complete(mnist):
     assert np.bincount(mnist.labels).tolist()[:2] == [5923, 6742]
     fashion = load_bundled("fashion-mnist")
     assert fashion.images.shape == (60000, 28, 28) and fashion.class_names[9] == "Ankle boot"
+    assert (mnist.name, fashion.name) == ("mnist", "fashion-mnist")   # the names runs show
 
 
 def test_licences_ship_with_the_data():
@@ -44,6 +45,7 @@ def test_idx_pair_and_folder_round_trip(tmp_path):
     write_idx(tmp_path / "train-labels-idx1-ubyte", labels, 2049)
     ds = load_path(tmp_path)
     assert np.array_equal(ds.images, images) and ds.labels.tolist() == labels.tolist()
+    assert ds.name == tmp_path.name
     ds2 = load_path(tmp_path / "train-images-idx3-ubyte.gz")
     assert np.array_equal(ds2.images, images)
 

@@ -6,7 +6,7 @@ they were trained at, even when the log is written after the run. ``tf.summary``
 time of writing and needs a TensorFlow graph in the writing thread.
 
 Reading walks a log folder the way TensorBoard does (each folder holding event files is a run),
-reads at most :data:`MAX_LOG_BYTES` in all and :data:`MAX_POINTS` points a tag, and names every
+reads at most :data:`MAX_LOG_BYTES` in all and keeps about :data:`MAX_POINTS` points a tag, and names every
 file it could not use; both scalar kinds are understood (``simple_value`` from TensorFlow 1,
 tensorboardX and Ray Tune; ``scalars``-plugin tensors from ``tf.summary`` and Keras).
 """
@@ -121,6 +121,29 @@ class EventLog:
         return sorted({tag for _, tag in self.curves})
 
 
+class _Thinned:
+    """Points of one curve in bounded memory: past 2 × MAX_POINTS every other one goes and only
+    every other one after it is kept, so the whole curve stays evenly covered; the last point
+    always stays."""
+
+    def __init__(self):
+        self.kept: list[tuple] = []
+        self.stride, self.seen, self.last = 1, 0, None
+
+    def add(self, point: tuple) -> None:
+        if self.seen % self.stride == 0:
+            self.kept.append(point)
+            if len(self.kept) > 2 * MAX_POINTS:
+                del self.kept[1::2]
+                self.stride *= 2
+        self.seen += 1
+        self.last = point
+
+    def points(self) -> list[tuple]:
+        kept = self.kept[::2] if len(self.kept) > MAX_POINTS else list(self.kept)
+        return kept + [self.last] if kept[-1] is not self.last else kept
+
+
 def event_files(logdir: Path) -> list[Path]:
     """Event files under ``logdir`` (at most :data:`MAX_FILES`), in name order."""
     found = []
@@ -192,14 +215,9 @@ def read_scalars(logdir: str | Path, stop=None) -> EventLog:
                                     f"skipped")
                 continue
             for tag, value in _scalar_points(event):
-                kept = points.setdefault((run, tag), [])
-                kept.append((event.step, value, event.wall_time))
-                if len(kept) > 2 * MAX_POINTS:
-                    del kept[1::2]
+                points.setdefault((run, tag), _Thinned()).add((event.step, value, event.wall_time))
     for (run, tag), kept in points.items():
-        table = np.array(sorted(kept, key=lambda p: (p[0], p[2])), np.float64)
-        while len(table) > MAX_POINTS:
-            table = table[::2]
+        table = np.array(sorted(kept.points(), key=lambda p: (p[0], p[2])), np.float64)
         log.curves[(run, tag)] = ScalarCurve(run, tag, table[:, 0].astype(np.int64), table[:, 1],
                                              table[:, 2])
     if not log.curves:

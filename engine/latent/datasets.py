@@ -105,9 +105,9 @@ def _checked(name: str, images: np.ndarray, labels: np.ndarray, source: str,
              class_names: tuple[str, ...]) -> ImageDataset:
     images = np.asarray(images)
     labels = np.asarray(labels)
-    for name, array in (("images", images), ("labels", labels)):
+    for part, array in (("images", images), ("labels", labels)):
         if array.dtype.kind not in "uif":
-            raise DatasetError(f"{source}: its {name} are {array.dtype} values, not numbers")
+            raise DatasetError(f"{source}: its {part} are {array.dtype} values, not numbers")
     if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
         raise DatasetError(f"{source}: images have shape {images.shape}, expected (N, 28, 28)")
     if labels.shape != (images.shape[0],):
