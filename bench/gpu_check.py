@@ -12,7 +12,8 @@ to check the GPU's against; and the autoencoder models' designs (Seed 2018 and q
 the weights start from their initialisers there) with 10,000 MNIST digits. ``measure`` draws
 each shader at 512², 1024² and 4096² into an offscreen framebuffer (GPU time from GL timer
 queries, and wall time of draw + finish and of the read-back), compares the 512² picture, then
-trains the same Keras models with Keras 3 on JAX (``fit``, XLA, batch 10 for Seed 2018 as in 2018, 100 for quick) and times an epoch.
+trains the same Keras models with Keras 3 on JAX (``fit``, XLA, batch 10 for Seed 2018 as in
+2018, 100 for quick) and times an epoch.
 The training figure is therefore Keras-on-JAX running our model designs, not our TensorFlow
 trainer; docs/figures.md says so beside it.
 """

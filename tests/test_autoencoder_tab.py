@@ -243,3 +243,39 @@ def test_the_2018_log_is_overlaid_only_on_runs_that_compute_what_2018_did(window
     assert not any(text.startswith("2018 log") for _, label in legend.items
                    for text in [label.text])
     tab.show_run(None)
+
+
+def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path):
+    from engine.files.tensorboard_events import read_scalars
+
+    tab = window.vae_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.panel.set_tensorboard_folder(str(tmp_path / "live"))
+    tab.panel.tensorboard.setChecked(True)
+    start_small(tab, qtbot, epochs=2)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    (folder,) = (tmp_path / "live").iterdir()           # one folder per run, named by it
+    assert "vae" in folder.name
+    curves = read_scalars(tmp_path / "live").curves
+    loss = curves[(folder.name, "loss")]
+    np.testing.assert_allclose(loss.values, tab.run.column("loss"), rtol=1e-6)
+    assert loss.steps.tolist() == list(range(1, tab.run.step + 1))
+    assert (folder / "projector_config.pbtxt").read_text().count("embeddings {") == 2
+    task = tab.exports.export_tensorboard(tmp_path / "export")
+    qtbot.waitUntil(task.isFinished, timeout=60_000)
+    assert "tensorboard --logdir" in tab.panel.message_label.text()
+    exported = read_scalars(tmp_path / "export").curves
+    ((_, tag),) = [key for key in exported if key[1] == "kl"]
+    np.testing.assert_allclose(exported[(_, tag)].values, tab.run.column("kl"), rtol=1e-6)
+
+
+def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window, qtbot,
+                                                                         tmp_path):
+    tab = window.autoencoder_tab
+    (tmp_path / "a-file").write_text("not a folder")
+    tab.panel.set_tensorboard_folder(str(tmp_path / "a-file"))
+    tab.panel.tensorboard.setChecked(True)
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    assert "TensorBoard log in" in tab.panel.message_label.text()
+    assert tab.run.step == tab.run.total_steps

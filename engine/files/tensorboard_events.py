@@ -6,8 +6,8 @@ they were trained at, even when the log is written after the run. ``tf.summary``
 time of writing and needs a TensorFlow graph in the writing thread.
 
 Reading walks a log folder the way TensorBoard does (each folder holding event files is a run),
-reads at most :data:`MAX_LOG_BYTES` in all and keeps about :data:`MAX_POINTS` points a tag, and names every
-file it could not use; both scalar kinds are understood (``simple_value`` from TensorFlow 1,
+reads at most :data:`MAX_LOG_BYTES` in all, keeps about :data:`MAX_POINTS` points a tag, and
+names every file it could not use; both scalar kinds are understood (``simple_value`` from TensorFlow 1,
 tensorboardX and Ray Tune; ``scalars``-plugin tensors from ``tf.summary`` and Keras).
 """
 

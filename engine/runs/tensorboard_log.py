@@ -12,6 +12,7 @@ is in the app's curves. Pictures and Projector codes come from the experiment
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +164,19 @@ class TensorBoardLog:
                 self._projector.add(f"latent at epoch {epoch:g} (step {snapshot.step})",
                                     self.pictures.codes(snapshot), f"step_{snapshot.step:08d}")
             self._pictured = snapshot.step
+
+
+def log_folder(root: str | Path, run: Run, when: float | None = None) -> Path:
+    """A new folder under ``root`` for one run's log, named by its start and its name (TensorBoard
+    names runs by folder), never one already there."""
+    started = when or (run.setup.started_at if run.setup and run.setup.started_at else time.time())
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", run.name).strip("-").lower()[:60] or "run"
+    base = Path(root) / f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}-{slug}"
+    folder, k = base, 1
+    while folder.exists():
+        k += 1
+        folder = base.with_name(f"{base.name}-{k}")
+    return folder
 
 
 def write_run(run: Run, logdir: str | Path, pictures: RunPictures | None = None) -> Path:

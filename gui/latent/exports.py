@@ -1,6 +1,7 @@
 """The autoencoder/VAE tab's "Export / model" menu: GIFs of a run, a PNG of the 3-D view, the
-latent codes, and saving or loading a model. Everything is read from the run's records (the
-step on screen, its codes and weights), never from a live trainer or the view's buffers.
+latent codes, the run as a TensorBoard log, and saving or loading a model. Everything is read
+from the run's records (the step on screen, its codes and weights), never from a live trainer or
+the view's buffers.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from engine.files.atomic import write_atomically
 from engine.files.images import to_bytes
 from engine.grids import image_grid
 from engine.latent.datasets import load_dataset
-from engine.latent.frames import latent_frames, reconstruction_frames
+from engine.latent.frames import TENSORBOARD_PICTURES, latent_frames, reconstruction_frames
 from engine.latent.loaded import loaded_run
 from engine.latent.models import autoencoder_weights_from_file, build_models, save_autoencoder
 from engine.latent.training_data import prepare_training_data
-from gui.widgets.file_dialogs import ask_then, with_suffix
+from engine.runs.tensorboard_log import log_folder, write_run
+from gui.widgets.file_dialogs import ask_path, ask_then, with_suffix
 from gui.workers.background_task import BackgroundTask, BackgroundTasks
 from gui.workers.weights_save import WeightsSave
 
@@ -59,6 +61,7 @@ class LatentExports(QtCore.QObject):
                 ("Load model (.keras)…", "Keras model (*.keras)", self.load_model, False)):
             menu.addAction(text).triggered.connect(
                 functools.partial(ask_then, host, text.rstrip("…"), filters, action, save))
+        menu.addAction("Export run to TensorBoard…").triggered.connect(self.ask_tensorboard)
         self.button.setMenu(menu)
 
     def ask_walk(self, kind: str) -> None:
@@ -158,6 +161,22 @@ class LatentExports(QtCore.QObject):
             return False
         self.host.show_done(f"Saved {path}")
         return True
+
+    def ask_tensorboard(self) -> None:
+        folder = ask_path(self.host, "Export run to TensorBoard: choose a log folder", folder=True)
+        if folder:
+            self.export_tensorboard(folder)
+
+    def export_tensorboard(self, root) -> BackgroundTask | None:
+        """The run on screen (what it has so far) as a TensorBoard log in a new folder under
+        ``root``: every loss point, pictures and codes per epoch, its settings."""
+        run = self._run()
+        if run is None:
+            return None
+        records = run.frozen()
+        folder = log_folder(root, records)
+        return self.tasks.start(lambda: write_run(records, folder, TENSORBOARD_PICTURES),
+                                f"Wrote {folder}; see it with: tensorboard --logdir {root}")
 
     def save_model(self, path) -> None:
         """The weights of the step on screen (at the live end of training: of the next step)."""

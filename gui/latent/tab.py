@@ -10,16 +10,19 @@ thread of their own.
 from __future__ import annotations
 
 import functools
+import time
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from engine.latent.config import ModelKind
 from engine.latent.datasets import load_dataset
+from engine.latent.frames import TENSORBOARD_PICTURES
 from engine.latent.seed_reference import seed_curve
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
 from engine.runs.run import Run
+from engine.runs.tensorboard_log import TensorBoardLog, log_folder
 from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
 from gui.latent.exports import LatentExports
@@ -52,6 +55,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.kind = kind
         self.runs: list[Run] = []
         self.run: Run | None = None
+        self.tensorboard_log: TensorBoardLog | None = None   # the newest run's, while it trains
         self.shown_step = 0
         self.decoding = LatentDecoder(self)
         self.decoding.sig_decoded.connect(self._on_decoded)
@@ -118,7 +122,12 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
             self.show_message("A run is already going: stop it first.")
             return False
         self.show_message("")
-        self.add_run(Run("latent", config, config.describe()))
+        run = Run("latent", config, config.describe())
+        self.add_run(run)
+        if self.panel.tensorboard.isChecked():
+            self.tensorboard_log = TensorBoardLog(
+                run, log_folder(self.panel.tensorboard_folder, run, time.time()),
+                TENSORBOARD_PICTURES).follow()
         self.panel.progress.say("Loading data and building the model…")
         self.controls.launch(self.run, functools.partial(make_trainer, config))
         return True
@@ -157,6 +166,10 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_any_run_changed(self, run: Run, update) -> None:
         if update is None or update.done or update.setup is not None:
             self.runs_list.refresh(run)
+        log = self.tensorboard_log
+        if log is not None and log.run is run and log.error:
+            self.show_message(f"{log.error}; the run goes on without it.")
+            self.tensorboard_log = None
 
     def show_run(self, run: Run | None) -> None:
         """Make ``run`` the one the views show (None: empty views)."""
