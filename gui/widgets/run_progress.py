@@ -25,6 +25,7 @@ class RunProgress(QtWidgets.QWidget):
         self._unit = unit
         self._loss_digits = loss_digits
         self._run: Run | None = None
+        self._note = ""
         self.bar = QtWidgets.QProgressBar()
         self.bar.setTextVisible(True)
         self.label = QtWidgets.QLabel("Press Start to train.")
@@ -39,18 +40,20 @@ class RunProgress(QtWidgets.QWidget):
         self._redraw.timeout.connect(self.draw)
 
     def say(self, text: str) -> None:
-        """Show a line of text (loading, resetting) in place of a run's figures."""
-        self._redraw.stop()
-        self._run = None
+        """Show a line of text (what a run does while it loads) until the run's figures come."""
+        self._note = text
         self.label.setText(text)
 
     def reset(self) -> None:
+        """No run: the bar empty and an invitation to start."""
+        self._redraw.stop()
+        self._run = None
         self.say("Press Start to train.")
         self.bar.setValue(0)
 
     def follow(self, run: Run) -> None:
         """Show this run's figures from now on (drawn at once)."""
-        self._run = run
+        self._run, self._note = run, ""
         self.draw()
 
     def changed(self) -> None:
@@ -69,7 +72,7 @@ class RunProgress(QtWidgets.QWidget):
         if run is None:
             return
         if run.setup is None:
-            self.label.setText(f"{run.state.value}…" if run.state.active else
+            self.label.setText((self._note or f"{run.state.value}…") if run.state.active else
                                f"{run.state.value}: {run.message}")
             return
         self.bar.setRange(0, max(run.total_steps, 1))
