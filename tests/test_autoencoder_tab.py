@@ -279,3 +279,13 @@ def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     assert "TensorBoard log in" in tab.panel.message_label.text()
     assert tab.run.step == tab.run.total_steps
+
+
+def test_the_progress_line_follows_a_started_run_to_its_end(window, qtbot):
+    tab = window.autoencoder_tab
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    qtbot.waitUntil(lambda: "finished." in tab.panel.progress.label.text(), timeout=5_000)
+    text = tab.panel.progress.label.text()
+    assert f"step {tab.run.step}/{tab.run.total_steps}" in text and "Loading" not in text
+    assert tab.panel.progress.bar.value() == tab.run.step

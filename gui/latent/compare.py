@@ -1,21 +1,32 @@
 """Runs side by side: their 3-D latent spaces as small multiples with one camera (turn one, all
 turn), drawn on one common scale (so ±70 against ±3 shows at a glance) or each fitted, one
 selection (click digit #n in one: it is ringed in all, and a strip shows each run's
-reconstruction of it), one timeline by epoch, and the loss curves overlaid in the runs' colours.
+reconstruction of it), one timeline by epoch, and the loss curves overlaid in the runs' colours
+(with the curve tools, seed bands, and curves added from TensorBoard logs).
 """
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from engine.files.tensorboard_events import EventLog, read_scalars
+from engine.runs.curves import logged_curve
 from engine.runs.run import Run
 from gui.latent.decoder import LatentDecoder
 from gui.latent.scatter import LatentScatterView
+from gui.latent.tag_chooser import TagChooser
+from gui.widgets.curve_tools import CurveTools
+from gui.widgets.file_dialogs import ask_path
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
+from gui.workers.background_task import BackgroundTask, BackgroundTasks
 
 MAX_RUNS = 6
+MAX_LOGGED_CURVES = 40
 EPOCH_TICKS = 100        # timeline positions per epoch
 
 
@@ -78,9 +89,21 @@ class CompareWindow(QtWidgets.QWidget):
         if not same_digits(runs):
             self.strip_label.setText("These runs show different digits (other data or seed): "
                                      "a selection compares digit #n of each.")
-        self.loss_plot = LossPlot(("loss",), y_label="loss (log scale)")
-        self.loss_plot.setLogMode(y=True)
+        self.loss_plot = LossPlot(("loss",), y_label="loss")
         self.loss_plot.show_runs(runs, "loss")
+        self.curve_tools = CurveTools(self.loss_plot, seed_bands=True)
+        self.curve_tools.log_y.setChecked(True)
+        self.curve_tools.sig_message.connect(self._say)
+        self.tasks = BackgroundTasks(self)
+        self.tasks.sig_failed.connect(self._on_failed)
+        self.tensorboard_button = QtWidgets.QPushButton("Add runs from a TensorBoard folder…")
+        self.tensorboard_button.setToolTip(
+            "Overlay scalar curves of any TensorBoard log folder (a Keras TensorBoard "
+            "callback's, a Ray Tune trial's, another tool's) beside these runs.")
+        self.tensorboard_button.clicked.connect(self.ask_tensorboard)
+        self.tag_chooser: TagChooser | None = None
+        self.note = QtWidgets.QLabel()
+        self.note.setWordWrap(True)
         self.findings = QtWidgets.QLabel(findings)
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(QtCore.Qt.TextFormat.RichText)
@@ -95,7 +118,12 @@ class CompareWindow(QtWidgets.QWidget):
         left.addWidget(self.strip_label)
         left.addWidget(self.strip)
         bottom.addLayout(left, 1)
-        bottom.addWidget(self.loss_plot, 1)
+        curves = QtWidgets.QVBoxLayout()
+        curves.addWidget(self.loss_plot, 1)
+        curves.addWidget(self.curve_tools)
+        curves.addWidget(self.tensorboard_button)
+        curves.addWidget(self.note)
+        bottom.addLayout(curves, 1)
         bottom.addWidget(self.findings, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
@@ -186,13 +214,61 @@ class CompareWindow(QtWidgets.QWidget):
                             for im in self.strip_images]
         self.strip.show_rows([np.stack(row)])
 
+    # -- curves from TensorBoard logs ----------------------------------------------------------
+    @QtCore.Slot()
+    def ask_tensorboard(self) -> None:
+        folder = ask_path(self, "Add runs from a TensorBoard folder", folder=True)
+        if folder:
+            self.read_tensorboard(folder)
+
+    def read_tensorboard(self, folder) -> BackgroundTask:
+        """Read ``folder``'s scalars off the GUI thread, then ask which tags to draw."""
+        folder = Path(folder)
+        self._say(f"Reading {folder}…")
+        def read(progress, cancelled) -> EventLog:
+            def stop() -> None:
+                if cancelled():
+                    raise InterruptedError("cancelled")
+            return read_scalars(folder, stop=stop)
+
+        return self.tasks.start(read, "", with_progress=True,
+                                on_done=functools.partial(self._on_log_read, folder))
+
+    def _on_log_read(self, folder: Path, log: EventLog) -> None:
+        self.tag_chooser = TagChooser(log, f"Tags of {folder.name}", self)
+        self.tag_chooser.sig_chosen.connect(functools.partial(self.add_logged, folder, log))
+        self.tag_chooser.open()
+        self._say(f"{folder}: {len(log.curves)} curve(s) of {len(log.tags)} tag(s)")
+
+    def add_logged(self, folder: Path, log: EventLog, tags: list[str]) -> None:
+        """Draw the curves of ``tags`` of every run in ``log`` (at most MAX_LOGGED_CURVES)."""
+        chosen = [c for (_run, tag), c in log.curves.items() if tag in tags]
+        shown = chosen[:MAX_LOGGED_CURVES]
+        self.loss_plot.add_external([logged_curve(c, f"{folder.name}/{c.run}".rstrip("/."))
+                                     for c in shown])
+        left = len(chosen) - len(shown)
+        self._say(f"Added {len(shown)} curve(s) from {folder}" +
+                  (f"; {left} more left out (at most {MAX_LOGGED_CURVES})" if left else "") +
+                  (f"; {len(log.problems)} file(s) not read" if log.problems else ""))
+
+    @QtCore.Slot(str)
+    def _on_failed(self, text: str) -> None:
+        self._say(text, error=True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.note.setStyleSheet("color: #b00020;" if error else "")
+        self.note.setText(text)
+
     # -- closing -------------------------------------------------------------------------------
     def threads(self) -> list[QtCore.QThread]:
-        return [self.decoding.worker]
+        return [self.decoding.worker, *self.tasks.threads()]
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         for run in self.runs:
             run.unsubscribe(self._on_run_changed)
+        self.tasks.cancel_all()
+        for task in self.tasks.threads():
+            task.wait(10_000)      # reading a log checks for a stop between files
         self.decoding.request_stop()
         self.decoding.worker.wait(5000)   # a decode takes milliseconds
         self.sig_closed.emit()

@@ -30,6 +30,7 @@ from gui.latent.run_panel import RunPanel
 from gui.latent.runs_list import RunsList
 from gui.latent.scatter import LatentScatterView, ScatterPanel
 from gui.latent.timeline import Timeline
+from gui.widgets.curve_tools import CurveTools
 from gui.widgets.file_dialogs import ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
@@ -92,11 +93,14 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         columns = ("loss", "reconstruction", "kl") if self.kind is ModelKind.VAE \
             else ("loss", "reconstruction")
         self.loss_plot = LossPlot(columns)
+        self.curve_tools = CurveTools(self.loss_plot)
+        self.curve_tools.sig_message.connect(self._on_curves_message)
         right = QtWidgets.QVBoxLayout()
         right.addWidget(QtWidgets.QLabel("Reconstructions"))
         right.addWidget(self.reconstructions)
         right.addWidget(self.explorer)
         right.addWidget(self.loss_plot, 1)
+        right.addWidget(self.curve_tools)
         right_box = QtWidgets.QWidget()
         right_box.setLayout(right)
         right_box.setFixedWidth(400)
@@ -274,6 +278,10 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def show_done(self, text: str) -> None:
         self.panel.show_message(text, error=False)
 
+    @QtCore.Slot(str, bool)
+    def _on_curves_message(self, text: str, error: bool) -> None:
+        self.panel.show_message(text, error)
+
     # -- what the window's shortcuts, settings and closing ask of a tab -------------------------
     def ask_save(self) -> None:
         ask_then(self, "Save model", "Keras model (*.keras)", self.exports.save_model)
@@ -282,10 +290,12 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         ask_then(self, "Latent space GIF", "GIF (*.gif)", self.exports.export_latent_gif)
 
     def settings_widgets(self) -> dict:
-        return self.panel.settings_widgets()
+        curves = {f"curves_{k}": w for k, w in self.curve_tools.settings_widgets().items()}
+        return {**self.panel.settings_widgets(), **curves}
 
     def settings_restored(self) -> None:
         self.scatter.set_fit_to_data(self.panel.fit_axes.isChecked())
+        self.curve_tools.apply()
 
     def request_stop(self) -> None:
         """Ask every thread of this tab to stop (closing); returns at once."""
