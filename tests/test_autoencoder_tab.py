@@ -250,8 +250,8 @@ def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path
 
     tab = window.vae_tab
     window.tabs.setCurrentWidget(tab)
-    tab.panel.set_tensorboard_folder(str(tmp_path / "live"))
-    tab.panel.tensorboard.setChecked(True)
+    tab.panel.tensorboard.set_folder(str(tmp_path / "live"))
+    tab.panel.tensorboard.box.setChecked(True)
     start_small(tab, qtbot, epochs=2)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     (folder,) = (tmp_path / "live").iterdir()           # one folder per run, named by it
@@ -273,8 +273,8 @@ def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window
                                                                          tmp_path):
     tab = window.autoencoder_tab
     (tmp_path / "a-file").write_text("not a folder")
-    tab.panel.set_tensorboard_folder(str(tmp_path / "a-file"))
-    tab.panel.tensorboard.setChecked(True)
+    tab.panel.tensorboard.set_folder(str(tmp_path / "a-file"))
+    tab.panel.tensorboard.box.setChecked(True)
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     assert "TensorBoard log in" in tab.panel.message_label.text()

@@ -66,6 +66,13 @@ def test_deemoji_train_writes_a_network_that_cleans_a_folder(tmp_path):
                       "--pictures", "20")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "step 2/2" in result.stdout and network.stat().st_size > 100_000
+    from engine.files.tensorboard_events import read_scalars
+
+    log = read_scalars(tmp_path / "tensorboard")     # beside --out, one folder for the run
+    ((run, _),) = [key for key in log.curves if key[1] == "loss"]
+    assert log.curves[(run, "loss")].steps.tolist() == [1, 2]
+    assert log.curves[(run, "held_out/psnr_inside")].values.min() > 5       # dB
+    assert (tmp_path / "tensorboard" / run).is_dir()
     photos, cleaned = tmp_path / "photos", tmp_path / "cleaned"
     photos.mkdir()
     photo = Image.open(ROOT / "resources" / "photos" / "kodim03.jpg").resize((192, 128))

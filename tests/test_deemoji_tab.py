@@ -1,6 +1,7 @@
 """The de-emoji tab under Xvfb: training shows triplets and PSNR, and the run's network cleans
 photos on the "Clean a photo" page (that page with the bundled network: test_deemoji_hand.py)."""
 
+import numpy as np
 import pytest
 from PySide6 import QtCore
 
@@ -12,11 +13,13 @@ def tab(window):
     return window.deemoji_tab
 
 
-def test_train_then_clean_a_photo_with_the_run(tab, qtbot):
+def test_train_then_clean_a_photo_with_the_run(tab, qtbot, tmp_path):
     panel = tab.panel
     panel.net_box.setCurrentIndex(1)           # the seed network at a quarter width: quick
     panel.images_box.setValue(60)
     panel.epochs_box.setValue(1)
+    panel.tensorboard.set_folder(str(tmp_path / "tb"))
+    panel.tensorboard.box.setChecked(True)
     qtbot.mouseClick(tab.controls.start_button, QtCore.Qt.MouseButton.LeftButton)
     assert not tab.start()
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=120_000)
@@ -25,6 +28,14 @@ def test_train_then_clean_a_photo_with_the_run(tab, qtbot):
     tab.loss_plot.redraw()
     assert len(tab.psnr_plot.curve(tab.run, "psnr_inside")[1]) >= 2
     assert len(tab.loss_plot.curve(tab.run, "loss")[1]) == 6
+    from engine.files.tensorboard_events import read_scalars
+
+    log = read_scalars(tmp_path / "tb").curves          # the run's log, with its PSNRs
+    ((loss_key, loss),) = [(k, c) for k, c in log.items() if k[1] == "loss"]
+    np.testing.assert_allclose(loss.values, tab.run.column("loss"), rtol=1e-6)  # float32
+    inside = log[(loss_key[0], "held_out/psnr_inside")]
+    np.testing.assert_allclose(inside.values, tab.run.evaluations.column("psnr_inside"),
+                               rtol=1e-6)
 
     # the run's network on the "Clean a photo" page
     hand = tab.hand

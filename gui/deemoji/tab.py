@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtWidgets
 from engine.deemoji.loaded import loaded_run
 from engine.deemoji.models import build_runner, network_weights_from_file
 from engine.deemoji.networks import RunWeights, bundled_network
+from engine.deemoji.pictures import TENSORBOARD_PICTURES
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.animations import save_animation
 from engine.files.model_files import save_model
@@ -102,6 +103,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
             return False
         self.show_message("")
         self.show_run(Run("deemoji", config, config.describe()))
+        self.panel.tensorboard.follow(self.run, TENSORBOARD_PICTURES)
         self.panel.progress.say("Cutting crops and pasting emoji…")
         self.controls.launch(self.run, functools.partial(make_trainer, config))
         return True
@@ -125,6 +127,9 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         if update is not None and update.snapshot is not None:
             self.psnr_plot.redraw()
             self._show_latest()
+        problem = self.panel.tensorboard.take_error(run)
+        if problem:
+            self.show_message(problem)
         if not run.state.active and run.message and run.state.value != "finished":
             self.show_message(run.message)
 

@@ -13,6 +13,7 @@ from gui.settings import TextSetting
 from gui.widgets import file_dialogs
 from gui.widgets.run_progress import RunProgress
 from gui.widgets.spin_box import spin_box
+from gui.widgets.tensorboard_setting import TensorBoardSetting
 from gui.widgets.training_controls import TrainingControls
 
 NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1.0),
@@ -46,9 +47,10 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
         self.epochs_box = spin_box(1, 1000, "Passes over the training pictures.", value=5)
         self.fresh_box = QtWidgets.QCheckBox("New emoji every epoch")
         self.fresh_box.setToolTip("Paste fresh emoji each epoch (the 2018 run pasted once).")
+        self.tensorboard = TensorBoardSetting()
         self.controls = TrainingControls(self, "network")
         self.controls.lock_while_running(self.net_box, self.photos_box, self.images_box,
-                                         self.epochs_box, self.fresh_box)
+                                         self.epochs_box, self.fresh_box, self.tensorboard)
         self.progress = RunProgress("pictures", loss_digits=4)
         self.message_label = QtWidgets.QLabel("")
         self.message_label.setWordWrap(True)
@@ -60,6 +62,7 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
         form.addRow("Epochs", self.epochs_box)
         form.addRow("Learning rate", self.controls.lr_box)
         form.addRow(self.fresh_box)
+        form.addRow(self.tensorboard)
         buttons = QtWidgets.QHBoxLayout()
         for button in (self.controls.start_button, self.controls.pause_button,
                        self.controls.stop_button):
@@ -117,7 +120,8 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
         return {"network": self.net_box, "photos": self.photos_box,
                 "photo_path": TextSetting(lambda: self.photo_path, self._put_photo_path),
                 "pictures": self.images_box, "epochs": self.epochs_box,
-                "learning_rate": self.controls.lr_box, "fresh_emoji": self.fresh_box}
+                "learning_rate": self.controls.lr_box, "fresh_emoji": self.fresh_box,
+                **self.tensorboard.settings_widgets()}
 
     def _put_photo_path(self, text: str) -> None:
         self.photo_path = text

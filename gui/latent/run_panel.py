@@ -15,6 +15,7 @@ from engine.latent.config import AutoencoderConfig, Loss, ModelKind, Preset, pre
 from gui.settings import TextSetting
 from gui.widgets.file_dialogs import ask_path
 from gui.widgets.run_progress import RunProgress
+from gui.widgets.tensorboard_setting import TensorBoardSetting
 from gui.widgets.training_controls import TrainingControls
 
 LOSS_CHOICES = {
@@ -24,9 +25,6 @@ LOSS_CHOICES = {
 PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK), ("Seed 2018 (conv, slow)", Preset.SEED))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
                    ("Keras cache / download", "keras"), ("Choose a file or folder…", ""))
-
-
-DEFAULT_TENSORBOARD_FOLDER = Path.home() / "latent-lab" / "tensorboard"
 
 
 class RunPanel(QtWidgets.QWidget):
@@ -70,17 +68,11 @@ class RunPanel(QtWidgets.QWidget):
         self.fit_axes.setChecked(True)
         self.fit_axes.setToolTip("On: the box follows the codes. Off: it only grows, so the "
                                  "spread is seen as points moving outwards.")
-        self.tensorboard = QtWidgets.QCheckBox("Write a TensorBoard log")
-        self.tensorboard_folder = str(DEFAULT_TENSORBOARD_FOLDER)
-        self.tensorboard_button = QtWidgets.QToolButton()
-        self.tensorboard_button.setText("…")
-        self.tensorboard_button.setToolTip("Choose the folder TensorBoard logs go into.")
-        self.tensorboard_button.clicked.connect(self._choose_tensorboard_folder)
-        self._show_tensorboard_folder()
+        self.tensorboard = TensorBoardSetting()
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
                                          self.epochs_box, self.many_points, self.corrected_kl,
-                                         self.tensorboard, self.tensorboard_button)
+                                         self.tensorboard)
         self.reset_button = QtWidgets.QPushButton("Reset")
         self.reset_button.setToolTip("Stop and forget the run on screen.")
         self.reset_button.clicked.connect(self.sig_reset)
@@ -109,10 +101,7 @@ class RunPanel(QtWidgets.QWidget):
         layout.addLayout(form)
         for box in (self.corrected_kl, self.many_points, self.fit_axes):
             layout.addWidget(box)
-        tensorboard = QtWidgets.QHBoxLayout()
-        tensorboard.addWidget(self.tensorboard, 1)
-        tensorboard.addWidget(self.tensorboard_button)
-        layout.addLayout(tensorboard)
+        layout.addWidget(self.tensorboard)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         self.extra = QtWidgets.QVBoxLayout()   # the tab adds its export and runs widgets here
@@ -165,24 +154,7 @@ class RunPanel(QtWidgets.QWidget):
                 "dataset": self.dataset_box, "epochs": self.epochs_box,
                 "learning_rate": self.controls.lr_box, "many_points": self.many_points,
                 "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl,
-                "tensorboard": self.tensorboard,
-                "tensorboard_folder": TextSetting(lambda: self.tensorboard_folder,
-                                                  self.set_tensorboard_folder)}
-
-    def _show_tensorboard_folder(self) -> None:
-        self.tensorboard.setToolTip(
-            "Each new run writes its losses at every step, pictures and latent codes per epoch "
-            f"and its settings into a folder of its own under {self.tensorboard_folder}; see "
-            f"them with: tensorboard --logdir {self.tensorboard_folder}")
-
-    def set_tensorboard_folder(self, path: str) -> None:
-        if path:
-            self.tensorboard_folder = path
-            self._show_tensorboard_folder()
-
-    @QtCore.Slot()
-    def _choose_tensorboard_folder(self) -> None:
-        self.set_tensorboard_folder(ask_path(self, "Folder for TensorBoard logs", folder=True))
+                **self.tensorboard.settings_widgets()}
 
     def _put_dataset_path(self, path: str) -> None:
         if path:

@@ -10,7 +10,6 @@ thread of their own.
 from __future__ import annotations
 
 import functools
-import time
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
@@ -22,7 +21,6 @@ from engine.latent.seed_reference import seed_curve
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
 from engine.runs.run import Run
-from engine.runs.tensorboard_log import TensorBoardLog, log_folder
 from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
 from gui.latent.exports import LatentExports
@@ -56,7 +54,6 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.kind = kind
         self.runs: list[Run] = []
         self.run: Run | None = None
-        self.tensorboard_log: TensorBoardLog | None = None   # the newest run's, while it trains
         self.shown_step = 0
         self.decoding = LatentDecoder(self)
         self.decoding.sig_decoded.connect(self._on_decoded)
@@ -128,10 +125,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.show_message("")
         run = Run("latent", config, config.describe())
         self.add_run(run)
-        if self.panel.tensorboard.isChecked():
-            self.tensorboard_log = TensorBoardLog(
-                run, log_folder(self.panel.tensorboard_folder, run, time.time()),
-                TENSORBOARD_PICTURES).follow()
+        self.panel.tensorboard.follow(run, TENSORBOARD_PICTURES)
         self.panel.progress.say("Loading data and building the model…")
         self.controls.launch(self.run, functools.partial(make_trainer, config))
         return True
@@ -170,10 +164,9 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_any_run_changed(self, run: Run, update) -> None:
         if update is None or update.done or update.setup is not None:
             self.runs_list.refresh(run)
-        log = self.tensorboard_log
-        if log is not None and log.run is run and log.error:
-            self.show_message(f"{log.error}; the run goes on without it.")
-            self.tensorboard_log = None
+        problem = self.panel.tensorboard.take_error(run)
+        if problem:
+            self.show_message(problem)
 
     def show_run(self, run: Run | None) -> None:
         """Make ``run`` the one the views show (None: empty views)."""
