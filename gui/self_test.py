@@ -1,5 +1,5 @@
-"""``--self-test``: a training step of each model, a CPPN, a photo cleaned by the bundled de-emoji
-network and a GL frame, in this very process.
+"""``--self-test``: a training step of each model, a run's TensorBoard log, a CPPN, a photo cleaned
+by the bundled de-emoji network and a GL frame, in this very process.
 
 It proves the TensorFlow build and the GL driver coexist (engine/tf_runtime.py), in source runs
 and in the frozen app. Prints ``self-test: ok`` and returns 0, or the reason and 1.
@@ -34,6 +34,30 @@ def train_one_step_each() -> list[str]:
             raise RuntimeError(f"{kind}/{preset}: the first loss is {loss_value}")
         lines.append(f"{kind}/{loss}/{preset}: step 1 loss {loss_value:.3f}")
     return lines
+
+
+def write_tensorboard_log() -> str:
+    """A short VAE run written as a TensorBoard log and read back (the packaged app must carry
+    TensorBoard's protos and plugins)."""
+    import tempfile
+
+    from engine.files.tensorboard_events import read_scalars
+    from engine.latent.frames import TENSORBOARD_PICTURES
+    from engine.runs.run import Run
+    from engine.runs.tensorboard_log import write_run
+
+    config = preset_config("vae", "bce", "quick", epochs=1, train_size=200, latent_points=50)
+    trainer = AutoencoderTrainer(config, prepare_training_data(config, load_bundled("mnist")))
+    run = Run("latent", config, "self-test")
+    for update in run_loop(trainer, live_snapshots=False):
+        run.apply(update)
+    with tempfile.TemporaryDirectory() as folder:
+        write_run(run, folder, TENSORBOARD_PICTURES)
+        curve = read_scalars(folder).curves[(".", "loss")]
+    if len(curve.values) != run.step:
+        raise RuntimeError(f"the TensorBoard log holds {len(curve.values)} loss points, "
+                           f"not {run.step}")
+    return f"TensorBoard log: {len(curve.values)} loss points read back"
 
 
 def draw_gl_frame() -> str:
@@ -93,7 +117,8 @@ def _say(line: str) -> None:
 
 def run_self_test() -> int:
     try:
-        lines = train_one_step_each() + [render_cppn(), clean_photo(), draw_gl_frame()]
+        lines = train_one_step_each() + [write_tensorboard_log(), render_cppn(), clean_photo(),
+                                         draw_gl_frame()]
     except Exception as exc:  # report any failure as the self-test's verdict
         _say(f"self-test: FAILED: {type(exc).__name__}: {exc}")
         return 1

@@ -135,4 +135,4 @@ def test_self_test_passes():
     result = run_main("--self-test", timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "self-test: ok"
-    assert "GL frame" in result.stdout
+    assert "GL frame" in result.stdout and "TensorBoard log: 2 loss points" in result.stdout

@@ -1,6 +1,6 @@
 """The packaged app: build it with PyInstaller from pyinstaller.spec (a couple of minutes) and run
 the frozen ``--self-test`` under Xvfb: TensorFlow, a CPPN, the bundled de-emoji network with
-OpenCV, and a GL frame, with no Python around.
+OpenCV, a TensorBoard log, and a GL frame, with no Python around.
 It fails if the build fails or the frozen app crashes."""
 
 import os
@@ -32,6 +32,7 @@ def test_frozen_app_passes_its_self_test(tmp_path):
                             timeout=600, env=env, cwd=tmp_path)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "CPPN 128x128x3" in result.stdout and "GL frame" in result.stdout
+    assert "TensorBoard log: 2 loss points read back" in result.stdout
     assert "de-emoji 256x256: 3 fills" in result.stdout
     assert result.stdout.strip().endswith("self-test: ok")
     shutil.rmtree(tmp_path / "build", ignore_errors=True)

@@ -20,6 +20,7 @@ from engine.files.resources import resource_path
 from engine.latent.config import Backprop
 from engine.latent.datasets import load_bundled
 from engine.runs.run import Run
+from gui.widgets.curve_tools import CurveTools
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
@@ -89,10 +90,17 @@ class FitPanel(QtWidgets.QGroupBox):
         form.addRow(self.status)
         self.plot = LossPlot(("loss",))
         form.addRow(self.plot)
+        self.curve_tools = CurveTools(self.plot)
+        self.curve_tools.sig_message.connect(self._on_curves_message)
+        form.addRow(self.curve_tools)
         render8 = QtWidgets.QPushButton("Export at 8× the target…")
         render8.setToolTip("Render the learned function at eight times the target's resolution.")
         render8.clicked.connect(self._on_export_8x)
         form.addRow(render8)
+
+    @QtCore.Slot(str, bool)
+    def _on_curves_message(self, text: str, _error: bool) -> None:
+        self.status.setText(text)
 
     def load_target(self) -> np.ndarray:
         """The chosen target as floats (rows, cols, C), shrunk to at most 64 pixels a side."""

@@ -23,6 +23,7 @@ from engine.grids import captioned_grids
 from engine.runs.run import Run
 from gui.deemoji.by_hand import HandPage
 from gui.deemoji.training_panel import DeEmojiTrainingPanel
+from gui.widgets.curve_tools import CurveTools
 from gui.widgets.file_dialogs import ask_then, with_suffix
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
@@ -73,8 +74,15 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         centre.addWidget(QtWidgets.QLabel("Held out: with emoji (top), original, output (bottom)"))
         centre.addWidget(self.triplets, 2)
         plots = QtWidgets.QHBoxLayout()
-        plots.addWidget(self.loss_plot)
-        plots.addWidget(self.psnr_plot)
+        self.curve_tools = []
+        for plot in (self.loss_plot, self.psnr_plot):
+            tools = CurveTools(plot)
+            tools.sig_message.connect(self._on_curves_message)
+            self.curve_tools.append(tools)
+            column = QtWidgets.QVBoxLayout()
+            column.addWidget(plot, 1)
+            column.addWidget(tools)
+            plots.addLayout(column)
         centre.addLayout(plots, 1)
         training = QtWidgets.QWidget()
         layout = QtWidgets.QHBoxLayout(training)
@@ -204,16 +212,24 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         ask_then(self, "Export GIF", "GIF (*.gif);;WebP (*.webp)", self.export_gif)
 
     def settings_widgets(self) -> dict:
-        return {**self.panel.settings_widgets(), **self.hand.controls.settings_widgets()}
+        curves = {f"curves_{plot}_{key}": widget
+                  for plot, tools in zip(("loss", "psnr"), self.curve_tools)
+                  for key, widget in tools.settings_widgets().items()}
+        return {**self.panel.settings_widgets(), **self.hand.controls.settings_widgets(), **curves}
 
     def settings_restored(self) -> None:
-        pass
+        for tools in self.curve_tools:
+            tools.apply()
 
     def show_message(self, text: str) -> None:
         self.panel.show_message(text)
 
     def show_done(self, text: str) -> None:
         self.panel.show_message(text, error=False)
+
+    @QtCore.Slot(str, bool)
+    def _on_curves_message(self, text: str, error: bool) -> None:
+        self.panel.show_message(text, error)
 
     def request_stop(self) -> None:
         self.controls.request_stop()
