@@ -3,6 +3,7 @@
     python main.py                 open the window
     python main.py --self-test     train a step of each model, draw a GL frame, print "self-test: ok"
     python main.py train ae|vae …  train from the terminal (``python main.py train -h``)
+    python main.py sweep ae|vae|post …  train a grid of runs into one workspace
     python main.py deemoji clean|train …  remove emoji from a folder, or train the remover
     python main.py FILE.latentlab  open a workspace in the window
 
@@ -23,6 +24,10 @@ def main(argv: list[str]) -> int:
         from engine.latent.cli import main as train_main
 
         return train_main(argv[1:])
+    if argv and argv[0] == "sweep":
+        from engine.latent.sweep import main as sweep_main
+
+        return sweep_main(argv[1:])
     if argv and argv[0] == "deemoji":
         from engine.deemoji.cli import main as deemoji_main
 
