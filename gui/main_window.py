@@ -22,6 +22,7 @@ from gui.about_dialog import AboutDialog
 from gui.cppn.tab import CPPNTab
 from gui.deemoji.tab import DeEmojiTab
 from gui.latent.comparisons import LatentComparisons
+from gui.latent.following import RunFollowing
 from gui.latent.tab import LatentTab
 from gui.settings import read_int, restore_tab, save_tab
 from gui.workspace import WorkspaceActions
@@ -65,8 +66,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._close_timer = QtCore.QTimer(self)
         self._close_timer.setInterval(50)
         self._close_timer.timeout.connect(self._on_close_tick)
+        self.following = RunFollowing(self, {ModelKind.AE: self.autoencoder_tab,
+                                             ModelKind.VAE: self.vae_tab})
         self._build_menus()
         self.restore_settings()
+        self.following.restore()
 
     def all_tabs(self) -> tuple:
         return (self.cppn_tab, self.autoencoder_tab, self.vae_tab, self.deemoji_tab)
@@ -78,6 +82,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.workspace.add_to(file_menu)
+        self.following.add_to(file_menu)
+        file_menu.addSeparator()
         tab_menu = self.menuBar().addMenu("&Tab")
         for text, keys, method in SHORTCUTS:
             menu = file_menu if method == "close" else tab_menu
@@ -149,6 +155,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def running_threads(self) -> list[QtCore.QThread]:
         threads = [t for tab in self.all_tabs() for t in tab.threads()]
         threads += self.workspace.tasks.threads() + self.comparisons.threads()
+        threads += self.following.threads()
         return [t for t in threads if t.isRunning()]
 
     def _accept_loss(self) -> None:
@@ -169,6 +176,7 @@ class MainWindow(QtWidgets.QMainWindow):
             for view in list(self.comparisons.windows):
                 view.close()
             self.comparisons.cancel_replay()
+            self.following.timer.stop()
             for tab in self.all_tabs():
                 tab.request_stop()
             deadline = time.monotonic() + CLOSE_WAIT_MS / 1000

@@ -3,10 +3,11 @@
 Writes into ``--out``: ``history.json`` (every loss point), ``latent.gif`` (the fixed digits in
 3-D over time), ``reconstructions.gif`` (originals above reconstructions over time),
 ``model.keras``, ``run.latentlab`` (the whole run as a workspace: ``python main.py
-run.latentlab`` explores it in the window) and, as it trains, ``tensorboard/`` (every loss point,
-pictures and Projector codes per epoch, the settings: ``tensorboard --logdir OUT``), with a
-progress line on the terminal. Ctrl-C (or
-SIGTERM) stops at the next step and writes what the run has; a second Ctrl-C quits at once.
+run.latentlab`` explores it in the window; kept current while the run trains, for File →
+Follow a run folder…) and, as it trains, ``tensorboard/`` (every loss point, pictures and
+Projector codes per epoch, the settings: ``tensorboard --logdir OUT``), with a progress line on
+the terminal. Ctrl-C (or SIGTERM), or a file ``OUT/stop-request``, stops at the next step and
+writes what the run has; a second Ctrl-C quits at once.
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ from engine.latent.frames import TENSORBOARD_PICTURES, latent_frames, reconstruc
 from engine.latent.models import save_autoencoder
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
+from engine.run_folder import LiveRunFolder
 from engine.runs.control import RunControl, RunStopped
 from engine.runs.loop import run_loop
 from engine.runs.run import Run
 from engine.runs.tensorboard_log import TensorBoardLog
 from engine.runs.update import RunState, RunUpdate
 from engine.terminal import checked, file_error, int_in, say, stop_on_signals
+from engine.tf_runtime import configure_threads
 from engine.validation import MAX_SEED, check_float
 from engine.workspace import save_workspace
 
@@ -72,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames-per-epoch", type=int_in(1, 100), default=4,
                    help="GIF frames per epoch (1 to 100)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument("--save-every", type=checked(float, lambda v: check_float("it", v, 0.1, 3600)),
+                   default=5.0, metavar="SECONDS",
+                   help="keep OUT/run.latentlab current for a window that follows the run: "
+                        "rewritten at snapshots, at most this often (default 5)")
+    p.add_argument("--threads", type=int_in(1, 1024),
+                   help="CPU threads TensorFlow may use (default: all)")
     p.add_argument("--no-tensorboard", dest="tensorboard", action="store_false",
                    help="do not write the TensorBoard log (OUT/tensorboard/)")
     return p
@@ -112,6 +121,11 @@ class _Progress:
         self.stream.flush()
 
 
+def window_of(run: Run) -> dict:
+    """The window state a terminal run's workspace opens with: its tab in front."""
+    return {"tab": 1 + (run.config.kind.value == "vae")}
+
+
 def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[list[str], list[str]]:
     """Write each output on its own, so one that fails (a full disk) keeps the others; returns
     (names written, messages for the ones that failed)."""
@@ -122,8 +136,7 @@ def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[lis
         "latent.gif": lambda p: save_animation(latent_frames(run, pinned), p),
         "reconstructions.gif": lambda p: save_animation(reconstruction_frames(run, pinned), p),
         "model.keras": lambda p: save_autoencoder(trainer.models, p),
-        "run.latentlab": lambda p: save_workspace(p, [run], {"tab": 1 + (run.config.kind.value ==
-                                                                         "vae")}),
+        "run.latentlab": lambda p: save_workspace(p, [run], window_of(run)),
     }
     written, failed = [], []
     for name, job in jobs.items():
@@ -137,6 +150,8 @@ def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[lis
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.threads:
+        configure_threads(args.threads, 1)
     control = RunControl()
     stop_on_signals(control, "stopping at the next step, then writing what the run has")
     try:
@@ -163,6 +178,8 @@ def _train(config: AutoencoderConfig, data, control: RunControl, args) -> int:
     run.subscribe(_Progress(sys.stdout))
     tensorboard = (TensorBoardLog(run, args.out / "tensorboard", TENSORBOARD_PICTURES).follow()
                    if args.tensorboard else None)
+    live = LiveRunFolder(run, args.out, control, window_of(run), args.save_every)
+    run.subscribe(live)
     for update in run_loop(trainer, control, live_snapshots=False,
                            pins_per_epoch=args.frames_per_epoch):
         run.apply(update)

@@ -32,6 +32,8 @@ class CurveTools(QtWidgets.QWidget):
         self.smoothing_label = QtWidgets.QLabel("0.00")
         self.log_y = QtWidgets.QCheckBox("log y")
         self.log_y.setChecked(plot.getPlotItem().ctrl.logYCheck.isChecked())
+        self.log_y.setToolTip("A logarithmic y axis: curves that fall by orders of magnitude, "
+                              "and losses of very different sizes, side by side.")
         self.log_y.toggled.connect(plot.set_log_y)
         self.x_axis = QtWidgets.QComboBox()
         for axis, text in zip(XAxis, ("step", "epoch", "time")):
