@@ -123,6 +123,7 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
             "name": run.name, "colour": list(run.colour), "config": config_to_dict(run.config),
             "state": run.state.value if not run.state.active else RunState.STOPPED.value,
             "message": run.message, "step": run.step,
+            "parent": run.parent, "fork_step": run.fork_step,
             "samples_per_wall_second": run.samples_per_wall_second,
             "setup": {"metric_names": list(run.setup.metric_names),
                       "total_steps": run.setup.total_steps,
@@ -231,6 +232,8 @@ def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
     run = Run(entry["experiment"], config_from_dict(config_cls, entry["config"]), entry["name"],
               tuple(entry["colour"]), entry["number"])
     run.snapshots.weights_budget = float("inf")   # keep exactly what the file kept
+    run.parent = str(entry.get("parent", ""))[:500]
+    run.fork_step = int(entry.get("fork_step", 0))
     for k, step in enumerate(snaps["steps"]):
         arrays = {name: values[k] for name, values in stacked.items()}
         payload = _rebuild(payload_cls, arrays, snaps["plain"][k])

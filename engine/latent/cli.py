@@ -31,6 +31,7 @@ from engine.latent.config import (
     preset_config,
 )
 from engine.latent.datasets import DatasetError, load_dataset
+from engine.latent.fork import forked_run
 from engine.latent.frames import TENSORBOARD_PICTURES, latent_frames, reconstruction_frames
 from engine.latent.models import save_autoencoder
 from engine.latent.trainer import AutoencoderTrainer
@@ -44,7 +45,7 @@ from engine.runs.update import RunState, RunUpdate
 from engine.terminal import checked, file_error, int_in, say, stop_on_signals
 from engine.tf_runtime import configure_threads
 from engine.validation import MAX_SEED, check_float
-from engine.workspace import save_workspace
+from engine.workspace import open_workspace, save_workspace
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="CPU threads TensorFlow may use (default: all)")
     p.add_argument("--no-tensorboard", dest="tensorboard", action="store_false",
                    help="do not write the TensorBoard log (OUT/tensorboard/)")
+    p.add_argument("--from", dest="from_run", type=Path, metavar="RUN.latentlab",
+                   help="continue a saved run (its first) from --step, with these settings")
+    p.add_argument("--step", type=int_in(0, 100_000_000),
+                   help="the step of --from to start at (one that kept weights: an epoch's end)")
     return p
 
 
@@ -102,6 +107,7 @@ def history_record(run: Run) -> dict:
         "message": run.message,
         "samples_per_wall_second": run.samples_per_wall_second,
         "steps_per_epoch": run.steps_per_epoch,
+        "parent": run.parent, "fork_step": run.fork_step,
         "columns": {name: run.column(name).tolist() for name in run.metrics.names},
     }
 
@@ -156,11 +162,12 @@ def main(argv: list[str]) -> int:
     stop_on_signals(control, "stopping at the next step, then writing what the run has")
     try:
         config = config_from_args(args)
+        start = _fork_of(args, config)
         with FolderLock(args.out):
             dataset = load_dataset(config.dataset, stop=control.raise_if_stopped)
             data = prepare_training_data(config, dataset)
             control.raise_if_stopped()
-            return _train(config, data, control, args)
+            return _train(config, data, control, args, start)
     except RunStopped:
         say("stopped before training began; nothing was written", error=True)
         return 130
@@ -172,9 +179,26 @@ def main(argv: list[str]) -> int:
         return 2
 
 
-def _train(config: AutoencoderConfig, data, control: RunControl, args) -> int:
+def _fork_of(args, config: AutoencoderConfig):
+    """(the child run, the weights it starts from) for --from/--step, else None."""
+    if (args.from_run is None) != (args.step is None):
+        raise ValueError("--from and --step go together: the run to continue and its step")
+    if args.from_run is None:
+        return None
+    opened = open_workspace(args.from_run)
+    if not opened.runs:
+        raise ValueError(f"{args.from_run} holds no run to continue")
+    child, snapshot = forked_run(opened.runs[0], args.step, config)
+    return child, snapshot.weights
+
+
+def _train(config: AutoencoderConfig, data, control: RunControl, args, start=None) -> int:
     trainer = AutoencoderTrainer(config, data)
-    run = Run("latent", config, config.describe())
+    if start is not None:
+        run, weights = start
+        trainer.set_weights(list(weights))
+    else:
+        run = Run("latent", config, config.describe())
     run.subscribe(_Progress(sys.stdout))
     tensorboard = (TensorBoardLog(run, args.out / "tensorboard", TENSORBOARD_PICTURES).follow()
                    if args.tensorboard else None)

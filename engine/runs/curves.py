@@ -47,7 +47,8 @@ class Curve:
 
 
 def run_curve(run: Run, tag: str, evaluations: bool = False) -> Curve:
-    """A run's column (of its metrics, or of the numbers measured at snapshots) as a curve."""
+    """A run's column (of its metrics, or of the numbers measured at snapshots) as a curve; a
+    run continued from another is drawn from the step it began at."""
     log = run.evaluations if evaluations else run.metrics
     if log is None or tag not in log:
         empty = np.zeros(0)
@@ -60,6 +61,7 @@ def run_curve(run: Run, tag: str, evaluations: bool = False) -> Curve:
     else:
         steps = log.column("step").astype(np.int64) + 1     # steps done after the row's step
         wall_s = log.column("wall_s")
+    steps = steps + run.fork_step        # a continued run goes on from its parent's step
     epochs = run.epoch_at(steps) if run.steps_per_epoch else None
     return Curve(run.name, tag, steps, epochs, np.asarray(wall_s, np.float64),
                  np.asarray(log.column(tag), np.float64))

@@ -43,6 +43,8 @@ class Run:
         self.samples_per_wall_second = 0.0
         self.eta_s = 0.0
         self.saved = False        # True while the run is as it was last written to a workspace
+        self.parent = ""          # the run this one was continued from (its name), and the
+        self.fork_step = 0        # parent's step it began at: its step k is the parent's k + this
         self._listeners: list[Callable[["Run", RunUpdate], None]] = []
 
     # -- records ---------------------------------------------------------------------------------
@@ -99,6 +101,7 @@ class Run:
         copy.state, copy.message, copy.setup = self.state, self.message, self.setup
         copy.step, copy.eta_s = self.step, self.eta_s
         copy.samples_per_wall_second = self.samples_per_wall_second
+        copy.parent, copy.fork_step = self.parent, self.fork_step
         for name in ("metrics", "evaluations"):
             log = getattr(self, name)
             if log is not None:

@@ -69,10 +69,15 @@ class RunPanel(QtWidgets.QWidget):
         self.fit_axes.setToolTip("On: the box follows the codes. Off: it only grows, so the "
                                  "spread is seen as points moving outwards.")
         self.tensorboard = TensorBoardSetting()
+        self.continue_button = QtWidgets.QPushButton("Continue from this step")
+        self.continue_button.setToolTip(
+            "A new run that starts from the weights of the step on screen (an epoch's end, or "
+            "the newest), with these settings: another loss, learning rate or number of epochs. "
+            "Its curve goes on from that step; the optimiser starts afresh.")
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
                                          self.epochs_box, self.many_points, self.corrected_kl,
-                                         self.tensorboard)
+                                         self.tensorboard, self.continue_button)
         self.reset_button = QtWidgets.QPushButton("Reset")
         self.reset_button.setToolTip("Stop and forget the run on screen.")
         self.reset_button.clicked.connect(self.sig_reset)
@@ -96,6 +101,7 @@ class RunPanel(QtWidgets.QWidget):
         buttons.addWidget(self.controls.pause_button, 0, 1)
         buttons.addWidget(self.controls.stop_button, 1, 0)
         buttons.addWidget(self.reset_button, 1, 1)
+        buttons.addWidget(self.continue_button, 2, 0, 1, 2)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)

@@ -96,8 +96,9 @@ class RunsList(QtWidgets.QWidget):
         if item is None:
             return
         blocked = self.list.blockSignals(True)
-        item.setText(run.name)
-        item.setToolTip(f"{run.name}\n{run.state.value}, step {run.step}"
+        item.setText(f"↳ {run.name}" if run.parent else run.name)   # a branch of its parent
+        branch = f"\ncontinued from {run.parent} at its step {run.fork_step}" if run.parent else ""
+        item.setToolTip(f"{run.name}{branch}\n{run.state.value}, step {run.step}"
                         + (f": {run.message}" if run.message else ""))
         self.list.blockSignals(blocked)
 
@@ -119,7 +120,7 @@ class RunsList(QtWidgets.QWidget):
     @QtCore.Slot(object)
     def _on_item_changed(self, item: QtWidgets.QListWidgetItem) -> None:
         run = item.data(RUN_ROLE)
-        name = item.text().strip()
+        name = item.text().strip().removeprefix("↳").strip()
         if name and name != run.name:
             run.name = name
             run.saved = False

@@ -16,6 +16,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.latent.config import ModelKind
 from engine.latent.datasets import load_dataset
+from engine.latent.fork import forked_run
 from engine.latent.frames import TENSORBOARD_PICTURES
 from engine.latent.seed_reference import seed_curve
 from engine.latent.trainer import AutoencoderTrainer
@@ -42,6 +43,13 @@ def make_trainer(config, control):
     return AutoencoderTrainer.for_run(config, data)
 
 
+def make_forked_trainer(config, weights, control):
+    """A trainer that starts from ``weights`` (a parent's step), built in its worker thread."""
+    trainer = make_trainer(config, control)
+    trainer.set_weights(list(weights))
+    return trainer
+
+
 class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     """Tab b or c, depending on ``kind``."""
 
@@ -62,6 +70,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.panel = RunPanel(kind)
         self.controls = self.panel.controls
         self.controls.start_button.clicked.connect(self.start)
+        self.panel.continue_button.clicked.connect(self.continue_from_here)
         self.panel.sig_reset.connect(self.reset)
         self.exports = LatentExports(self)
         self.panel.extra.addWidget(self.exports.button)
@@ -128,6 +137,33 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.panel.tensorboard.follow(run, TENSORBOARD_PICTURES)
         self.panel.progress.say("Loading data and building the model…")
         self.controls.launch(self.run, functools.partial(make_trainer, config))
+        return True
+
+    @QtCore.Slot()
+    def continue_from_here(self) -> bool:
+        """Fork the run on screen at the step on screen into a new run with the panel's
+        settings (refused, with the reason, when that step kept no weights or the model
+        differs)."""
+        parent = self.run
+        if parent is None or not len(parent.snapshots):
+            self.show_message("Train a run (or open one) first, then pick a step to continue.")
+            return False
+        if self.controls.is_running():
+            self.show_message("A run is already going: stop it first.")
+            return False
+        try:
+            config = self.panel.config()
+            child, snapshot = forked_run(parent, parent.snapshots.at_step(self.shown_step).step,
+                                         config)
+        except ValueError as exc:
+            self.show_message(str(exc))
+            return False
+        self.show_message("")
+        self.add_run(child)
+        self.panel.tensorboard.follow(child, TENSORBOARD_PICTURES)
+        self.panel.progress.say(f"Continuing from step {snapshot.step} of {parent.name}…")
+        self.controls.launch(child, functools.partial(make_forked_trainer, config,
+                                                      snapshot.weights))
         return True
 
     @QtCore.Slot()
