@@ -15,16 +15,13 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from engine.latent.config import ModelKind
-from engine.latent.datasets import load_dataset
-from engine.latent.fork import forked_run
 from engine.latent.frames import TENSORBOARD_PICTURES
 from engine.latent.seed_reference import seed_curve
-from engine.latent.trainer import AutoencoderTrainer
-from engine.latent.training_data import prepare_training_data
 from engine.runs.run import Run
 from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
 from gui.latent.exports import LatentExports
+from gui.latent.forking import continue_run, make_trainer
 from gui.latent.run_panel import RunPanel
 from gui.latent.runs_list import RunsList
 from gui.latent.scatter import LatentScatterView, ScatterPanel
@@ -34,20 +31,6 @@ from gui.widgets.file_dialogs import ask_then
 from gui.widgets.image_panel import ImagePanel
 from gui.widgets.loss_plot import LossPlot
 from gui.widgets.training_controls import TrainingTabMixin
-
-
-def make_trainer(config, control):
-    """Build a run's trainer (in its worker thread), honouring a stop while data is read."""
-    data = prepare_training_data(config, load_dataset(config.dataset, stop=control.raise_if_stopped))
-    control.raise_if_stopped()
-    return AutoencoderTrainer.for_run(config, data)
-
-
-def make_forked_trainer(config, weights, control):
-    """A trainer that starts from ``weights`` (a parent's step), built in its worker thread."""
-    trainer = make_trainer(config, control)
-    trainer.set_weights(list(weights))
-    return trainer
 
 
 class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
@@ -141,30 +124,8 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
 
     @QtCore.Slot()
     def continue_from_here(self) -> bool:
-        """Fork the run on screen at the step on screen into a new run with the panel's
-        settings (refused, with the reason, when that step kept no weights or the model
-        differs)."""
-        parent = self.run
-        if parent is None or not len(parent.snapshots):
-            self.show_message("Train a run (or open one) first, then pick a step to continue.")
-            return False
-        if self.controls.is_running():
-            self.show_message("A run is already going: stop it first.")
-            return False
-        try:
-            config = self.panel.config()
-            child, snapshot = forked_run(parent, parent.snapshots.at_step(self.shown_step).step,
-                                         config)
-        except ValueError as exc:
-            self.show_message(str(exc))
-            return False
-        self.show_message("")
-        self.add_run(child)
-        self.panel.tensorboard.follow(child, TENSORBOARD_PICTURES)
-        self.panel.progress.say(f"Continuing from step {snapshot.step} of {parent.name}…")
-        self.controls.launch(child, functools.partial(make_forked_trainer, config,
-                                                      snapshot.weights))
-        return True
+        """Fork the run on screen at the step on screen (see gui/latent/forking.py)."""
+        return continue_run(self)
 
     @QtCore.Slot()
     def reset(self) -> None:
