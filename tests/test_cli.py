@@ -28,11 +28,12 @@ def frames(path):
         return [np.asarray(f.convert("RGB"), np.float32) for f in ImageSequence.Iterator(img)]
 
 
-@pytest.mark.parametrize("kind, loss", [("ae", "bce"), ("vae", "mse")])
-def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
+@pytest.mark.parametrize("kind, loss, beta", [("ae", "bce", 1.0), ("vae", "mse", 0.5)])
+def test_train_writes_history_gifs_and_model(tmp_path, kind, loss, beta):
     out = tmp_path / "run"
     result = run_main("train", kind, "--loss", loss, "--preset", "quick", "--epochs", "2",
-                      "--train-size", "2000", "--frames-per-epoch", "3", "--out", str(out))
+                      "--train-size", "2000", "--frames-per-epoch", "3", "--out", str(out),
+                      *(["--beta", str(beta)] if kind == "vae" else []))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "step 40/40" in result.stdout
     history = json.loads((out / "history.json").read_text())
@@ -40,6 +41,7 @@ def test_train_writes_history_gifs_and_model(tmp_path, kind, loss):
     assert columns["step"] == list(range(40))
     assert set(columns) == {"step", "wall_s", "loss", "reconstruction", "kl"}
     assert history["config"]["kind"] == kind and history["state"] == "finished"
+    assert history["config"]["beta"] == beta
     assert history["samples_per_wall_second"] > 0
     for name in ("latent.gif", "reconstructions.gif"):
         seq = frames(out / name)

@@ -46,3 +46,27 @@ def test_reductions():
     assert [float(v) for v in losses.reduce_batch(summed, rec, kl)] == [44.0, 40.0, 4.0]
     mean = preset_config("vae", "bce", "quick")
     assert [float(v) for v in losses.reduce_batch(mean, rec, kl)] == [22.0, 20.0, 2.0]
+
+
+def test_beta_weighs_the_kl_in_the_total_and_the_kl_is_reported_unweighted():
+    rec = tf.constant([10.0, 30.0])
+    kl = tf.constant([1.0, 3.0])
+    vae = preset_config("vae", "bce", "quick")
+    assert [float(v) for v in losses.reduce_batch(vae.replace(beta=4.0), rec, kl)] == [28.0, 20.0, 2.0]
+    assert [float(v) for v in losses.reduce_batch(vae.replace(beta=0.0), rec, kl)] == [20.0, 20.0, 2.0]
+
+
+@pytest.mark.parametrize("kind, loss, beta, message", [
+    ("ae", "bce", 0.5, "a plain autoencoder has no KL term"),
+    ("vae", "kl", 0.0, "nothing to minimise"),
+    ("vae", "bce", 10.5, "beta must be in [0, 10]"),
+    ("vae", "bce", float("nan"), "beta must be in [0, 10]"),
+])
+def test_a_beta_that_means_nothing_is_refused(kind, loss, beta, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        preset_config(kind, loss, "quick", beta=beta)
+
+
+def test_a_run_with_another_beta_says_so_in_its_name():
+    assert "β 0.1" in preset_config("vae", "bce", "quick", beta=0.1).describe()
+    assert "β" not in preset_config("vae", "bce", "quick").describe()

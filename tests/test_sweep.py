@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.latent.sweep import build_parser, trials_of
 from engine.workspace import open_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,8 +76,24 @@ def test_a_sweep_on_a_local_ray_instance(tmp_path):
     (["post", "--loss", "bce"], "--loss does not go with 'post'"),
     (["ae", "--loss", "bce,bce"], "a value is given twice"),
     (["ae", "--seed", "1,x"], "invalid"),
+    (["ae", "--beta", "0,1"], "--beta weighs the VAE's KL"),
+    (["vae", "--loss", "kl,bce", "--beta", "0,1"], "nothing to minimise"),
+    (["vae", "--beta", "11"], "--beta must be in [0, 10]"),
 ])
 def test_bad_sweeps_are_refused_with_a_message(tmp_path, args, message):
     result = sweep(*args, "--out", str(tmp_path / "bad"), timeout=120)
     assert result.returncode == 2 and message in result.stderr, result.stderr[-2000:]
     assert not (tmp_path / "bad" / "sweep.latentlab").exists()
+
+
+def test_beta_is_a_grid_axis_and_post_adds_a_ladder_beside_its_five_runs(tmp_path):
+    args = build_parser().parse_args(["vae", "--loss", "bce,mse", "--beta", "0,0.5", "--out", "x"])
+    trials = {t.name: t.argv for t in trials_of(args)}
+    assert set(trials) == {"vae-bce-beta0-quick", "vae-bce-beta0.5-quick", "vae-mse-beta0-quick",
+                           "vae-mse-beta0.5-quick"}
+    argv = trials["vae-mse-beta0.5-quick"]
+    assert argv[argv.index("--beta") + 1] == "0.5" and argv[argv.index("--loss") + 1] == "mse"
+    post = trials_of(build_parser().parse_args(["post", "--beta", "0,0.1,1,4", "--out", "x"]))
+    assert [t.name for t in post][5:] == ["vae-bce-beta0-quick", "vae-bce-beta0.1-quick",
+                                          "vae-bce-beta4-quick"]    # β 1 is the post's own VAE
+    assert all("--beta" not in t.argv for t in post[:5])

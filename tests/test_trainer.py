@@ -52,6 +52,15 @@ def test_same_seed_same_run(mnist):
     assert not np.array_equal(c.column("loss"), a.column("loss"))
 
 
+def test_beta_moves_the_vae_between_the_plain_autoencoder_and_a_compact_latent(mnist):
+    spreads = {}
+    for beta in (0.0, 1.0, 4.0):
+        _, run = train(mnist, tiny("vae", "bce", beta=beta, epochs=3))
+        spreads[beta] = float(np.percentile(np.abs(run.latest().payload.latent), 99))
+        assert run.state is RunState.FINISHED
+    assert spreads[0.0] > 3 * spreads[1.0] and spreads[1.0] > spreads[4.0], spreads
+
+
 def test_manual_backprop_trains(mnist):
     _, run = train(mnist, tiny(backprop="manual"))
     losses = run.column("loss")

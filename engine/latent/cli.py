@@ -22,6 +22,7 @@ from engine.files.animations import save_animation
 from engine.files.atomic import write_atomically
 from engine.files.folder_lock import FolderLock, FolderLockError
 from engine.latent.config import (
+    MAX_BETA,
     AutoencoderConfig,
     Backprop,
     Loss,
@@ -62,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reduction", choices=[r.value for r in Reduction])
     p.add_argument("--backprop", choices=[b.value for b in Backprop])
     p.add_argument("--seed", type=int_in(0, MAX_SEED))
+    p.add_argument("--beta", type=checked(float, lambda v: check_float("it", v, 0, MAX_BETA)),
+                   help=f"the VAE's KL weight, 0 to {MAX_BETA:g} (0: a plain autoencoder that "
+                        "samples; 1, the default: the VAE)")
     kl = p.add_mutually_exclusive_group()
     kl.add_argument("--seed-kl-quirks", dest="seed_kl_quirks", action="store_true", default=None,
                     help="the 2018 VAE's KL (sigma vs log-variance mix-up, batch-mean KL); the "
@@ -94,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> AutoencoderConfig:
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in {
         "epochs", "batch_size", "learning_rate", "train_size", "reduction", "backprop", "seed",
-        "seed_kl_quirks", "jit_compile", "seed_backprop_quirks"}}
+        "seed_kl_quirks", "jit_compile", "seed_backprop_quirks", "beta"}}
     return preset_config(args.kind, args.loss, args.preset, dataset=args.dataset, **overrides)
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from engine.runs.control import check_learning_rate
-from engine.validation import check_choice, check_int, check_seed
+from engine.validation import check_choice, check_float, check_int, check_seed
+
+MAX_BETA = 10.0
 
 
 class ModelKind(str, Enum):
@@ -66,6 +68,7 @@ class AutoencoderConfig:
     latent_dim: int = 3
     latent_points: int = 1_000
     seed: int = 6278
+    beta: float = 1.0              # the KL's weight: 0 a plain AE that samples, 1 the VAE
     seed_kl_quirks: bool = False   # the 2018 VAE's KL: the seed preset's default (see presets)
     seed_backprop_quirks: bool = False
     jit_compile: bool = True
@@ -87,6 +90,11 @@ class AutoencoderConfig:
             raise ValueError("the seed's backprop quirks apply to hand-written backprop only")
         if self.seed_kl_quirks and self.kind is not ModelKind.VAE:
             raise ValueError("the seed's KL quirks apply to the VAE only")
+        object.__setattr__(self, "beta", check_float("beta", self.beta, 0.0, MAX_BETA))
+        if self.beta != 1.0 and self.kind is not ModelKind.VAE:
+            raise ValueError("β weighs the VAE's KL: a plain autoencoder has no KL term")
+        if self.beta == 0.0 and self.loss is Loss.KL:
+            raise ValueError("KL only with β = 0 has nothing to minimise")
         check_int("epochs", self.epochs, 1, 10_000)
         check_int("batch_size", self.batch_size, 1, 4_096)
         check_int("train_size", self.train_size, 1, 1_000_000)
@@ -116,6 +124,8 @@ class AutoencoderConfig:
         loss = {"bce": "log loss", "mse": "MSE", "kl": "KL only"}[self.loss.value]
         if self.kind is ModelKind.VAE and self.loss is not Loss.KL:
             loss += " + KL"
+        if self.beta != 1.0:
+            loss += f" · β {self.beta:g}"
         return f"{self.kind.value.upper()} · {loss} · {self.preset.value} · seed {self.seed}"
 
 

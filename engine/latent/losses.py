@@ -47,6 +47,7 @@ def reduce_batch(config: AutoencoderConfig, reconstruction, kl):
 
     ``seed`` sums over the batch; with the seed's KL quirk the KL is the batch *mean* while the
     reconstruction is the batch sum (the 2018 VAE's first quirk). ``mean`` averages per-image totals.
+    The KL returned is the unweighted term; the total weighs it by ``config.beta``.
     """
     if config.reduction is Reduction.SEED:
         rec = tf.reduce_sum(reconstruction)
@@ -54,4 +55,4 @@ def reduce_batch(config: AutoencoderConfig, reconstruction, kl):
     else:
         rec = tf.reduce_mean(reconstruction)
         kl_total = tf.reduce_mean(kl)
-    return rec + kl_total, rec, kl_total
+    return rec + config.beta * kl_total, rec, kl_total

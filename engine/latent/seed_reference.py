@@ -27,7 +27,7 @@ def seed_curve(config: AutoencoderConfig) -> tuple[np.ndarray, np.ndarray] | Non
     logged (the seed preset, losses summed over the batch, and for the VAE its KL quirks); None
     otherwise, since any other setting would compare unlike with like."""
     as_2018 = (config.preset is Preset.SEED and config.reduction is Reduction.SEED
-               and (config.seed_kl_quirks or config.kind is ModelKind.AE))
+               and config.beta == 1.0 and (config.seed_kl_quirks or config.kind is ModelKind.AE))
     values = SEED_LOG.get((config.kind.value, config.loss.value))
     if values is None or not as_2018:
         return None

@@ -1,12 +1,14 @@
 """``python main.py sweep ae|vae|post ...``: train a grid of runs and gather them into one workspace.
 
     main.py sweep vae --loss bce,mse --seed 1,2,3 [--preset quick] [--lr 1e-3,3e-4]
-                  [--epochs 3] [--train-size N] --out DIR [--workers N | --ray ADDRESS|local]
+                  [--beta 0,0.1,1,4] [--epochs 3] [--train-size N] --out DIR
+                  [--workers N | --ray ADDRESS|local]
 
 Each trial is a ``main.py train`` run in ``DIR/<name>/`` (history, GIFs, model, TensorBoard log,
 ``run.latentlab``, and ``train.log``: what it printed); at the end ``DIR/sweep.latentlab`` holds
 every run, ticked for Compare, and a table of the final losses is printed. ``post`` is the 2018
-post's five runs (autoencoder: log loss, MSE; VAE: log loss + KL, MSE + KL, KL only).
+post's five runs (autoencoder: log loss, MSE; VAE: log loss + KL, MSE + KL, KL only); with
+``--beta`` it adds a ladder of VAEs (log loss + β·KL) beside them, from the plain AE to the VAE.
 
 ``--workers N`` trains N trials at once as processes of this machine, each with its share of
 the CPU's threads. ``--ray ADDRESS`` runs the same trials as Ray tasks on an existing cluster
@@ -29,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.latent.config import Loss, ModelKind, Preset
+from engine.latent.config import MAX_BETA, Loss, ModelKind, Preset
 from engine.terminal import checked, int_in, say
 from engine.validation import MAX_SEED, check_float, check_int
 
@@ -40,7 +42,10 @@ RAY_CONNECT_TIMEOUT_S = 5.0
 
 def _list_of(parse, name: str):
     def convert(text: str) -> list:
-        values = [parse(part.strip()) for part in text.split(",") if part.strip()]
+        try:
+            values = [parse(part.strip()) for part in text.split(",") if part.strip()]
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
         if not values:
             raise argparse.ArgumentTypeError(f"{name}: give one value or more, comma-separated")
         if len(set(values)) != len(values):
@@ -69,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                    default=["quick"])
     p.add_argument("--lr", type=_list_of(
         lambda t: check_float("--lr", float(t), 0, 1000, lo_open=True), "--lr"))
+    p.add_argument("--beta", type=_list_of(
+        lambda t: check_float("--beta", float(t), 0, MAX_BETA), "--beta"),
+                   help="KL weights of the VAE, comma-separated (post: a ladder beside its runs)")
     p.add_argument("--epochs", type=int_in(1, 10_000))
     p.add_argument("--train-size", type=int_in(1, 1_000_000))
     p.add_argument("--out", required=True, type=Path, help="folder for the sweep")
@@ -98,19 +106,29 @@ def trials_of(args: argparse.Namespace) -> list[Trial]:
     if args.kind == "post":
         if args.loss:
             raise ValueError("--loss does not go with 'post': it trains the post's five runs")
-        pairs = list(POST_RUNS)
+        runs = [(kind, loss, None) for kind, loss in POST_RUNS]
+        runs += [("vae", "bce", beta) for beta in (args.beta or []) if beta != 1.0]
     else:
-        pairs = [(args.kind, loss) for loss in (args.loss or ["bce"])]
+        if args.beta and args.kind != "vae":
+            raise ValueError("--beta weighs the VAE's KL: sweep 'vae' (a plain autoencoder has "
+                             "no KL term)")
+        if 0.0 in (args.beta or []) and "kl" in (args.loss or []):
+            raise ValueError("--loss kl with --beta 0 has nothing to minimise: leave 0 out")
+        runs = [(args.kind, loss, beta) for loss in (args.loss or ["bce"])
+                for beta in (args.beta or [None])]
     seeds, rates = args.seed or [None], args.lr or [None]
-    grid = list(itertools.product(pairs, args.preset, seeds, rates))
+    grid = [((kind, loss), beta, preset, seed, lr) for (kind, loss, beta), preset, seed, lr
+            in itertools.product(runs, args.preset, seeds, rates)]
     if len(grid) > MAX_TRIALS:
         raise ValueError(f"the grid has {len(grid):,} combinations; a sweep runs at most "
                          f"{MAX_TRIALS} (split it, or give fewer values)")
     out = []
-    for (kind, loss), preset, seed, lr in grid:
-        name = "-".join([kind, loss, preset] + ([f"seed{seed}"] if seed is not None else []) +
-                        ([f"lr{lr:g}"] if lr is not None else []))
+    for (kind, loss), beta, preset, seed, lr in grid:
+        name = "-".join([kind, loss] + ([f"beta{beta:g}"] if beta is not None else []) + [preset]
+                        + ([f"seed{seed}"] if seed is not None else [])
+                        + ([f"lr{lr:g}"] if lr is not None else []))
         argv = [kind, "--loss", loss, "--preset", preset]
+        argv += ["--beta", repr(beta)] if beta is not None else []
         argv += ["--seed", str(seed)] if seed is not None else []
         argv += ["--lr", repr(lr)] if lr is not None else []
         argv += ["--epochs", str(args.epochs)] if args.epochs else []
