@@ -258,6 +258,24 @@ def test_replaying_the_post_trains_its_runs_and_compares_them(window, qtbot):
     view.close()
 
 
+def test_the_beta_ladder_trains_four_vaes_from_the_plain_ae_to_beta_4(window, qtbot):
+    vae = window.vae_tab
+    vae.panel.epochs_box.setValue(1)
+    vae.panel.beta_box.setValue(0.5)
+    assert vae.panel.config().beta == 0.5 and "β 0.5" in vae.panel.config().describe()
+    replay = window.comparisons.replay_post(vae, "beta")
+    qtbot.waitUntil(lambda: window.comparisons.replay is None, timeout=240_000)
+    runs = replay.runs
+    assert [r.config.beta for r in runs] == [0.0, 0.1, 1.0, 4.0]
+    assert all(r.state.value == "finished" and r.config.kind.value == "vae" for r in runs)
+    figs = {r.name: figures(r) for r in runs}
+    text = window.comparisons.windows[-1].findings.text()
+    for run in runs:
+        assert f"β {run.config.beta:g}: ±{figs[run.name].spread_p99:.1f}" in text
+    assert figs[runs[0].name].spread_p99 > figs[runs[-1].name].spread_p99
+    window.comparisons.windows[-1].close()
+
+
 def test_closing_with_unsaved_runs_asks(qtbot, tmp_path):
     make_application()
     window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself

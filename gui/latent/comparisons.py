@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from engine.latent.config import ModelKind
+from engine.latent.config import Loss, ModelKind, Preset
 from gui.latent.compare import MAX_RUNS, CompareWindow
-from gui.latent.replay import POST_RUNS, PostReplay, findings_html
+from gui.latent.replay import BETA_LADDER, POST_RUNS, PostReplay, findings_html
 
 
 class LatentComparisons(QtCore.QObject):
@@ -63,8 +63,8 @@ class LatentComparisons(QtCore.QObject):
         self.replay_post(self.sender(), scope)
 
     def replay_post(self, from_tab, scope: str = "all") -> PostReplay | None:
-        """Queue the post's runs (``scope`` "tab": the asking tab's kind only) with the asking
-        tab's preset, epochs and data, one seed for all."""
+        """Queue the post's runs (``scope`` "tab": the asking tab's kind only; "beta": the VAE's
+        β ladder) with the asking tab's preset, epochs and data, one seed for all."""
         if self.replay is not None:
             self.window.statusBar().showMessage("The post is already being replayed.", 10_000)
             return None
@@ -73,11 +73,16 @@ class LatentComparisons(QtCore.QObject):
         except ValueError as exc:
             from_tab.show_message(str(exc))
             return None
-        kinds = (from_tab.kind,) if scope == "tab" else (ModelKind.AE, ModelKind.VAE)
-        plan = [(self.tabs[kind], base.replace(kind=kind, loss=loss,
-                                               seed_kl_quirks=kind is ModelKind.VAE and
-                                               base.preset.value == "seed"))
-                for kind in kinds for loss in POST_RUNS[kind]]
+        def queued(kind, loss, beta=1.0):
+            return (self.tabs[kind], base.replace(
+                kind=kind, loss=loss, beta=beta,
+                seed_kl_quirks=kind is ModelKind.VAE and base.preset is Preset.SEED))
+
+        if scope == "beta":
+            plan = [queued(ModelKind.VAE, Loss.BCE, beta) for beta in BETA_LADDER]
+        else:
+            kinds = (from_tab.kind,) if scope == "tab" else (ModelKind.AE, ModelKind.VAE)
+            plan = [queued(kind, loss) for kind in kinds for loss in POST_RUNS[kind]]
         self.replay = PostReplay(plan, self)
         self.replay.sig_progress.connect(self._on_progress)
         self.replay.sig_finished.connect(self._on_finished)

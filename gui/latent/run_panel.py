@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from engine.latent.config import AutoencoderConfig, Loss, ModelKind, Preset, preset_config
+from engine.latent.config import MAX_BETA, AutoencoderConfig, Loss, ModelKind, Preset, preset_config
 from gui.settings import TextSetting
 from gui.widgets.file_dialogs import ask_path
 from gui.widgets.run_progress import RunProgress
@@ -62,6 +62,14 @@ class RunPanel(QtWidgets.QWidget):
             "while the reconstruction is summed, so the curves match the 2018 logs. Tick for the "
             "textbook KL instead (about 20% higher losses at the first epoch).")
         self.corrected_kl.setVisible(kind is ModelKind.VAE)
+        self.beta_box = QtWidgets.QDoubleSpinBox()
+        self.beta_box.setRange(0.0, MAX_BETA)
+        self.beta_box.setDecimals(2)
+        self.beta_box.setSingleStep(0.1)
+        self.beta_box.setValue(1.0)
+        self.beta_box.setToolTip("The KL's weight β: 1 is the VAE, 0 a plain autoencoder that "
+                                 "still samples its codes, above 1 a β-VAE (codes pulled harder "
+                                 "towards the unit ball).")
         self.many_points = QtWidgets.QCheckBox("Show 10,000 digits")
         self.many_points.setToolTip("Plot 10,000 digits in the latent space instead of 1,000.")
         self.fit_axes = QtWidgets.QCheckBox("Fit axes to data")
@@ -77,6 +85,7 @@ class RunPanel(QtWidgets.QWidget):
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
                                          self.epochs_box, self.many_points, self.corrected_kl,
+                                         self.beta_box,
                                          self.tensorboard, self.continue_button)
         self.reset_button = QtWidgets.QPushButton("Reset")
         self.reset_button.setToolTip("Stop and forget the run on screen.")
@@ -96,6 +105,8 @@ class RunPanel(QtWidgets.QWidget):
         form.addRow("Data", self.dataset_box)
         form.addRow("Epochs", self.epochs_box)
         form.addRow("Learning rate", self.controls.lr_box)
+        if self.kind is ModelKind.VAE:
+            form.addRow("KL weight β", self.beta_box)
         buttons = QtWidgets.QGridLayout()
         buttons.addWidget(self.controls.start_button, 0, 0)
         buttons.addWidget(self.controls.pause_button, 0, 1)
@@ -125,8 +136,10 @@ class RunPanel(QtWidgets.QWidget):
     def config(self) -> AutoencoderConfig:
         """The settings as a config; a bad combination raises ValueError with the reason."""
         overrides = {}
-        if self.kind is ModelKind.VAE and self.corrected_kl.isChecked():
-            overrides["seed_kl_quirks"] = False
+        if self.kind is ModelKind.VAE:
+            overrides["beta"] = self.beta_box.value()
+            if self.corrected_kl.isChecked():
+                overrides["seed_kl_quirks"] = False
         return preset_config(
             self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
             epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),
@@ -159,7 +172,7 @@ class RunPanel(QtWidgets.QWidget):
                 "dataset_path": TextSetting(lambda: self.custom_dataset, self._put_dataset_path),
                 "dataset": self.dataset_box, "epochs": self.epochs_box,
                 "learning_rate": self.controls.lr_box, "many_points": self.many_points,
-                "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl,
+                "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl, "beta": self.beta_box,
                 **self.tensorboard.settings_widgets()}
 
     def _put_dataset_path(self, path: str) -> None:

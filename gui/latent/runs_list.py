@@ -21,7 +21,7 @@ class RunsList(QtWidgets.QWidget):
     sig_selected = QtCore.Signal(object)      # the Run chosen (None: nothing)
     sig_delete = QtCore.Signal(object)        # the Run to forget
     sig_compare = QtCore.Signal()
-    sig_replay = QtCore.Signal(str)           # "tab" or "all"
+    sig_replay = QtCore.Signal(str)           # "tab", "all" or "beta"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,6 +49,8 @@ class RunsList(QtWidgets.QWidget):
         menu.addAction("This tab's runs").triggered.connect(lambda: self.sig_replay.emit("tab"))
         menu.addAction("All five (autoencoder and VAE)").triggered.connect(
             lambda: self.sig_replay.emit("all"))
+        menu.addAction("A β ladder (VAE, log loss + β·KL: β 0, 0.1, 1, 4)").triggered.connect(
+            lambda: self.sig_replay.emit("beta"))
         self.replay_button.setMenu(menu)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.compare_button)

@@ -38,7 +38,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
 
     sig_snapshot_shown = QtCore.Signal(int)  # the step of the snapshot on screen
     sig_compare_requested = QtCore.Signal()
-    sig_replay_requested = QtCore.Signal(str)  # "tab" (this tab's runs of the post) or "all"
+    sig_replay_requested = QtCore.Signal(str)  # "tab" (this tab's runs of the post), "all", "beta"
 
     def __init__(self, kind: ModelKind, parent=None):
         super().__init__(parent)
