@@ -91,3 +91,11 @@ def test_continue_from_this_step_in_the_window(window, qtbot):
     tab.loss_plot.set_x_axis(XAxis.STEP)
     x, _ = tab.loss_plot.curve(child, "loss")
     assert x[0] == spe + 1 and x[-1] == spe + child.step            # drawn on from the fork
+    compare = window.comparisons.open([father, child])
+    compare.loss_plot.set_x_axis(XAxis.STEP)
+    solid, _ = compare.loss_plot.curve(father, "loss")
+    faint, _ = compare.loss_plot.curve(father, "loss", after_fork=True)
+    assert solid[-1] == spe and faint[0] == spe and faint[-1] == father.step  # parent to the fork
+    x, _ = compare.loss_plot.curve(child, "loss")
+    assert x[0] == spe + 1 and not len(compare.loss_plot.curve(child, "loss", after_fork=True)[0])
+    compare.close()

@@ -67,6 +67,17 @@ def run_curve(run: Run, tag: str, evaluations: bool = False) -> Curve:
                  np.asarray(log.column(tag), np.float64))
 
 
+def fork_steps(runs: list[Run]) -> dict[str, int]:
+    """For each run that another of ``runs`` was continued from, the earliest step continued
+    from (the parent's name to the step)."""
+    names = {run.name for run in runs}
+    forks: dict[str, int] = {}
+    for run in runs:
+        if run.parent in names:
+            forks[run.parent] = min(run.fork_step, forks.get(run.parent, run.fork_step))
+    return forks
+
+
 def logged_curve(scalars: ScalarCurve, source: str) -> Curve:
     """A curve read from a TensorBoard log (no epochs there; seconds from its first point)."""
     wall = scalars.wall_times - scalars.wall_times[0] if len(scalars.wall_times) else \

@@ -5,7 +5,8 @@ The plot reads a :class:`~engine.runs.run.Run`'s columns (every point is kept th
 :mod:`engine.runs.curves` and redraws at most twice a second however often the run changes. What
 :class:`~gui.widgets.curve_tools.CurveTools` sets is drawn here: x as step, epoch or wall-clock
 time, TensorBoard's smoothing (the raw curve faint behind), log y, and runs that differ only by
-seed as one mean with a min–max band.
+seed as one mean with a min–max band. Where a run and a run continued from it are both shown,
+the parent is drawn solid up to the fork and faint after it, so the branch reads as one path.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from engine.runs.curves import Curve, XAxis, band, run_curve, seed_groups, smoothed
+from engine.runs.curves import (Curve, XAxis, band, fork_steps, run_curve, seed_groups,
+                                smoothed)
 from engine.runs.run import Run
 
 REDRAW_MS = 500
 RAW_ALPHA = 60           # the unsmoothed curve behind a smoothed one
+AFTER_FORK_ALPHA = 110   # a parent's curve after the step a shown child continued from
 
 LABELS = {"loss": "total", "reconstruction": "reconstruction", "kl": "KL", "mse": "MSE",
           "psnr_whole": "whole", "psnr_inside": "inside", "psnr_outside": "outside"}
@@ -42,6 +45,8 @@ class _Line:
         style = QtCore.Qt.PenStyle.DashLine if external is not None else QtCore.Qt.PenStyle.SolidLine
         self.raw = plot.plot(pen=pg.mkPen((*colour, RAW_ALPHA), width=1))
         self.item = plot.plot(name=name, pen=pg.mkPen(colour, width=width, style=style))
+        self.after_fork = plot.plot(pen=pg.mkPen((*colour, AFTER_FORK_ALPHA), width=1,
+                                                 style=QtCore.Qt.PenStyle.DotLine))
         self.fill = None
         self.low = self.high = None
         if len(self.runs) > 1:   # the band's edges are on the plot too, so log y reaches them
@@ -56,7 +61,7 @@ class _Line:
         return [run_curve(run, self.tag, evaluations) for run in self.runs]
 
     def remove(self, plot: "LossPlot") -> None:
-        for item in (self.raw, self.item, self.low, self.high, self.fill):
+        for item in (self.raw, self.item, self.after_fork, self.low, self.high, self.fill):
             if item is not None:
                 plot.removeItem(item)
         plot.legend.removeItem(self.item)
@@ -175,8 +180,10 @@ class LossPlot(pg.PlotWidget):
         every = [c for line in self._lines for c in line.curves(self.evaluations)]
         axis = self._axis_of(every)
         self.setLabel("bottom", axis.value)
+        forks = fork_steps(self._runs) if self._several else {}
         for line in self._lines:
             curves = [c for c in line.curves(self.evaluations) if len(c.values)]
+            line.after_fork.setData([], [])
             if not curves:
                 line.item.setData([], [])
                 line.raw.setData([], [])
@@ -189,8 +196,12 @@ class LossPlot(pg.PlotWidget):
                 line.raw.setData([], [])
                 continue
             curve = curves[0]
-            x = curve.x(axis)
-            line.item.setData(x, smoothed(curve.values, self.smoothing))
+            x, y = curve.x(axis), smoothed(curve.values, self.smoothing)
+            cut = len(x)
+            if len(line.runs) == 1 and line.runs[0].name in forks:
+                cut = int(np.searchsorted(curve.steps, forks[line.runs[0].name], side="right"))
+                line.after_fork.setData(x[max(cut - 1, 0):], y[max(cut - 1, 0):])
+            line.item.setData(x[:cut], y[:cut])
             line.raw.setData(x, curve.values) if self.smoothing > 0 else line.raw.setData([], [])
         self._draw_reference(axis)
         self.sig_drawn.emit()
@@ -199,11 +210,12 @@ class LossPlot(pg.PlotWidget):
         """Every curve on the plot as logged (unsmoothed), a seed group's runs one by one."""
         return [c for line in self._lines for c in line.curves(self.evaluations)]
 
-    def curve(self, run: Run, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """What is drawn for one run's column: (x, y)."""
+    def curve(self, run: Run, name: str, after_fork: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """What is drawn solid for one run's column, (x, y); with ``after_fork``, the faint part
+        after the step a shown child continued from."""
         for line in self._lines:
             if line.runs == [run] and line.tag == name:
-                x, y = line.item.getData()
+                x, y = (line.after_fork if after_fork else line.item).getData()
                 return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
         raise KeyError(f"{name} of {run.name} is not shown")
 
