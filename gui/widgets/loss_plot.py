@@ -17,8 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from engine.runs.curves import (Curve, XAxis, band, fork_steps, run_curve, seed_groups,
-                                smoothed)
+from engine.runs.curves import Curve, XAxis, band, fork_steps, run_curve, seed_groups, smoothed
 from engine.runs.run import Run
 
 REDRAW_MS = 500
