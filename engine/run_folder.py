@@ -52,7 +52,7 @@ class LiveRunFolder:
     def write(self) -> None:
         """The run as it is now; a failure is kept in ``error`` (the run goes on)."""
         window = {**self.window, "live": {"state": self.run.state.value, "step": self.run.step,
-                                          "written_at": time.time()}}
+                                          "eta_s": self.run.eta_s, "written_at": time.time()}}
         try:
             save_workspace(self.folder / WORKSPACE_NAME, [self.run.frozen()], window)
             self._written_at = time.monotonic()
@@ -88,6 +88,15 @@ def _file(folder: Path) -> Path:
     return path
 
 
+def _seconds(value) -> float:
+    """A time the file claims, as seconds: 0 for anything that is not a finite one."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return seconds if np.isfinite(seconds) and seconds >= 0 else 0.0
+
+
 def read_news(folder: str | Path, known: Run | None) -> News:
     """The run in ``folder`` (``known`` None), or its updates since ``known``'s last step."""
     folder = Path(folder)
@@ -98,8 +107,9 @@ def read_news(folder: str | Path, known: Run | None) -> News:
     live = opened.window.get("live", {}) if isinstance(opened.window, dict) else {}
     state = RunState(live.get("state", loaded.state.value))
     written_at = float(live.get("written_at", 0.0))
+    eta_s = _seconds(live.get("eta_s", 0.0))
     if known is None:
-        loaded.state = state
+        loaded.state, loaded.eta_s = state, eta_s if state.active else 0.0
         return News(loaded, [], state, written_at)
     table = loaded.metrics.table()
     rows = table[len(known.metrics):] if len(table) > len(known.metrics) else table[:0]
@@ -108,11 +118,12 @@ def read_news(folder: str | Path, known: Run | None) -> News:
     for snapshot in snapshots:
         upto = int(np.searchsorted(rows[:, 0] + 1, snapshot.step, side="right"))
         updates.append(RunUpdate(snapshot.step, rows[used:upto], snapshot,
-                                 loaded.samples_per_wall_second, 0.0))
+                                 loaded.samples_per_wall_second, eta_s))
         used = upto
     last_step = int(rows[-1, 0]) + 1 if len(rows) else known.step
     if used < len(rows) or not state.active or not updates:
         updates.append(RunUpdate(max(last_step, known.step), rows[used:], None,
-                                 loaded.samples_per_wall_second, 0.0, state,
+                                 loaded.samples_per_wall_second, eta_s if state.active else 0.0,
+                                 state,
                                  loaded.message if not state.active else ""))
     return News(None, updates, state, written_at)

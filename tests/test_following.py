@@ -42,6 +42,7 @@ def test_the_window_follows_a_terminal_run_and_stops_it(window, qtbot, tmp_path)
         tab.sig_snapshot_shown.connect(shown.append)
         qtbot.waitUntil(lambda: run.step > first + 20 and bool(shown), timeout=60_000)  # it grows live
         assert len(run.column("loss")) == run.step
+        assert run.eta_s > 1                                       # the terminal's ETA travels
         assert window.following.request_stops() == [out.resolve()]
         assert child.wait(timeout=60) == 130
         qtbot.waitUntil(lambda: run.state.value == "stopped", timeout=30_000)
