@@ -9,6 +9,7 @@ from PIL import Image
 from PySide6 import QtCore, QtGui
 
 from engine.deemoji.cleaning import Eagerness
+from engine.deemoji.masks import MaskEdit
 from engine.deemoji.networks import bundled_network
 from gui.deemoji.by_hand import HandPage
 from gui.deemoji.hand_controls import Tool, View
@@ -207,3 +208,39 @@ def test_a_folder_is_cleaned_from_the_page_with_its_report(page, qtbot, tmp_path
         "readme.txt" in text
     assert folder.progress.value() == 100
     qtbot.waitUntil(lambda: folder.start_button.isEnabled())
+
+
+def test_the_mask_box_grows_imports_and_exports_and_folders_follow_it(page, qtbot, tmp_path):
+    panel, photo = page.mask_panel, page.edits.photo
+    rows, cols = photo.shape[:2]
+    yy, xx = np.ogrid[:rows, :cols]
+    mine = (yy - rows // 2) ** 2 + (xx - cols // 3) ** 2 <= 30 ** 2
+    Image.fromarray((mine * 255).astype(np.uint8)).save(tmp_path / "mine.png")
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        assert panel.import_mask(tmp_path / "mine.png", (rows, cols))
+    np.testing.assert_array_equal(page.result.mask, mine)            # mine, not the network's
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        panel.grow_box.setValue(5)
+    grown = MaskEdit(grow=5).applied(mine)
+    wider = (yy - rows // 2) ** 2 + (xx - cols // 3) ** 2 <= 35 ** 2
+    assert (grown != wider).sum() < 0.01 * wider.sum()                # 5 pixels all round
+    np.testing.assert_array_equal(page.result.mask, grown)
+    output = page.result.fills[0].output
+    assert (output[~grown] == page.edits.image[~grown]).all()         # nothing outside it moves
+    assert (output[grown] != page.edits.image[grown]).any()
+    assert panel.export_mask(page.result.mask, tmp_path / "decided")
+    saved = np.asarray(Image.open(tmp_path / "decided.png")) > 127
+    np.testing.assert_array_equal(saved, grown)
+    # a folder with the imported mask for every photo, masks only: the grown mask is written
+    source, target = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    Image.fromarray((photo * 255).astype(np.uint8)).save(source / "one.png")
+    page.folder.mask_source.setCurrentIndex(2)
+    page.folder.masks_only.setChecked(True)
+    page.folder.start(source, target)
+    qtbot.waitUntil(lambda: page.folder.report is not None, timeout=120_000)
+    assert [p.name for p in target.iterdir()] == ["one-mask.png"]
+    np.testing.assert_array_equal(np.asarray(Image.open(target / "one-mask.png")) > 127, grown)
+    with qtbot.waitSignal(page.sig_cleaned, timeout=60_000):
+        panel.drop_button.click()                                     # the network's again
+    assert not np.array_equal(page.result.mask, grown)

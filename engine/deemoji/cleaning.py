@@ -12,7 +12,8 @@ network knows, decide the mask, fill it at full resolution, and leave every othe
    join it whatever their size (a sun's rays, a balloon's string), and a rim covers the emoji's
    soft edge: the pixels up to two away that the finder does not rule out (above 0.02). A user
    may ask for fewer or more (:class:`Eagerness`; networks averaged are certain less often, so
-   their levels are looser) and add or erase mask by hand; the fill follows.
+   their levels are looser), add or erase mask by hand, grow, shrink or feather it, or give a
+   mask of their own instead (:mod:`engine.deemoji.masks`); the fill follows.
 3. **Fill.** Each region, in a window around it, is painted from the photo around it by the
    harmonic fill the network was trained with (Laplace's equation, neighbours from far to
    near), then solved to convergence at full resolution.
@@ -31,6 +32,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from engine.deemoji.masks import MaskEdit
 from engine.deemoji.models import NetworkRunner
 from engine.tf_runtime import keras, tf
 
@@ -246,17 +248,41 @@ class PhotoCleaner:
             out[r0:r1, c0:c1] = harmonic_fill(out[r0:r1, c0:c1], hole)
         return out
 
+    def find(self, photo: np.ndarray, cancelled: Callable[[], bool] | None = None,
+             eagerness: Eagerness = Eagerness.USUAL, given: np.ndarray | None = None,
+             edit: MaskEdit = MaskEdit()) -> tuple[np.ndarray, np.ndarray]:
+        """(probability, mask to fill): the network's search decided at ``eagerness``, or the
+        ``given`` mask instead (nothing searched); either changed by ``edit``."""
+        photo = self._checked(photo)
+        if given is not None:
+            given = np.asarray(given, bool)
+            if given.shape != photo.shape[:2]:
+                raise ValueError(f"a mask of {given.shape[1]}x{given.shape[0]} does not fit a "
+                                 f"photo of {photo.shape[1]}x{photo.shape[0]}")
+            return given.astype(np.float32), edit.applied(given)
+        if not self.has_finder:
+            everything = np.ones(photo.shape[:2], bool)
+            return everything.astype(np.float32), everything
+        probability = self.probability(photo, cancelled)
+        return probability, edit.applied(self.decide(probability, eagerness))
+
     def clean(self, photo: np.ndarray, cancelled: Callable[[], bool] | None = None,
-              eagerness: Eagerness = Eagerness.USUAL) -> Cleaned:
-        """Find, decide and fill; a network without a finder returns its own picture."""
+              eagerness: Eagerness = Eagerness.USUAL, given: np.ndarray | None = None,
+              edit: MaskEdit = MaskEdit()) -> Cleaned:
+        """Find (or take the ``given`` mask), change the mask by ``edit``, and fill it; a
+        network without a finder paints its own picture, kept inside the mask."""
+        photo = self._checked(photo)
+        probability, mask = self.find(photo, cancelled, eagerness, given, edit)
+        if self.has_finder:
+            filled = self.fill(photo, mask)
+        else:
+            filled = np.clip(self._tiled(photo, self._finders[0], cancelled), 0, 1)
+        return Cleaned(edit.blend(photo, filled, mask), probability, mask)
+
+    @staticmethod
+    def _checked(photo: np.ndarray) -> np.ndarray:
         photo = np.asarray(photo, np.float32)
         if max(photo.shape[:2]) > MAX_SIDE:
             raise ValueError(f"photos up to {MAX_SIDE} pixels a side are cleaned, not "
                              f"{photo.shape[1]}x{photo.shape[0]}")
-        if not self.has_finder:
-            output = np.clip(self._tiled(photo, self._finders[0], cancelled), 0, 1)
-            everything = np.ones(photo.shape[:2], bool)
-            return Cleaned(output, everything.astype(np.float32), everything)
-        probability = self.probability(photo, cancelled)
-        mask = self.decide(probability, eagerness)
-        return Cleaned(self.fill(photo, mask), probability, mask)
+        return photo

@@ -2,16 +2,21 @@
 improved network from the terminal.
 
     main.py deemoji [clean] --in PHOTOS --out CLEANED [--model M.keras ...]
-                            [--find fewer|usual|more]
+                            [--find fewer|usual|more] [--mask M.png | --mask-dir MASKS]
+                            [--grow N] [--feather N] [--mask-only]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
                           [--all-twemoji] [--float32] [--tensorboard DIR | --no-tensorboard]
 
 ``clean`` uses the bundled networks (three, their findings averaged) unless ``--model`` names
 others (several improved networks are averaged too); each photo is written as
 ``<name>-clean.png`` in ``--out`` (the originals are never touched); files that are not pictures
-or cannot be read are listed and skipped. Ctrl-C stops after the photo under way, which is not
-written. ``train`` writes the network with its steps' count fixed by ``--epochs`` (not by time),
-so the same command on the same kind of CPU gives the same weights.
+or cannot be read are listed and skipped. ``--mask`` (one mask for every photo) or
+``--mask-dir`` (a mask per photo, by its name) fill the user's masks instead of the network's;
+``--grow`` (negative: shrink) and ``--feather`` change the mask by N pixels, and pixels outside
+the grown mask are never changed; ``--mask-only`` writes ``<name>-mask.png`` instead. Ctrl-C
+stops after the photo under way, which is not written. ``train`` writes the network with its
+steps' count fixed by ``--epochs`` (not by time), so the same command on the same kind of CPU
+gives the same weights.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from pathlib import Path
 
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
-from engine.deemoji.folder import FolderError, clean_folder
+from engine.deemoji.folder import FolderError, FolderMasks, clean_folder
+from engine.deemoji.masks import MAX_EDIT, MaskEdit
 from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.pictures import TENSORBOARD_PICTURES
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
@@ -48,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--find", choices=[e.value for e in Eagerness], default="usual",
                        help="how readily a doubtful region counts as an emoji: fewer leaves more "
                             "of the photos alone, more finds emoji the network is unsure of")
+    given = clean.add_mutually_exclusive_group()
+    given.add_argument("--mask", dest="mask_file", type=Path,
+                       help="one mask picture for every photo (white or opaque: fill)")
+    given.add_argument("--mask-dir", type=Path,
+                       help="a folder of masks, one per photo by name (photo.jpg: photo.png or "
+                            "photo-mask.png); photos without one are skipped")
+    clean.add_argument("--grow", type=int_in(-MAX_EDIT, MAX_EDIT), default=0, metavar="N",
+                       help="grow the mask by N pixels (negative: shrink)")
+    clean.add_argument("--feather", type=int_in(0, MAX_EDIT), default=0, metavar="N",
+                       help="blend the fill into the photo over N pixels inside the mask's edge")
+    clean.add_argument("--mask-only", action="store_true",
+                       help="write each photo's decided mask (<name>-mask.png), not the fill")
     train = sub.add_parser("train", help="train the improved network and save it")
     train.add_argument("--out", required=True, type=Path, help="the .keras file to write")
     train.add_argument("--epochs", type=int_in(1, 10_000), default=20)
@@ -79,10 +97,13 @@ def clean(args, control: RunControl) -> int:
     report = clean_folder(cleaner, args.source, args.target,
                           progress=lambda share, note: say(f"\r{share:4.0%} {note:60.60s}", end=""),
                           cancelled=lambda: control.stop_requested,
-                          eagerness=Eagerness(args.find))
+                          eagerness=Eagerness(args.find),
+                          masks=FolderMasks(args.mask_file, args.mask_dir,
+                                            MaskEdit(args.grow, args.feather), args.mask_only))
     if report.cancelled:
         say("\nstopped; the photo under way was not written", error=True)
-    say(f"\n{len(report.written)} photo(s) cleaned into {args.target} in {report.seconds:.0f} s"
+    done = "masked" if args.mask_only else "cleaned"
+    say(f"\n{len(report.written)} photo(s) {done} into {args.target} in {report.seconds:.0f} s"
         f"; {len(report.skipped)} skipped")
     for line in report.skipped:
         say(f"skipped: {line}")

@@ -1,6 +1,7 @@
 """The by-hand cleaning of one photo, as done off the GUI thread: the network's mask of the photo
-(searched once per version of the pasted photo and network: brushing only refills), corrected by
-the brushed layers, filled, and compared with the classical fills. One caller thread at a time.
+(searched once per version of the pasted photo and network: brushing only refills), or the user's
+own, grown or shrunk, corrected by the brushed layers, filled (feathered), and compared with the
+classical fills. One caller thread at a time.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from engine.deemoji.cleaning import Cleaned, Eagerness
 from engine.deemoji.fills import Fill, Truth, compare_fills
+from engine.deemoji.masks import MaskEdit
 from engine.deemoji.networks import Cleaners, Network, network_key
 
 
@@ -37,10 +39,11 @@ class HandCleaning:
     def clean(self, network: Network, photo_key: Hashable, image: np.ndarray,
               added: np.ndarray, erased: np.ndarray, truth: Truth | None,
               cancelled: Callable[[], bool] | None = None,
-              eagerness: Eagerness = Eagerness.USUAL) -> HandResult:
+              eagerness: Eagerness = Eagerness.USUAL, given: np.ndarray | None = None,
+              edit: MaskEdit = MaskEdit()) -> HandResult:
         """Search ``image`` (unless this photo version was the last searched by this network),
-        decide its mask with ``eagerness``, correct it with the brushed layers, fill, and
-        compare."""
+        decide its mask with ``eagerness`` (or take the ``given`` one), change it by ``edit``,
+        correct it with the brushed layers, fill, and compare."""
         eagerness = Eagerness(eagerness)   # a setting read back may be its plain value
         cleaner = self.cleaners.get(network)
         key = (photo_key, network_key(network))
@@ -51,8 +54,12 @@ class HandCleaning:
         if not cleaner.has_finder:   # a 2018 network repaints everything: nothing to correct
             return HandResult(False, found, found.mask,
                               compare_fills(image, found.output, None, truth))
-        decided = found.mask if eagerness is searched_at else \
-            cleaner.decide(found.probability, eagerness)
-        mask = (decided | added) & ~erased
-        output = found.output if np.array_equal(mask, found.mask) else cleaner.fill(image, mask)
+        if given is not None:
+            decided = cleaner.find(image, None, eagerness, given)[1]
+        else:
+            decided = found.mask if eagerness is searched_at else \
+                cleaner.decide(found.probability, eagerness)
+        mask = (edit.applied(decided) | added) & ~erased
+        plain = np.array_equal(mask, found.mask) and edit.feather == 0
+        output = found.output if plain else edit.blend(image, cleaner.fill(image, mask), mask)
         return HandResult(True, found, mask, compare_fills(image, output, mask, truth))

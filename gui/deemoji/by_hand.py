@@ -1,6 +1,7 @@
 """Cleaning a photo by hand: any photo at its own size, emoji pasted where the user clicks (20 to
 200 pixels), the network's mask (decided as readily as the user asks) shown over it and corrected
-with a brush (add, erase, undo), the network's fill beside OpenCV's Telea and Navier–Stokes,
+with a brush (add, erase, undo), grown, shrunk, feathered, imported or exported (the mask box),
+the network's fill beside OpenCV's Telea and Navier–Stokes,
 judged with a before/after wipe, a difference map and PSNR/SSIM against the photo as it was; and
 whole folders.
 
@@ -27,6 +28,7 @@ from engine.files.images import ImageFileError, fit_within, image_to_array, load
 from gui.deemoji.fill_table import FillTable
 from gui.deemoji.folder_panel import FolderPanel
 from gui.deemoji.hand_controls import HandControls, Tool, View
+from gui.deemoji.mask_panel import MaskPanel
 from gui.deemoji.network_choice import NetworkChoice
 from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, with_suffix
 from gui.widgets.wipe_view import WipeView
@@ -74,7 +76,14 @@ class HandPage(QtWidgets.QWidget):
         c.view_box.currentIndexChanged.connect(self.redraw)
         c.save_button.clicked.connect(self._on_save)
         c.eagerness_box.currentIndexChanged.connect(self.request_clean)
-        self.folder = FolderPanel(self.networks.network, c.eagerness, self.say)
+        self.mask_panel = MaskPanel(self.say)
+        self.mask_panel.sig_changed.connect(self.request_clean)
+        self.mask_panel.import_button.clicked.connect(
+            lambda: self.mask_panel.ask_import(self.edits.photo.shape[:2]))
+        self.mask_panel.export_button.clicked.connect(
+            lambda: self.mask_panel.ask_export(self.result.mask if self.result else None))
+        c.layout().insertWidget(2, self.mask_panel)
+        self.folder = FolderPanel(self.networks.network, c.eagerness, self.mask_panel, self.say)
         c.layout().addWidget(self.folder)
         self.view = WipeView(("with emoji", "cleaned"))
         self.view.sig_pressed.connect(self._on_pressed)
@@ -105,6 +114,7 @@ class HandPage(QtWidgets.QWidget):
             return False
         photo = image_to_array(fit_within(image, HAND_MAX_SIDE))
         self.edits = HandEdits(photo)
+        self.mask_panel.drop()          # an imported mask was the last photo's
         self.photo_known = known
         self._photo_id += 1
         self.result = None
@@ -207,7 +217,8 @@ class HandPage(QtWidgets.QWidget):
         asked = self._asked
         clean = functools.partial(self.cleaning.clean, network, (self._photo_id, edits.version),
                                   edits.image, edits.added, edits.erased, truth,
-                                  self.worker.stopping, self.controls.eagerness())
+                                  self.worker.stopping, self.controls.eagerness(),
+                                  self.mask_panel.given, self.mask_panel.edit())
         self.worker.request("clean", lambda: (asked, clean()))
 
     @QtCore.Slot(str, object)

@@ -1,6 +1,7 @@
-"""Cleaning a whole folder from the window: choose the photos' folder and an output folder, watch
-the progress with the time left, cancel at any photo (the one under way is not written), and read
-which files were skipped and why."""
+"""Cleaning a whole folder from the window: choose the photos' folder and an output folder (and,
+for masks of one's own, the masks' folder), watch the progress with the time left, cancel at any
+photo (the one under way is not written), and read which files were skipped and why. The mask
+box's grow and feather apply; "masks only" writes the decided masks instead of fills."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ from typing import Callable
 from PySide6 import QtCore, QtWidgets
 
 from engine.deemoji.cleaning import Eagerness
-from engine.deemoji.folder import FolderReport, clean_folder
+from engine.deemoji.folder import FolderError, FolderMasks, FolderReport, clean_folder
 from engine.deemoji.networks import Cleaners
 from gui.widgets.file_dialogs import ask_path
 from gui.workers.background_task import BackgroundTask, BackgroundTasks
 
+MASK_SOURCES = (("Found by the network", "network"),
+                ("A mask per photo, from a folder…", "folder"),
+                ("The imported mask, for every photo", "imported"))
 
-def clean_folder_with(network, eagerness: Eagerness, source: Path, target: Path, progress,
-                      cancelled) -> FolderReport:
+
+def clean_folder_with(network, eagerness: Eagerness, masks: FolderMasks, source: Path,
+                      target: Path, progress, cancelled) -> FolderReport:
     """Runs in the task's thread, with a cleaner of its own."""
-    return clean_folder(Cleaners().get(network), source, target, progress, cancelled, eagerness)
+    return clean_folder(Cleaners().get(network), source, target, progress, cancelled, eagerness,
+                        masks)
 
 
 def describe(report: FolderReport, target: Path) -> str:
@@ -32,17 +38,30 @@ def describe(report: FolderReport, target: Path) -> str:
 class FolderPanel(QtWidgets.QGroupBox):
     """The "Clean a folder…" button, its progress and its Cancel. ``network()`` names the
     network to use (None: none yet, and ``say`` tells the user), ``eagerness()`` how readily it
-    decides a doubtful region is an emoji."""
+    decides a doubtful region is an emoji; ``mask_panel`` the by-hand page's mask box (its grow,
+    feather and imported mask)."""
 
     def __init__(self, network: Callable[[], object], eagerness: Callable[[], Eagerness],
-                 say: Callable[[str, bool], None], parent=None):
+                 mask_panel, say: Callable[[str, bool], None], parent=None):
         super().__init__("Whole folders", parent)
         self.network, self.eagerness, self.say = network, eagerness, say
+        self.mask_panel = mask_panel
         self.tasks = BackgroundTasks(self)
         self.tasks.sig_progress.connect(self._on_progress)
         self.tasks.sig_failed.connect(self._on_failed)
         self.tasks.sig_busy_changed.connect(self._on_busy)
         layout = QtWidgets.QVBoxLayout(self)
+        self.mask_source = QtWidgets.QComboBox()
+        for text, key in MASK_SOURCES:
+            self.mask_source.addItem(text, key)
+        self.mask_source.setToolTip("Where each photo's mask comes from; a mask folder holds "
+                                    "photo.png or photo-mask.png for photo.jpg.")
+        self.masks_only = QtWidgets.QCheckBox("Masks only")
+        self.masks_only.setToolTip("Write each photo's mask (<name>-mask.png), not its fill.")
+        choice = QtWidgets.QHBoxLayout()
+        choice.addWidget(self.mask_source, 1)
+        choice.addWidget(self.masks_only)
+        layout.addLayout(choice)
         row = QtWidgets.QHBoxLayout()
         self.start_button = QtWidgets.QPushButton("Clean a folder…")
         self.start_button.setToolTip("Clean every photo of a folder into another folder, as "
@@ -66,14 +85,35 @@ class FolderPanel(QtWidgets.QGroupBox):
     @QtCore.Slot()
     def ask(self) -> None:
         source = ask_path(self, "The folder of photos to clean", folder=True)
+        masks = ""
+        if source and self.mask_source.currentData() == "folder":
+            masks = ask_path(self, "The folder of their masks", folder=True)
+            if not masks:
+                return
         if source:
             target = ask_path(self, "The folder to write the cleaned photos in", folder=True)
             if target:
-                self.start(Path(source), Path(target))
+                self.start(Path(source), Path(target), Path(masks) if masks else None)
 
-    def start(self, source: Path, target: Path) -> BackgroundTask | None:
+    def masks(self, folder: Path | None) -> FolderMasks:
+        """How the masks are had: from ``folder`` (the "from a folder" choice), the imported
+        mask, or the network; FolderError when the choice cannot be met."""
+        key = self.mask_source.currentData()
+        if key == "imported" and self.mask_panel.given_path is None:
+            raise FolderError("no mask is imported: import one in the mask box first")
+        return FolderMasks(self.mask_panel.given_path if key == "imported" else None,
+                           folder if key == "folder" else None, self.mask_panel.edit(),
+                           self.masks_only.isChecked())
+
+    def start(self, source: Path, target: Path, mask_folder: Path | None = None
+              ) -> BackgroundTask | None:
         network = self.network()
         if network is None:
+            return None
+        try:
+            masks = self.masks(mask_folder)
+        except FolderError as exc:
+            self.say(str(exc), True)
             return None
         if self.tasks.busy():
             self.say("A folder is being cleaned already.", True)
@@ -84,7 +124,8 @@ class FolderPanel(QtWidgets.QGroupBox):
         eagerness = self.eagerness()
 
         def job(progress, cancelled):
-            return clean_folder_with(network, eagerness, source, target, progress, cancelled)
+            return clean_folder_with(network, eagerness, masks, source, target, progress,
+                                     cancelled)
 
         def done(report: FolderReport) -> None:
             self.report = report

@@ -215,7 +215,8 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         curves = {f"curves_{plot}_{key}": widget
                   for plot, tools in zip(("loss", "psnr"), self.curve_tools)
                   for key, widget in tools.settings_widgets().items()}
-        return {**self.panel.settings_widgets(), **self.hand.controls.settings_widgets(), **curves}
+        return {**self.panel.settings_widgets(), **self.hand.controls.settings_widgets(),
+                **self.hand.mask_panel.settings_widgets(), **curves}
 
     def settings_restored(self) -> None:
         for tools in self.curve_tools:
