@@ -5,6 +5,7 @@
     python main.py train ae|vae …  train from the terminal (``python main.py train -h``)
     python main.py sweep ae|vae|post …  train a grid of runs into one workspace
     python main.py deemoji clean|train …  remove emoji from a folder, or train the remover
+    python main.py cppn render|animate|cross …  CPPN pictures from saved genomes, crossover
     python main.py FILE.latentlab  open a workspace in the window
 
 Installed with pip or pipx, ``latent-lab`` takes the same arguments.
@@ -32,6 +33,10 @@ def main(argv: list[str]) -> int:
         from engine.deemoji.cli import main as deemoji_main
 
         return deemoji_main(argv[1:])
+    if argv and argv[0] == "cppn":
+        from engine.cppn.cli import main as cppn_main
+
+        return cppn_main(argv[1:])
     from gui.app import run_app
 
     return run_app(argv)
