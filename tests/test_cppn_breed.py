@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
+from engine.cppn.crossover import Crossing, cross
 from engine.cppn.render import render_pixels, render_small
 from gui.cppn.breed_panel import CHILD_SIDE, ChildTile
 
@@ -99,3 +100,32 @@ def test_the_shader_export_is_written(tab, tmp_path):
     assert tab.export_shader(tmp_path / "loop")
     source = (tmp_path / "loop.glsl").read_text()
     assert "mainImage" in source and "iTime" in source
+
+
+def test_crossed_children_mix_two_chosen_pictures_and_the_history_names_both(tab, qtbot):
+    breeder = tab.breeder
+    breed_and_wait(tab, qtbot, breeder.breed)
+    breed_and_wait(tab, qtbot, lambda: breeder.adopt_child(0))         # picture 1
+    mate_id, mate = breeder.lineage.current, tab.current_genome()
+    breed_and_wait(tab, qtbot, lambda: qtbot.mouseClick(breeder.mate_button,
+                                                        QtCore.Qt.MouseButton.LeftButton))
+    assert breeder.mate == mate_id and breeder.mate_button.isChecked()
+    breed_and_wait(tab, qtbot, lambda: breeder.go(0))                  # back to the start
+    home = tab.current_genome()
+    crossed = [(how, g) for how, g in breeder.children if isinstance(how, Crossing)]
+    assert len(crossed) == 4 and len(tiles(tab)) == 9                  # beside 5 mutations
+    how, child = crossed[1]
+    assert child.same_picture(cross(home, mate, how.seed, how.mix))
+    index = breeder.children.index((how, child))
+    breed_and_wait(tab, qtbot, lambda: qtbot.mouseClick(tiles(tab)[index],
+                                                        QtCore.Qt.MouseButton.LeftButton))
+    assert tab.current_genome().same_picture(child)
+    node = breeder.lineage.nodes[breeder.lineage.current]
+    assert (node.parent, node.mate) == (0, mate_id)
+    item = breeder.history.currentItem()
+    assert f"crossed with {mate_id}" in item.text(0) and item.parent().data(
+        0, QtCore.Qt.ItemDataRole.UserRole) == 0
+    assert item.toolTip(0) == f"A child of 0 and {mate_id}"
+    breed_and_wait(tab, qtbot, lambda: breeder.go(mate_id))
+    breed_and_wait(tab, qtbot, breeder.toggle_mate)                    # on the mate: no mate
+    assert breeder.mate is None and not any(isinstance(h, Crossing) for h, _ in breeder.children)

@@ -12,6 +12,7 @@ always give the same child.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
@@ -90,3 +91,25 @@ def cross(a: Genome, b: Genome, seed: int, mix: Mix = Mix.SWAP, t: float = 0.5) 
     arrays = [*inputs, *hidden, pick(oa, ob)]
     weights = CPPNWeights(config, tuple(np.asarray(x, np.float32) for x in arrays))
     return Genome(weights, np.asarray(pick(za, zb), np.float32), a.scale, a.colormap)
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """How a crossed child was made: with which mate (its history number), how, from which
+    seed."""
+
+    mate: int
+    mix: Mix
+    seed: int
+
+    def describe(self) -> str:
+        return f"crossed with {self.mate} ({self.mix.value})"
+
+
+def cross_children(genome: Genome, mate: Genome, mate_id: int, count: int, seed: int
+                   ) -> list[tuple[Crossing, Genome]]:
+    """``count`` children of ``genome`` and ``mate``, swapped and blended in turn."""
+    rng = np.random.default_rng(seed)
+    crossings = [Crossing(mate_id, (Mix.SWAP, Mix.BLEND)[k % 2], int(rng.integers(2**31 - 1)))
+                 for k in range(count)]
+    return [(c, cross(genome, mate, c.seed, c.mix)) for c in crossings]

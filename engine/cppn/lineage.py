@@ -1,6 +1,6 @@
 """The history of a breeding session as a tree: every adopted picture is a child of the one it
 was bred from, so going back and adopting another child starts a new branch and keeps the old
-one. Back goes to the parent; forward goes down the branch last walked. Favourites are marked
+one; a crossed child names its second parent (its mate) too. Back goes to the parent; forward goes down the branch last walked. Favourites are marked
 nodes. Each node keeps its whole genome, so any picture comes back bit for bit.
 
 At most :data:`MAX_NODES` are kept: past that the oldest leaf that is neither a favourite nor on
@@ -23,6 +23,7 @@ class Node:
     note: str                     # how it was made: "start", "weight noise (0.30)", ...
     parent: int | None
     children: list[int] = field(default_factory=list)
+    mate: int | None = None       # a crossed child's second parent
 
 
 class Lineage:
@@ -39,9 +40,10 @@ class Lineage:
     def genome(self) -> Genome:
         return self.nodes[self.current].genome
 
-    def adopt(self, genome: Genome, note: str) -> Node:
-        """``genome`` becomes a child of the current node and the current one."""
-        node = Node(self._next_id, genome, note, self.current)
+    def adopt(self, genome: Genome, note: str, mate: int | None = None) -> Node:
+        """``genome`` becomes a child of the current node (and of ``mate``, for a crossed
+        child) and the current one."""
+        node = Node(self._next_id, genome, note, self.current, mate=mate)
         self._next_id += 1
         self.nodes[node.id] = node
         self.nodes[self.current].children.append(node.id)

@@ -1,5 +1,7 @@
 """Breeding CPPN pictures by clicking: a grid of children of the picture on the canvas, each one
-mutation away (engine/cppn/breeding.py); a click adopts a child and breeds again. Back and
+mutation away (engine/cppn/breeding.py), and, once a mate is chosen (⚭ on another picture of the
+history or favourites), children crossed with it beside them (engine/cppn/crossover.py); a click
+adopts a child and breeds again. Back and
 forward walk the history, a tree in which adopting from an earlier picture starts a branch and
 keeps the old one; favourites are kept in a strip; genomes are saved and opened as JSON.
 
@@ -14,7 +16,8 @@ import time
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.cppn.breeding import STRENGTHS, Mutation, breed
+from engine.cppn.breeding import STRENGTHS, breed
+from engine.cppn.crossover import Crossing, cross_children
 from engine.cppn.genome import Genome
 from engine.cppn.lineage import Lineage
 from gui.cppn.network_panel import log_slider, log_value
@@ -59,7 +62,8 @@ class BreedPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.host = host
         self.lineage: Lineage | None = None
-        self.children: list[tuple[Mutation, Genome]] = []
+        self.children: list[tuple[object, Genome]] = []   # (its Mutation or Crossing, genome)
+        self.mate: int | None = None                        # the history node crossed with
         self.child_pixels: list[np.ndarray] = []
         self.thumbs: dict[int, QtGui.QPixmap] = {}     # lineage node -> its preview
         self._seed = 0
@@ -98,8 +102,14 @@ class BreedPanel(QtWidgets.QWidget):
         self.favourite_button = QtWidgets.QPushButton("★")
         self.favourite_button.setToolTip("Keep the picture on the canvas in the favourites strip.")
         self.favourite_button.clicked.connect(self.toggle_favourite)
+        self.mate_button = QtWidgets.QPushButton("⚭")
+        self.mate_button.setCheckable(True)
+        self.mate_button.setToolTip("Mate: the picture on the canvas becomes the second parent; "
+                                    "go to another picture and half the children are the two "
+                                    "crossed (layers swapped or weights blended). Again: no mate.")
+        self.mate_button.clicked.connect(self.toggle_mate)
         for button in (self.breed_button, self.back_button, self.forward_button,
-                       self.favourite_button):
+                       self.favourite_button, self.mate_button):
             row.addWidget(button)
         layout.addLayout(row)
         self.favourites = QtWidgets.QListWidget()
@@ -157,7 +167,12 @@ class BreedPanel(QtWidgets.QWidget):
         self._ensure_lineage()
         self._seed += 1
         n = self.grid_box.currentData()
-        self.children = breed(self.lineage.genome, n * n, self.strength_value(), self._seed)
+        lineage, crossed = self.lineage, []
+        if self.mate in lineage.nodes and self.mate != lineage.current:
+            crossed = cross_children(lineage.genome, lineage.nodes[self.mate].genome, self.mate,
+                                     n * n // 2, self._seed)
+        self.children = crossed + breed(lineage.genome, n * n - len(crossed),
+                                        self.strength_value(), self._seed)
         self.host.render_children([g for _, g in self.children], CHILD_SIDE, self.show_children)
         self._update_history()
 
@@ -175,6 +190,8 @@ class BreedPanel(QtWidgets.QWidget):
             tile = ChildTile(i)
             tile.setPixmap(pixmap_of(picture, max(side, 40)))
             tile.setToolTip(f"Child {i + 1}: {mutation.describe()}. Click to adopt it.")
+            if isinstance(mutation, Crossing):
+                tile.setStyleSheet("border: 2px solid #c04080;")     # crossed: marked apart
             tile.sig_clicked.connect(self.adopt_child)
             self.tiles.addWidget(tile, i // n, i % n)
         self.sig_bred.emit((time.perf_counter() - self._clicked_at) * 1000)
@@ -182,8 +199,9 @@ class BreedPanel(QtWidgets.QWidget):
     @QtCore.Slot(int)
     def adopt_child(self, index: int) -> None:
         """Child ``index`` goes on the canvas and into the history; its children follow."""
-        mutation, genome = self.children[index]
-        node = self.lineage.adopt(genome, mutation.describe())
+        how, genome = self.children[index]
+        node = self.lineage.adopt(genome, how.describe(),
+                                  how.mate if isinstance(how, Crossing) else None)
         self.thumbs[node.id] = pixmap_of(self.child_pixels[index], THUMB)
         self.host.adopt_genome(genome)
         self.breed()
@@ -213,6 +231,14 @@ class BreedPanel(QtWidgets.QWidget):
         self.lineage.toggle_favourite()
         self._update_history()
 
+    @QtCore.Slot()
+    def toggle_mate(self) -> None:
+        """The canvas's picture becomes the mate of the next rounds (or, if it is, none is)."""
+        self._ensure_lineage()
+        current = self.lineage.current
+        self.mate = None if self.mate == current else current
+        self.breed()
+
     def open_genome(self, genome: Genome, name: str) -> None:
         """A genome from a file: adopted as a child of the current picture."""
         self._ensure_lineage()
@@ -239,6 +265,10 @@ class BreedPanel(QtWidgets.QWidget):
             star = "★ " if node.id in lineage.favourites else ""
             item = QtWidgets.QTreeWidgetItem([f"{star}{node.id}: {node.note}"])
             item.setData(0, QtCore.Qt.ItemDataRole.UserRole, node.id)
+            if node.mate is not None:
+                item.setToolTip(0, f"A child of {node.parent} and {node.mate}")
+            if node.id == self.mate:
+                item.setText(0, f"⚭ {item.text(0)}")
             if node.id in self.thumbs:
                 item.setIcon(0, QtGui.QIcon(self.thumbs[node.id]))
             parent = items.get(node.parent)
@@ -259,6 +289,7 @@ class BreedPanel(QtWidgets.QWidget):
             self.favourites.addItem(item)
 
     def _update_buttons(self) -> None:
+        self.mate_button.setChecked(self.mate is not None)
         self.back_button.setEnabled(self.lineage is not None and self.lineage.can_go_back())
         self.forward_button.setEnabled(self.lineage is not None and self.lineage.can_go_forward())
 
