@@ -6,7 +6,7 @@
     main.py cppn cross A.json B.json --out child.json [--seed S] [--mix swap|blend] [--t 0.5]
                        [--png child.png]
 
-A genome is what the CPPN tab saves (File → Save genome, or a picture's "Save genome…"): the
+A genome is what the CPPN tab's Breed panel saves (**Save genome…**): the
 network, z, scale and colour map, so a picture renders here exactly as in the window, at any size
 (in bands: memory stays bounded). ``cross`` writes a child mixing the two parents' genomes
 (:mod:`engine.cppn.crossover`). Ctrl-C stops a render and leaves no file.

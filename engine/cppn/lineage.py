@@ -1,7 +1,8 @@
 """The history of a breeding session as a tree: every adopted picture is a child of the one it
 was bred from, so going back and adopting another child starts a new branch and keeps the old
-one; a crossed child names its second parent (its mate) too. Back goes to the parent; forward goes down the branch last walked. Favourites are marked
-nodes. Each node keeps its whole genome, so any picture comes back bit for bit.
+one; a crossed child names its second parent (its mate) too. Back goes to the parent; forward
+goes down the branch last walked. Favourites are marked nodes. Each node keeps its whole genome,
+so any picture comes back bit for bit.
 
 At most :data:`MAX_NODES` are kept: past that the oldest leaf that is neither a favourite nor on
 the way from the root to the current picture is forgotten.
