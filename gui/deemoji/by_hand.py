@@ -24,13 +24,13 @@ from engine.deemoji.fills import Truth, difference_map
 from engine.deemoji.hand_cleaning import HandCleaning, HandResult
 from engine.deemoji.hand_edits import HandEdits, disc_stamp
 from engine.deemoji.networks import NetworkFiles
-from engine.files.images import ImageFileError, fit_within, image_to_array, load_image, save_png
+from engine.files.images import ImageFileError, fit_within, image_to_array, load_image
 from gui.deemoji.fill_table import FillTable
 from gui.deemoji.folder_panel import FolderPanel
 from gui.deemoji.hand_controls import HandControls, Tool, View
 from gui.deemoji.mask_panel import MaskPanel
 from gui.deemoji.network_choice import NetworkChoice
-from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, with_suffix
+from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, save_png_saying
 from gui.widgets.wipe_view import WipeView
 from gui.workers.latest_request_worker import LatestRequestWorker
 
@@ -288,14 +288,7 @@ class HandPage(QtWidgets.QWidget):
         if output is None:
             self.say("Nothing is cleaned yet.", True)
             return False
-        path = with_suffix(path, (".png",))
-        try:
-            save_png(output, path)
-        except OSError as exc:
-            self.say(f"Could not write {path}: {exc.strerror or exc}", True)
-            return False
-        self.say(f"Saved {path}", False)
-        return True
+        return save_png_saying(output, path, self.say)
 
     def say(self, text: str, error: bool) -> None:
         self.controls.show_message(text, error)

@@ -10,8 +10,8 @@ from typing import Callable
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from engine.deemoji.masks import MAX_EDIT, MaskEdit, MaskFileError, read_mask, write_mask
-from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, with_suffix
+from engine.deemoji.masks import MAX_EDIT, MaskEdit, MaskFileError, read_mask
+from gui.widgets.file_dialogs import PICTURE_FILTER, ask_path, ask_then, save_png_saying
 from gui.widgets.spin_box import spin_box
 
 
@@ -91,14 +91,8 @@ class MaskPanel(QtWidgets.QGroupBox):
         ask_then(self, "Save the mask", "PNG (*.png)", lambda path: self.export_mask(mask, path))
 
     def export_mask(self, mask: np.ndarray, path) -> bool:
-        path = with_suffix(path, (".png",))
-        try:
-            write_mask(mask, path)
-        except OSError as exc:
-            self.say(f"Could not write {path}: {exc.strerror or exc}", True)
-            return False
-        self.say(f"Saved the mask as {path}", False)
-        return True
+        """``mask`` as a PNG, white where it fills."""
+        return save_png_saying(np.asarray(mask, np.float32), path, self.say, "the mask as ")
 
     def settings_widgets(self) -> dict:
         return {"hand_mask_grow": self.grow_box, "hand_mask_feather": self.feather_box}

@@ -1,10 +1,14 @@
-"""The one way the app asks for a file or folder: Qt's dialogs, starting in the folder used last."""
+"""The one way the app asks for a file or folder: Qt's dialogs, starting in the folder used last;
+and writing a picture to the file the user named, saying how it went."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
+
+from engine.files.images import save_png
 
 LAST_FOLDER_KEY = "files/last_folder"
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All (*)"
@@ -38,3 +42,16 @@ def with_suffix(path, allowed: tuple[str, ...]) -> Path:
     name typed without ".png" still saves a PNG."""
     path = Path(path)
     return path if path.suffix.lower() in allowed else path.with_name(path.name + allowed[0])
+
+
+def save_png_saying(image, path, say: Callable[[str, bool], None], what: str = "") -> bool:
+    """Write ``image`` (floats in [0, 1]) as a PNG at ``path`` (".png" added if missing) and
+    ``say(text, error)`` where it went or why it could not."""
+    path = with_suffix(path, (".png",))
+    try:
+        save_png(image, path)
+    except OSError as exc:
+        say(f"Could not write {path}: {exc.strerror or exc}", True)
+        return False
+    say(f"Saved {what}{path}", False)
+    return True
