@@ -262,8 +262,9 @@ def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path
     assert loss.steps.tolist() == list(range(1, tab.run.step + 1))
     assert (folder / "projector_config.pbtxt").read_text().count("embeddings {") == 2
     task = tab.exports.export_tensorboard(tmp_path / "export")
-    qtbot.waitUntil(task.isFinished, timeout=60_000)
-    assert "tensorboard --logdir" in tab.panel.message_label.text()
+    qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
+    qtbot.waitUntil(lambda: "tensorboard --logdir" in tab.panel.message_label.text(),
+                    timeout=5_000)  # the done message is queued to the GUI thread
     exported = read_scalars(tmp_path / "export").curves
     ((_, tag),) = [key for key in exported if key[1] == "kl"]
     np.testing.assert_allclose(exported[(_, tag)].values, tab.run.column("kl"), rtol=1e-6)

@@ -19,7 +19,7 @@ from engine.deemoji.cleaning import (
 from engine.deemoji.config import DeEmojiNet, preset
 from engine.deemoji.data import emoji_paths, held_out_split, load_emoji
 from engine.deemoji.evaluation import SPLIT_SEED, held_out_photo_paths
-from engine.deemoji.fills import Truth, compare_fills, difference_map
+from engine.deemoji.fills import Truth, compare_fills
 from engine.deemoji.folder import FolderError, clean_folder
 from engine.deemoji.hand_cleaning import HandCleaning
 from engine.deemoji.hand_edits import MAX_UNDO, HandEdits
@@ -27,7 +27,7 @@ from engine.deemoji.models import NetworkRunner, build_runner
 from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
 from engine.deemoji.quality import judge, ssim_map
 from engine.deemoji.trainer import HELD_OUT_FRACTION
-from engine.files.images import image_to_array, load_image
+from engine.files.images import difference_map, image_to_array, load_image
 from engine.files.model_files import load_model
 
 

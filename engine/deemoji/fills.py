@@ -15,8 +15,6 @@ import numpy as np
 from engine.deemoji.cleaning import inpaint_classical
 from engine.deemoji.quality import judge
 
-DIFFERENCE_GAIN = 4.0      # a difference of 1/4 of full scale shows at full brightness
-
 
 @dataclass(frozen=True)
 class Truth:
@@ -54,9 +52,3 @@ def compare_fills(photo: np.ndarray, network_output: np.ndarray, mask: np.ndarra
     return [Fill(key, label, output,
                  judge(output, truth.original, truth.alpha) if truth is not None else None)
             for key, label, output in outputs]
-
-
-def difference_map(a: np.ndarray, b: np.ndarray, gain: float = DIFFERENCE_GAIN) -> np.ndarray:
-    """Where two pictures differ: ``|a − b|`` per channel times ``gain``, on black (identical
-    pixels stay exactly black)."""
-    return np.clip(np.abs(np.asarray(a, np.float32) - np.asarray(b, np.float32)) * gain, 0, 1)

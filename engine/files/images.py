@@ -119,6 +119,15 @@ def to_bytes(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
+DIFFERENCE_GAIN = 4.0      # a difference of 1/4 of full scale shows at full brightness
+
+
+def difference_map(a: np.ndarray, b: np.ndarray, gain: float = DIFFERENCE_GAIN) -> np.ndarray:
+    """Where two pictures differ: ``|a − b|`` per channel times ``gain``, on black (identical
+    pixels stay exactly black)."""
+    return np.clip(np.abs(np.asarray(a, np.float32) - np.asarray(b, np.float32)) * gain, 0, 1)
+
+
 def save_png(image: np.ndarray, path: str | Path) -> Path:
     """Write a picture (H, W[, C]) of floats in [0, 1] as a PNG, atomically (a failed write
     leaves no partial file and any earlier file whole)."""

@@ -20,11 +20,17 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.deemoji.data import bundled_photo_paths, emoji_name, emoji_paths, load_emoji
 from engine.deemoji.evaluation import held_out_photo_paths
-from engine.deemoji.fills import Truth, difference_map
+from engine.deemoji.fills import Truth
 from engine.deemoji.hand_cleaning import HandCleaning, HandResult
 from engine.deemoji.hand_edits import HandEdits, disc_stamp
 from engine.deemoji.networks import NetworkFiles
-from engine.files.images import ImageFileError, fit_within, image_to_array, load_image
+from engine.files.images import (
+    ImageFileError,
+    difference_map,
+    fit_within,
+    image_to_array,
+    load_image,
+)
 from gui.deemoji.fill_table import FillTable
 from gui.deemoji.folder_panel import FolderPanel
 from gui.deemoji.hand_controls import HandControls, Tool, View
