@@ -124,6 +124,49 @@ def test_the_comparison_links_camera_and_selection(window, qtbot):
     view.close()
 
 
+def test_the_wipe_shows_two_runs_and_two_epochs_of_one(window, qtbot):
+    from engine.files.images import difference_map
+
+    ae, vae = window.autoencoder_tab, window.vae_tab
+    runs = [train(qtbot, ae, 0, epochs=2), train(qtbot, vae, 0, epochs=2)]
+    ae.runs_list.set_ticked([runs[0]])
+    vae.runs_list.set_ticked([runs[1]])
+    view = window.comparisons.compare_ticked()
+    wipe = view.wipe
+
+    def both_decoded():
+        qtbot.waitUntil(lambda: all(im is not None for im in wipe.images.values()),
+                        timeout=10_000)
+        return wipe.images["a"], wipe.images["b"]
+
+    def expected(run, step):
+        snapshot = run.snapshots.with_weights_at(step)
+        return decode(run, snapshot.step, snapshot.payload.latent[12][None])[0]
+
+    view.views[0].sig_point_clicked.emit(12)
+    a, b = both_decoded()
+    np.testing.assert_allclose(a, expected(runs[0], runs[0].step), atol=1e-5)
+    np.testing.assert_allclose(b, expected(runs[1], runs[1].step), atol=1e-5)
+    np.testing.assert_array_equal(wipe.view.image[:, :14], a[:, :14])   # the line halves it
+    np.testing.assert_array_equal(wipe.view.image[:, 14:], b[:, 14:])
+    wipe.view.set_fraction(0.25, 28)                                     # drag it to a quarter
+    np.testing.assert_array_equal(wipe.view.image[:, :7], a[:, :7])
+    np.testing.assert_array_equal(wipe.view.image[:, 7:], b[:, 7:])
+    wipe.difference.setChecked(True)
+    np.testing.assert_array_equal(wipe.view.image, difference_map(a, b))
+    assert wipe.view.image.max() > 0.1 and not wipe.view.line.isVisible()
+    wipe.b_box.setCurrentIndex(0)                      # B = A at the same epoch: all black
+    both_decoded()
+    assert wipe.view.image.max() == 0.0
+    wipe.b_epoch.setValue(0.5)                         # one run at two epochs
+    a, b = both_decoded()
+    half = runs[0].step_at_epoch(0.5)
+    np.testing.assert_allclose(b, expected(runs[0], half), atol=1e-5)
+    assert wipe.view.image.max() > 0.05
+    assert f"at step {runs[0].snapshots.with_weights_at(half).step}:" in wipe.label.text()
+    view.close()
+
+
 def _mouse(kind, pos):
     from PySide6 import QtGui
 

@@ -1,7 +1,8 @@
 """Runs side by side: their 3-D latent spaces as small multiples with one camera (turn one, all
 turn), drawn on one common scale (so ±70 against ±3 shows at a glance) or each fitted, one
 selection (click digit #n in one: it is ringed in all, and a strip shows each run's
-reconstruction of it), one timeline by epoch, and the loss curves overlaid in the runs' colours
+reconstruction of it, and a wipe or difference between two of them, or one run at two epochs),
+one timeline by epoch, and the loss curves overlaid in the runs' colours
 (with the curve tools, seed bands, and curves added from TensorBoard logs).
 """
 
@@ -16,6 +17,7 @@ from PySide6 import QtCore, QtWidgets
 from engine.files.tensorboard_events import EventLog, read_scalars
 from engine.runs.curves import logged_curve
 from engine.runs.run import Run
+from gui.latent.compare_wipe import WipePanel
 from gui.latent.decoder import LatentDecoder
 from gui.latent.scatter import LatentScatterView
 from gui.latent.tag_chooser import TagChooser
@@ -89,6 +91,7 @@ class CompareWindow(QtWidgets.QWidget):
         if not same_digits(runs):
             self.strip_label.setText("These runs show different digits (other data or seed): "
                                      "a selection compares digit #n of each.")
+        self.wipe = WipePanel(runs, self.decoding)
         self.loss_plot = LossPlot(("loss",), y_label="loss")
         self.loss_plot.show_runs(runs, "loss")
         self.curve_tools = CurveTools(self.loss_plot, seed_bands=True)
@@ -118,6 +121,7 @@ class CompareWindow(QtWidgets.QWidget):
         left.addWidget(self.strip_label)
         left.addWidget(self.strip)
         bottom.addLayout(left, 1)
+        bottom.addWidget(self.wipe)
         curves = QtWidgets.QVBoxLayout()
         curves.addWidget(self.loss_plot, 1)
         curves.addWidget(self.curve_tools)
@@ -203,10 +207,15 @@ class CompareWindow(QtWidgets.QWidget):
         label = fixtures.class_names[fixtures.view_labels[index]]
         self.strip_label.setText(f"digit #{index} (label {label}) and its reconstruction by each "
                                  f"run at epoch {self.epoch():.2f}")
+        self.wipe.show_digit(index, self.epoch())
 
     @QtCore.Slot(str, object)
     def _on_decoded(self, tag: str, images: np.ndarray) -> None:
-        self.strip_images[int(tag.split()[1])] = images[0]
+        kind, which = tag.split()
+        if kind == "wipe":
+            self.wipe.on_decoded(which, images[0])
+            return
+        self.strip_images[int(which)] = images[0]
         if self.selected is None:
             return
         original = self.runs[0].fixtures.view_images[self.selected, ..., 0]
