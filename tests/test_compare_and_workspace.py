@@ -125,13 +125,14 @@ def test_the_comparison_links_camera_and_selection(window, qtbot):
 
 
 def test_the_wipe_shows_two_runs_and_two_epochs_of_one(window, qtbot):
-    from engine.files.images import difference_map
+    from engine.files.images import difference_map, to_bytes
 
     ae, vae = window.autoencoder_tab, window.vae_tab
     runs = [train(qtbot, ae, 0, epochs=2), train(qtbot, vae, 0, epochs=2)]
     ae.runs_list.set_ticked([runs[0]])
     vae.runs_list.set_ticked([runs[1]])
     view = window.comparisons.compare_ticked()
+    qtbot.waitExposed(view)
     wipe = view.wipe
 
     def both_decoded():
@@ -143,26 +144,36 @@ def test_the_wipe_shows_two_runs_and_two_epochs_of_one(window, qtbot):
         snapshot = run.snapshots.with_weights_at(step)
         return decode(run, snapshot.step, snapshot.payload.latent[12][None])[0]
 
+    def drawn(columns):     # the grey level on screen at picture pixels (row 14, column)
+        picture = wipe.view.grab().toImage()
+        ratio = picture.devicePixelRatio()
+        points = [wipe.view.widget_point(14, col) for col in columns]
+        return [picture.pixelColor(int(p.x() * ratio), int(p.y() * ratio)).red()
+                for p in points]
+
+    left, right = [3, 6, 9], [19, 22, 25]
     view.views[0].sig_point_clicked.emit(12)
     a, b = both_decoded()
     np.testing.assert_allclose(a, expected(runs[0], runs[0].step), atol=1e-5)
     np.testing.assert_allclose(b, expected(runs[1], runs[1].step), atol=1e-5)
-    np.testing.assert_array_equal(wipe.view.image[:, :14], a[:, :14])   # the line halves it
-    np.testing.assert_array_equal(wipe.view.image[:, 14:], b[:, 14:])
-    wipe.view.set_fraction(0.25, 28)                                     # drag it to a quarter
-    np.testing.assert_array_equal(wipe.view.image[:, :7], a[:, :7])
-    np.testing.assert_array_equal(wipe.view.image[:, 7:], b[:, 7:])
+    assert np.abs(a - b)[14, left + right].max() > 0.1           # the two differ where we look
+    np.testing.assert_allclose(drawn(left), to_bytes(a[14, left]), atol=1)    # A left of the line
+    np.testing.assert_allclose(drawn(right), to_bytes(b[14, right]), atol=1)  # B right of it
+    wipe.view.set_split(0.95)                                    # dragged nearly to the edge
+    np.testing.assert_allclose(drawn(right), to_bytes(a[14, right]), atol=1)
     wipe.difference.setChecked(True)
-    np.testing.assert_array_equal(wipe.view.image, difference_map(a, b))
-    assert wipe.view.image.max() > 0.1 and not wipe.view.line.isVisible()
+    wipe.view.set_split(0.0)                                     # all of it the difference
+    difference = to_bytes(difference_map(a, b)[14, left + right])
+    np.testing.assert_allclose(drawn(left + right), difference, atol=1)
+    assert difference.max() > 25
     wipe.b_box.setCurrentIndex(0)                      # B = A at the same epoch: all black
     both_decoded()
-    assert wipe.view.image.max() == 0.0
+    assert max(drawn(left + right)) == 0
     wipe.b_epoch.setValue(0.5)                         # one run at two epochs
     a, b = both_decoded()
     half = runs[0].step_at_epoch(0.5)
     np.testing.assert_allclose(b, expected(runs[0], half), atol=1e-5)
-    assert wipe.view.image.max() > 0.05
+    assert max(drawn(left + right)) > 10
     assert f"at step {runs[0].snapshots.with_weights_at(half).step}:" in wipe.label.text()
     view.close()
 

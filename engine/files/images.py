@@ -128,16 +128,6 @@ def difference_map(a: np.ndarray, b: np.ndarray, gain: float = DIFFERENCE_GAIN) 
     return np.clip(np.abs(np.asarray(a, np.float32) - np.asarray(b, np.float32)) * gain, 0, 1)
 
 
-def wipe(a: np.ndarray, b: np.ndarray, fraction: float) -> np.ndarray:
-    """A before/after wipe of two pictures of one size: the columns left of ``fraction`` of the
-    width from ``a``, the rest from ``b`` (0 shows only ``b``, 1 only ``a``)."""
-    a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    if a.shape != b.shape:
-        raise ValueError(f"a wipe needs two pictures of one size, not {a.shape} and {b.shape}")
-    cut = round(float(np.clip(fraction, 0.0, 1.0)) * a.shape[1])
-    return np.concatenate([a[:, :cut], b[:, cut:]], axis=1)
-
-
 def save_png(image: np.ndarray, path: str | Path) -> Path:
     """Write a picture (H, W[, C]) of floats in [0, 1] as a PNG, atomically (a failed write
     leaves no partial file and any earlier file whole)."""

@@ -1,47 +1,21 @@
 """Compare's wipe: the selected digit's reconstruction by two runs at one epoch, or by one run at
-two epochs, as a before/after wipe (drag the line) or as their difference (|A − B| × 4)."""
+two epochs, as a before/after wipe (drag the line), or A beside their difference (|A − B| × 4)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from engine.files.images import DIFFERENCE_GAIN, difference_map, wipe
+from engine.files.images import DIFFERENCE_GAIN, difference_map
 from engine.runs.run import Run
 from gui.latent.decoder import LatentDecoder
-from gui.widgets.image_panel import ImagePanel
+from gui.widgets.wipe_view import WipeView
 
 AS_TIMELINE = -0.01      # the B epoch box's lowest value: B follows the timeline, as A does
 
 
-class WipeView(ImagePanel):
-    """Two pictures split by a vertical line the user drags; ``fraction`` is the line's place."""
-
-    sig_moved = QtCore.Signal()
-
-    def __init__(self, parent=None):
-        super().__init__("A left of the line, B right of it: drag the line", (190, 190), parent)
-        self.fraction = 0.5
-        self.line = pg.InfiniteLine(pos=14, angle=90, movable=True,
-                                    pen=pg.mkPen("#d0103a", width=2),
-                                    hoverPen=pg.mkPen("#ff4060", width=3))
-        self.add_item(self.line)
-        self.line.sigPositionChanged.connect(self._on_line_moved)
-
-    def show_pair(self, a: np.ndarray, b: np.ndarray) -> None:
-        width = a.shape[1]
-        self.line.setBounds((0, width))
-        self.show_image(wipe(a, b, self.fraction))
-
-    def set_fraction(self, fraction: float, width: int) -> None:
-        self.line.setValue(float(np.clip(fraction, 0.0, 1.0)) * width)
-
-    @QtCore.Slot()
-    def _on_line_moved(self) -> None:
-        width = self.image.shape[1]
-        self.fraction = float(np.clip(self.line.value() / width, 0.0, 1.0))
-        self.sig_moved.emit()
+def rgb(grey: np.ndarray) -> np.ndarray:
+    return np.repeat(grey[..., None], 3, axis=-1)
 
 
 class WipePanel(QtWidgets.QGroupBox):
@@ -72,8 +46,8 @@ class WipePanel(QtWidgets.QGroupBox):
         self.difference = QtWidgets.QCheckBox(f"Difference ×{DIFFERENCE_GAIN:g}")
         self.difference.setToolTip("|A − B| per pixel, brightened: identical pixels stay black.")
         self.difference.toggled.connect(self.redraw)
-        self.view = WipeView()
-        self.view.sig_moved.connect(self.redraw)
+        self.view = WipeView(("A", "B"))
+        self.view.setMinimumSize(190, 190)
         self.label = QtWidgets.QLabel("Click a digit in any view.")
         self.label.setWordWrap(True)
         form = QtWidgets.QFormLayout()
@@ -120,11 +94,11 @@ class WipePanel(QtWidgets.QGroupBox):
         a, b = self.images["a"], self.images["b"]
         if a is None or b is None:
             return
-        self.view.line.setVisible(not self.difference.isChecked())
         if self.difference.isChecked():
-            self.view.show_image(difference_map(a, b))
+            self.view.set_pictures(rgb(a), rgb(difference_map(a, b)),
+                                   ("A", f"|A − B| ×{DIFFERENCE_GAIN:g}"))
         else:
-            self.view.show_pair(a, b)
+            self.view.set_pictures(rgb(a), rgb(b), ("A", "B"))
         (_, run_a, step_a), (_, run_b, step_b) = self.sides()
         gap = np.abs(a - b)
         self.label.setText(f"A {run_a.name} at step {step_a}, B {run_b.name} at step {step_b}: "

@@ -33,10 +33,6 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self._item.setImage(self.image, levels=(0.0, 1.0), autoLevels=False)
         self._view.autoRange(padding=0.02)
 
-    def add_item(self, item: pg.GraphicsObject) -> None:
-        """Draw ``item`` over the picture, in its pixel coordinates (a line, a marker)."""
-        self._view.addItem(item)
-
     def show_rows(self, rows: list[np.ndarray]) -> None:
         """Rows of equally sized images, e.g. originals above reconstructions."""
         self.show_image(np.asarray(image_grid(rows, scale=1), np.float32) / 255.0)
