@@ -82,6 +82,7 @@ def test_the_wipe_view_shows_before_left_of_the_line_and_after_right_of_it(qtbot
 def test_a_clean_held_out_photo_is_left_alone(page):
     fill = page.result.fills[0]
     assert fill.key == "network" and fill.scores["psnr_outside"] >= 40
+    assert page.result.face_sized == 0 and page.controls.invented.text() == ""
     page.controls.view_box.setCurrentIndex(page.controls.view_box.findData(View.CHANGED))
     view = page.view
     after = view._after.convertToFormat(QtGui.QImage.Format.Format_RGB888)
@@ -101,6 +102,8 @@ def test_a_press_pastes_an_emoji_the_network_finds_and_fills(page, qtbot):
     assert page.table.rowCount() == 5 and "dB" in page.table.text("telea_true", 0)
     scores = {f.key: f.scores for f in page.result.fills}
     assert scores["network"]["psnr_inside"] > 15 and scores["network"]["psnr_outside"] >= 40
+    assert page.result.face_sized == 1 and "does not recover a face" in \
+        page.controls.invented.text()          # an 80-pixel emoji could have hidden a face
     # the wipe view shows the network's fill right of the line
     shown = page.view._after.convertToFormat(QtGui.QImage.Format.Format_RGB888)
     pixels = np.frombuffer(shown.constBits(), np.uint8).reshape(shown.height(), -1)

@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.deemoji.masks import MaskEdit, MaskFileError, mask_path_for, read_mask, write_mask
+from engine.deemoji.masks import (
+    MaskEdit,
+    MaskFileError,
+    face_sized_regions,
+    mask_path_for,
+    read_mask,
+    write_mask,
+)
 from engine.files.images import image_to_array, load_image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,3 +112,20 @@ def test_the_terminal_fills_the_grown_masks_and_nothing_else(tmp_path):
     np.testing.assert_array_equal(written, MaskEdit(grow=-5).applied(mask))
     result = deemoji("--in", str(photos), "--mask-dir", str(photos), "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "photos' own folder" in result.stderr
+
+
+def test_only_regions_large_and_solid_enough_to_hide_a_face_are_counted():
+    mask = np.zeros((480, 640), bool)
+    assert face_sized_regions(mask) == 0
+    mask[100:180, 100:180] = True                 # an 80-pixel emoji
+    mask[300:310, 300:310] = True                 # a 10-pixel one: too small for a face
+    mask[20, 0:600] = True                        # a long thin stroke: covers nothing whole
+    yy, xx = np.mgrid[:480, :640]
+    ring = np.abs(np.hypot(yy - 350, xx - 500) - 60) < 1.5
+    mask |= ring                                  # a ring: large, but it hides no face
+    assert face_sized_regions(mask) == 1
+    mask[400:440, 100:140] = True                 # 40 pixels, past 5 % of 480 and 24 px
+    assert face_sized_regions(mask) == 2
+    big = np.zeros((3000, 4000), bool)
+    big[0:100, 0:100] = True                      # on a 12-MP photo 100 px is under 5 % (150)
+    assert face_sized_regions(big) == 0

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.deemoji.cleaning import Cleaned, Eagerness
 from engine.deemoji.fills import Fill, Truth, compare_fills
-from engine.deemoji.masks import MaskEdit
+from engine.deemoji.masks import MaskEdit, face_sized_regions
 from engine.deemoji.networks import Cleaners, Network, network_key
 
 
@@ -27,6 +27,7 @@ class HandResult:
     mask: np.ndarray           # the mask filled: the network's (at the eagerness asked),
                                # corrected by the brush
     fills: list[Fill]
+    face_sized: int = 0        # regions of the mask big enough to have hidden a face
 
 
 class HandCleaning:
@@ -62,4 +63,5 @@ class HandCleaning:
         mask = (edit.applied(decided) | added) & ~erased
         plain = np.array_equal(mask, found.mask) and edit.feather == 0
         output = found.output if plain else edit.blend(image, cleaner.fill(image, mask), mask)
-        return HandResult(True, found, mask, compare_fills(image, output, mask, truth))
+        return HandResult(True, found, mask, compare_fills(image, output, mask, truth),
+                          face_sized_regions(mask))

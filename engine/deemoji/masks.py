@@ -19,6 +19,9 @@ from engine.validation import check_int
 
 MAX_EDIT = 64              # pixels a mask may grow, shrink or feather by
 MASK_SUFFIXES = ("", "-mask", "_mask", ".mask")   # photo.jpg's mask: photo.png, photo-mask.png …
+FACE_MIN_PX = 24           # the least face side a detector looks for (OpenCV's cascades: 24)
+FACE_MIN_SHARE = 0.05      # … and of the photo's shorter side: a face in a group photo
+FACE_MIN_FILL = 0.4        # of its bounding box a region covers to hide a face (not a thin line)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,20 @@ class MaskEdit:
         weight = weight[..., None]
         out = weight * np.asarray(filled, np.float32) + (1 - weight) * photo
         return np.where(mask[..., None], out, photo).astype(np.float32)
+
+
+def face_sized_regions(mask: np.ndarray) -> int:
+    """How many connected regions of ``mask`` are large and solid enough to have hidden a face:
+    both sides at least FACE_MIN_PX and FACE_MIN_SHARE of the photo's shorter side, their box at
+    least FACE_MIN_FILL covered. A fill there invents what it paints."""
+    mask = np.asarray(mask, bool)
+    if not mask.any():
+        return 0
+    least = max(FACE_MIN_PX, FACE_MIN_SHARE * min(mask.shape))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    solid = stats[1:, cv2.CC_STAT_AREA] >= FACE_MIN_FILL * w * h
+    return int(np.sum((w >= least) & (h >= least) & solid))
 
 
 class MaskFileError(ValueError):

@@ -234,8 +234,7 @@ class HandPage(QtWidgets.QWidget):
             return   # an answer to an older request (another photo, network, level or brush
                      # stroke): the newest one's answer is coming
         self.result = result
-        self.controls.status.setText("" if result.has_finder else
-                                     "A 2018 network repaints the whole photo: no mask to edit.")
+        self.controls.say_cleaned(result.has_finder, result.face_sized)
         self.table.show_fills(result.fills, self.chosen_fill)
         self.redraw()
         self.sig_cleaned.emit()

@@ -133,6 +133,12 @@ class HandControls(QtWidgets.QWidget):
         form.addRow(self.save_button)
         self.status = QtWidgets.QLabel("")
         form.addRow(self.status)
+        self.invented = QtWidgets.QLabel("")   # said when a fill covers a face-sized region
+        self.invented.setWordWrap(True)
+        self.invented.setStyleSheet("color: #8a5a00;")
+        self.invented.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
+                                    QtWidgets.QSizePolicy.Policy.MinimumExpanding)
+        form.addRow(self.invented)
         layout.addWidget(judge)
         self.message = QtWidgets.QLabel("")
         self.message.setWordWrap(True)
@@ -151,6 +157,15 @@ class HandControls(QtWidgets.QWidget):
     def show_message(self, text: str, error: bool = True) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.setText(text)
+
+    def say_cleaned(self, has_finder: bool, face_sized: int) -> None:
+        """The status after a cleaning, and the plain word on what a large fill can do."""
+        self.status.setText("" if has_finder else
+                            "A 2018 network repaints the whole photo: no mask to edit.")
+        regions = "a face-sized region" if face_sized == 1 else \
+            f"{face_sized} face-sized regions"
+        self.invented.setText(f"The fill covers {regions}: it invents what was there and "
+                              "does not recover a face." if face_sized else "")
 
     def settings_widgets(self) -> dict:
         return {"hand_emoji_size": self.emoji_size, "hand_brush_radius": self.brush_radius,
