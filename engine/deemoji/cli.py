@@ -6,6 +6,7 @@ improved network from the terminal.
                             [--grow N] [--feather N] [--mask-only]
     main.py deemoji train --out M.keras [--epochs 20] [--pictures 4000] [--seed 1] [--photos DIR]
                           [--all-twemoji] [--float32] [--tensorboard DIR | --no-tensorboard]
+                          [--stickers DIR [--from M.keras]]
 
 ``clean`` uses the bundled networks (three, their findings averaged) unless ``--model`` names
 others (several improved networks are averaged too); each photo is written as
@@ -16,7 +17,12 @@ or cannot be read are listed and skipped. ``--mask`` (one mask for every photo) 
 the grown mask are never changed; ``--mask-only`` writes ``<name>-mask.png`` instead. Ctrl-C
 stops after the photo under way, which is not written. ``train`` writes the network with its
 steps' count fixed by ``--epochs`` (not by time), so the same command on the same kind of CPU
-gives the same weights.
+gives the same weights. ``train --stickers DIR`` teaches a network the user's own stickers (PNGs
+with a transparent background): it starts from a bundled network (or ``--from``), trains for a
+few minutes (5 epochs of 2,000 pictures unless told otherwise) on pictures with those stickers
+and with the bundled emoji, then scores the network it started from and the new one on held-out
+photos: the share of the stickers and of held-out emoji found, and of clean photos left
+untouched, finding as usual and finding more.
 """
 
 from __future__ import annotations
@@ -26,11 +32,20 @@ import time
 from pathlib import Path
 
 from engine.deemoji.cleaning import Eagerness
-from engine.deemoji.config import MAX_TRAIN_IMAGES, DeEmojiNet, PhotoSource, preset
+from engine.deemoji.config import (
+    MAX_TRAIN_IMAGES,
+    DeEmojiConfig,
+    DeEmojiNet,
+    PhotoSource,
+    preset,
+    sticker_preset,
+)
+from engine.deemoji.evaluation import score_stickers
 from engine.deemoji.folder import FolderError, FolderMasks, clean_folder
 from engine.deemoji.masks import MAX_EDIT, MaskEdit
-from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network
+from engine.deemoji.networks import Cleaners, NetworkFiles, RunWeights, bundled_network
 from engine.deemoji.pictures import TENSORBOARD_PICTURES
+from engine.deemoji.stickers import load_stickers
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
 from engine.runs.control import RunControl
@@ -68,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write each photo's decided mask (<name>-mask.png), not the fill")
     train = sub.add_parser("train", help="train the improved network and save it")
     train.add_argument("--out", required=True, type=Path, help="the .keras file to write")
-    train.add_argument("--epochs", type=int_in(1, 10_000), default=20)
-    train.add_argument("--pictures", type=int_in(10, MAX_TRAIN_IMAGES), default=4000)
+    train.add_argument("--epochs", type=int_in(1, 10_000),
+                       help="passes over the pictures (default 20; with --stickers 5)")
+    train.add_argument("--pictures", type=int_in(10, MAX_TRAIN_IMAGES),
+                       help="training pictures (default 4000; with --stickers 2000)")
     train.add_argument("--seed", type=int_in(0, MAX_SEED), default=1)
     train.add_argument("--photos", type=Path, help="a folder of photos instead of the bundled ones")
     train.add_argument("--all-twemoji", action="store_true",
@@ -82,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "default: tensorboard/ beside --out)")
     train.add_argument("--no-tensorboard", dest="write_tensorboard", action="store_false",
                        help="do not write a TensorBoard log")
+    train.add_argument("--stickers", type=Path,
+                       help="a folder of your own stickers, logos or watermarks (PNG or WebP with "
+                            "a transparent background) to teach a network to remove")
+    train.add_argument("--from", dest="start_from", type=Path,
+                       help="the saved improved network to start from (with --stickers: a "
+                            "bundled one by default)")
     return p
 
 
@@ -110,15 +133,44 @@ def clean(args, control: RunControl) -> int:
     return 130 if control.stop_requested else 0
 
 
-def train(args, control: RunControl) -> int:
-    overrides = dict(train_images=args.pictures, epochs=args.epochs, seed=args.seed,
-                     full_emoji_set=args.all_twemoji)
+def train_config(args) -> DeEmojiConfig:
+    overrides = dict(seed=args.seed, full_emoji_set=args.all_twemoji)
+    overrides.update({key: value for key, value in (("train_images", args.pictures),
+                                                    ("epochs", args.epochs)) if value})
     if args.photos:
         overrides.update(photo_source=PhotoSource.FOLDER, photo_path=str(args.photos))
     if args.float32:
         overrides["bfloat16"] = False
-    config = preset(DeEmojiNet.IMPROVED, **overrides)
-    trainer = DeEmojiTrainer(config, prepare_data(config))
+    start = args.start_from
+    if args.stickers:
+        bundled = bundled_network()
+        start = start or (bundled.paths[0] if bundled else None)
+        if start is None:
+            raise ValueError("this copy has no bundled networks to start from: pass --from")
+        return sticker_preset(args.stickers, start, **overrides)
+    overrides.setdefault("train_images", 4000)
+    overrides.setdefault("epochs", 20)
+    return preset(DeEmojiNet.IMPROVED, start_from=str(start or ""), **overrides)
+
+
+def say_sticker_scores(config: DeEmojiConfig, trainer: DeEmojiTrainer) -> None:
+    """The network the run started from and the one it made, scored on the user's stickers."""
+    stickers, _ = load_stickers(config.sticker_path)
+    cleaners = Cleaners()
+    for name, network in (("before", NetworkFiles((Path(config.start_from),))),
+                          ("after", RunWeights(config, trainer.get_weights()))):
+        for score in score_stickers(cleaners.get(network), stickers):
+            say(f"{name} ({Path(config.start_from).name if name == 'before' else 'this run'}), "
+                + "; ".join(score.lines()))
+
+
+def train(args, control: RunControl) -> int:
+    config = train_config(args)
+    started = time.perf_counter()
+    data = prepare_data(config)
+    for problem in data.problems:
+        say(f"skipped: {problem}", error=True)
+    trainer = DeEmojiTrainer(config, data)
     run = Run("deemoji", config, config.describe())
     tensorboard = None
     if args.write_tensorboard:
@@ -133,7 +185,10 @@ def train(args, control: RunControl) -> int:
                 end="")
     save_model(trainer.model, args.out)
     say(f"\nwrote {args.out} ({'bfloat16' if config.bfloat16 else 'float32'}, seed {args.seed},"
-        f" {args.epochs} epochs of {args.pictures} pictures)")
+        f" {config.epochs} epochs of {config.train_images} pictures) in "
+        f"{time.perf_counter() - started:.0f} s")
+    if config.sticker_path and not control.stop_requested:
+        say_sticker_scores(config, trainer)
     if tensorboard is not None:
         tensorboard.close()
         if tensorboard.error:

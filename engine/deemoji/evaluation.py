@@ -4,7 +4,8 @@ Frozen on 2026-11-29, after all the tuning described in docs/deemoji.md, and nev
 tuning since: 96×96 crops of the held-out photos (the photos ``split_seed`` 6278 keeps out of
 training, as every run does) cut with a seed no run uses (:data:`FROZEN_SEED`), each with one
 held-out emoji pasted the 2018 way (40 pixels, mirrored or turned); and the held-out photos
-whole, at their native size and without emoji, to check that a clean photo stays clean.
+whole, at their native size and without emoji, to check that a clean photo stays clean. A
+user's stickers are scored on crops of the same held-out photos (:func:`score_stickers`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ FROZEN_SEED = 20261129
 SPLIT_SEED = DeEmojiConfig().split_seed
 BRIGHTNESS_BINS = (("dark", 0.0, 0.45), ("mid", 0.45, 0.7), ("pale", 0.7, 1.01))
 LEFT_WHOLE = 0.2     # an emoji with less than this share of its pixels found is left whole
+STICKER_SEED = 20261206   # the crops and pastings a user's stickers are scored on; no run draws it
+FOUND_SHARE = 0.5    # a sticker (or emoji) counts as found when this share of its pixels is marked
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,63 @@ def evaluate_network(runner, frozen: FrozenSet) -> dict[str, float]:
     pics = frozen.pictures
     outputs = runner.clean_up(pics.corrupted)
     return mean_of([judge(o, y, m) for o, y, m in zip(outputs, pics.clean, pics.mask)])
+
+
+@dataclass(frozen=True)
+class StickerScore:
+    """How a cleaner does on held-out photos: the mean share of each pasted sticker's (and
+    held-out emoji's) pixels it marks, the share of those it finds (half their pixels or more),
+    and of the same crops without anything pasted, the share of pixels it changes and the share
+    it leaves untouched (not one pixel changed), when it finds with ``eagerness``."""
+
+    eagerness: str
+    sticker_pixels_found: float
+    stickers_found: float
+    emoji_pixels_found: float
+    emoji_found: float
+    clean_pixels_changed: float
+    clean_untouched: float
+    pictures: int
+
+    def lines(self) -> list[str]:
+        return [f"finding {self.eagerness}: stickers found: {self.stickers_found:.0%} of "
+                f"{self.pictures} "
+                f"({self.sticker_pixels_found:.0%} of their pixels)",
+                f"held-out emoji found: {self.emoji_found:.0%} "
+                f"({self.emoji_pixels_found:.0%} of their pixels)",
+                f"clean photos untouched: {self.clean_untouched:.0%} "
+                f"({self.clean_pixels_changed:.2%} of their pixels changed)"]
+
+
+def _probabilities(cleaner: PhotoCleaner, pictures: np.ndarray) -> list[np.ndarray]:
+    return [cleaner.probability(x) for x in pictures]
+
+
+def _found_share(mask: np.ndarray, alpha: np.ndarray) -> float:
+    truth = alpha > 0.5
+    return (mask & truth).sum() / max(truth.sum(), 1)
+
+
+def score_stickers(cleaner: PhotoCleaner, stickers: np.ndarray, count: int = 48,
+                   levels: tuple[Eagerness, ...] = (Eagerness.USUAL, Eagerness.MORE)
+                   ) -> list[StickerScore]:
+    """Score ``cleaner`` at each of ``levels`` on ``count`` crops of the held-out photos, cut
+    with a seed of their own (:data:`STICKER_SEED`): one of ``stickers`` pasted on each, one
+    held-out bundled emoji on each, and the crops as they are. Each picture is searched once."""
+    crops = crops_from_photos(held_out_photos(), count, STICKER_SEED)
+    with_stickers = corrupt(crops, stickers, STICKER_SEED + 1)
+    _, held_emoji = emoji_split(False, SPLIT_SEED, HELD_OUT_FRACTION)
+    with_emoji = corrupt(crops, load_emoji(held_emoji), STICKER_SEED + 2)
+    searched = [(_probabilities(cleaner, pictures.corrupted), pictures.mask)
+                for pictures in (with_stickers, with_emoji)]
+    clean = _probabilities(cleaner, with_stickers.clean)
+    scores = []
+    for level in levels:
+        found = [np.array([_found_share(cleaner.decide(p, level), m) for p, m in zip(*pair)])
+                 for pair in searched]
+        changed = np.array([cleaner.decide(p, level).mean() for p in clean])
+        scores.append(StickerScore(Eagerness(level).value, float(found[0].mean()),
+                                   float(np.mean(found[0] >= FOUND_SHARE)),
+                                   float(found[1].mean()), float(np.mean(found[1] >= FOUND_SHARE)),
+                                   float(changed.mean()), float(np.mean(changed == 0)), count))
+    return scores

@@ -32,7 +32,9 @@ from engine.deemoji.data import (
 )
 from engine.deemoji.metrics import psnr
 from engine.deemoji.models import NetworkRunner, build_model
+from engine.deemoji.stickers import load_stickers
 from engine.files.images import ImageFileError, load_image, to_bytes
+from engine.files.model_files import load_model, matching_weights
 from engine.runs.shells import ShellPool
 from engine.runs.update import RunSetup
 from engine.tf_runtime import keras, tf
@@ -54,6 +56,7 @@ class DeEmojiData:
     held_out: CorruptedSet
     source: str
     problems: tuple[str, ...] = ()
+    train_stickers: np.ndarray | None = None   # the user's stickers, pasted beside the emoji
 
 
 def prepare_data(config: DeEmojiConfig, stop: Callable[[], None] | None = None) -> DeEmojiData:
@@ -85,9 +88,15 @@ def prepare_data(config: DeEmojiConfig, stop: Callable[[], None] | None = None) 
                                   native=config.native_crops)
         held = crops_from_photos([photos[i] for i in held_idx], n_held, config.split_seed + 1)
     train_e, held_e = emoji_split(config.full_emoji_set, config.split_seed, HELD_OUT_FRACTION)
-    return DeEmojiData(train, load_emoji(train_e),
-                       corrupt(held, load_emoji(held_e), config.split_seed + 2), source,
-                       tuple(problems))
+    stickers = None
+    if config.sticker_path:
+        stickers, skipped = load_stickers(config.sticker_path, stop)
+        problems += skipped
+        source += f", {len(stickers)} sticker(s) of yours"
+    # the live view shows what the run learns to remove: the user's stickers when it has them
+    shown = stickers if stickers is not None else load_emoji(held_e)
+    return DeEmojiData(train, load_emoji(train_e), corrupt(held, shown, config.split_seed + 2),
+                       source, tuple(problems), stickers)
 
 
 def cosine_factor(progress: float) -> float:
@@ -159,6 +168,10 @@ class DeEmojiTrainer:
         self._start(config, data)
 
     def _start(self, config: DeEmojiConfig, data: DeEmojiData) -> None:
+        if config.start_from:
+            self.model.set_weights(matching_weights(
+                load_model(config.start_from).get_weights(), self.model.get_weights(),
+                config.start_from, "network", "start from an improved network of full width"))
         self.config = config
         self.data = data
         held = data.held_out
@@ -212,6 +225,9 @@ class DeEmojiTrainer:
             clean[k] = photo
             if cfg.clean_share and rng.random() < cfg.clean_share:
                 corrupted[k], masks[k] = photo, 0.0   # nothing to find: leave it alone
+            elif self.data.train_stickers is not None and rng.random() < cfg.sticker_share:
+                corrupted[k], masks[k] = paste_random_emoji(photo, self.data.train_stickers, rng,
+                                                            0.0, cfg.emoji_sizes)
             else:
                 corrupted[k], masks[k] = paste_random_emoji(photo, self.data.train_emoji, rng,
                                                             cfg.recolour_emoji, cfg.emoji_sizes)

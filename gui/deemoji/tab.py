@@ -12,10 +12,12 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.deemoji.evaluation import StickerScore, score_stickers
 from engine.deemoji.loaded import loaded_run
 from engine.deemoji.models import build_runner, network_weights_from_file
-from engine.deemoji.networks import RunWeights, bundled_network
+from engine.deemoji.networks import Cleaners, RunWeights, bundled_network
 from engine.deemoji.pictures import TENSORBOARD_PICTURES
+from engine.deemoji.stickers import load_stickers
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.animations import save_animation
 from engine.files.model_files import save_model
@@ -51,6 +53,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.run: Run | None = None
+        self._scored: Run | None = None     # the sticker run scored last
         self.panel = DeEmojiTrainingPanel()
         self.controls = self.panel.controls
         self.controls.start_button.clicked.connect(self.start)
@@ -140,6 +143,29 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
             self.show_message(problem)
         if not run.state.active and run.message and run.state.value != "finished":
             self.show_message(run.message)
+        if run.state.value == "finished" and run.config.sticker_path and run is not self._scored:
+            self._score_stickers(run)
+
+    def _score_stickers(self, run: Run) -> None:
+        """A finished sticker run's network scored on held-out photos with the user's stickers,
+        with held-out emoji and clean, in a thread (about 10 s)."""
+        self._scored = run
+        snapshot = run.latest()
+        if snapshot is None or snapshot.weights is None:
+            return
+        network = RunWeights(run.config, snapshot.weights)
+
+        def score() -> list[StickerScore]:
+            stickers, _ = load_stickers(run.config.sticker_path)
+            return score_stickers(Cleaners().get(network), stickers)
+
+        self.show_done("Scoring the network on held-out photos with your stickers…")
+        self.tasks.start(score, "", on_done=self._on_stickers_scored)
+
+    def _on_stickers_scored(self, scores: list[StickerScore]) -> None:
+        self.show_done("On held-out photos, " + ". ".join("; ".join(s.lines()) for s in scores)
+                       + ". Clean photos with it on the Clean a photo page (network: this tab's "
+                       "run), or save it.")
 
     def _show_latest(self) -> None:
         snapshot = self.run.latest() if self.run is not None else None
@@ -226,7 +252,8 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         self.panel.show_message(text)
 
     def show_done(self, text: str) -> None:
-        self.panel.show_message(text, error=False)
+        if text:
+            self.panel.show_message(text, error=False)
 
     @QtCore.Slot(str, bool)
     def _on_curves_message(self, text: str, error: bool) -> None:
