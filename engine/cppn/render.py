@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -133,11 +133,22 @@ def export_animation(weights: CPPNWeights, path: ZPath, frames: int, side: int, 
     WebP or MP4 (memory: one frame). ``cancelled()`` true stops between bands or frames, leaves
     no file and raises :class:`RenderCancelled`."""
     check_int("frames", frames, 1, MAX_FRAMES)
+    return export_frames(((weights, path.at(t)) for t in path.times(frames)), frames, side,
+                         scale, colormap, out, frame_ms, progress, cancelled)
+
+
+def export_frames(pictures: Iterable[tuple[CPPNWeights, np.ndarray]], frames: int, side: int,
+                  scale: float, colormap: str, out: str | Path, frame_ms: float,
+                  progress: Callable[[float], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Path:
+    """Render each of ``frames`` (weights, z) ``pictures`` and write it to a GIF, WebP or MP4 as
+    it comes (memory: one frame); stops as :func:`export_animation` does."""
+    check_int("frames", frames, 1, MAX_FRAMES)
     with AnimationWriter(out, frame_ms) as writer:
-        for k, t in enumerate(path.times(frames)):
+        for k, (weights, z) in enumerate(pictures):
             if cancelled is not None and cancelled():
                 raise RenderCancelled(f"export of {Path(out).name} cancelled")
-            writer.add(render_pixels(weights, path.at(t), side, side, scale, colormap, cancelled))
+            writer.add(render_pixels(weights, z, side, side, scale, colormap, cancelled))
             if progress is not None:
                 progress((k + 1) / frames)
     return Path(out)

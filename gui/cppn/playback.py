@@ -12,8 +12,8 @@ from gui.widgets.spin_box import spin_box
 
 
 class PlaybackPanel(QtWidgets.QGroupBox):
-    """``host.show_frame(t)`` draws a frame; ``host.renderer_idle()`` says the last one is done;
-    ``host.ask_export()`` asks where to save the animation."""
+    """``host.show_frame(t)`` draws a frame; ``host.canvas_is_current()`` says the last one is
+    on screen; ``host.ask_export()`` asks where to save the animation."""
 
     def __init__(self, host, parent=None):
         super().__init__("Animate z", parent)
@@ -72,7 +72,7 @@ class PlaybackPanel(QtWidgets.QGroupBox):
 
     @QtCore.Slot()
     def _on_tick(self) -> None:
-        if not self.host.renderer_idle():
+        if not self.host.canvas_is_current():
             return  # the last frame is still being drawn: skip rather than queue
         frames = self.frames_box.value()
         self.step = (self.step + 1) % frames

@@ -1,5 +1,6 @@
 """The CPPN tab (case a): a canvas that repaints as any parameter is dragged, z-sweep animations,
-exports at any size, breeding pictures by clicking, and fitting the network to a target picture.
+exports at any size, breeding pictures by clicking, fitting the network to a target picture, and
+scanning one weight (the Weights page).
 
 The picture on the canvas is a genome (engine/cppn/genome.py): the network's weights, z, scale
 and colour map. Where OpenGL is a real GPU the canvas is drawn by a fragment shader made from the
@@ -23,6 +24,7 @@ from engine.cppn.genome import Genome
 from engine.cppn.network import CPPNWeights, init_weights
 from engine.cppn.paths import PathKind
 from engine.cppn.render import render_pixels, render_small
+from engine.cppn.weight_scan import unit_pictures
 from gui.cppn.breed_panel import BreedPanel
 from gui.cppn.canvas import CPPNCanvas
 from gui.cppn.canvas_drawing import CanvasDrawing
@@ -32,6 +34,7 @@ from gui.cppn.fit_panel import FitPanel
 from gui.cppn.network_panel import NetworkPanel
 from gui.cppn.playback import PlaybackPanel
 from gui.cppn.view_panel import ViewPanel
+from gui.cppn.weight_panel import WeightPanel
 from gui.workers.background_task import BackgroundTasks
 from gui.workers.latest_request_worker import LatestRequestWorker
 
@@ -64,6 +67,7 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
         self.export = ExportPanel(self, self.tasks)
         self.fit = FitPanel(self)
         self.breeder = BreedPanel(self)
+        self.weights_page = WeightPanel(self)
         self.drawing = CanvasDrawing()
         self.drawing.checkbox.toggled.connect(self.request_render)
         self.network.sig_changed.connect(self._on_network_changed)
@@ -106,6 +110,10 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
         fit_layout.addWidget(self.fit)
         fit_layout.addStretch(1)
         self.side_pages.addTab(fit_page, "Fit a picture")
+        self.side_pages.addTab(self.weights_page, "Weights")
+        self.side_pages.setTabToolTip(2, "Drag or scan one weight and watch the canvas; a picture "
+                                         "of each unit's output.")
+        self.weights_page.watch_pages(self.side_pages)
         self.side_pages.setFixedWidth(340)
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(scroll)
@@ -227,6 +235,9 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
             if self._children_done is not None:
                 self._children_done(result)
             return
+        if tag == "units":
+            self.weights_page.show_units(result)
+            return
         generation, pixels, ms = result
         if generation < self._shown_generation or (
                 generation == self._shown_generation and tag == "preview"):
@@ -234,12 +245,20 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
         self._shown_generation = generation
         if tag == "full":
             self._full_generation = generation
+            if self.weights_page.isVisible():
+                self.render_units()
         self.canvas.show_pixels(pixels)
         config = self.config
         self.info_label.setText(f"{pixels.shape[1]} × {pixels.shape[0]} in {ms:.0f} ms, "
                                 f"{self.drawing.who()} · {config.style.value}, {config.width} "
                                 f"wide, {config.depth} deep, {config.channels} channel(s)")
         self.sig_rendered.emit(tag, ms)
+
+    def render_units(self) -> None:
+        """The Weights page's unit pictures of the canvas's picture, in the render thread."""
+        genome = self.current_genome()
+        self.renderer.request("units", lambda: unit_pictures(genome.weights, genome.z,
+                                                             genome.scale), 0)
 
     @QtCore.Slot(str, str)
     def _on_render_failed(self, _tag: str, message: str) -> None:
@@ -279,6 +298,7 @@ class CPPNTab(CPPNFiles, QtWidgets.QWidget):
 
     def request_stop(self) -> None:
         self.playback.set_playing(False)
+        self.weights_page.set_scanning(False)
         self.fit.controls.request_stop()
         self.tasks.cancel_all()
         self.renderer.request_stop()
