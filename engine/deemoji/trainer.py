@@ -3,7 +3,8 @@
 Training photos are kept as 96x96 uint8 crops and each batch gets its emoji (and, for the
 improved net, its photo changes) when it is drawn, from a seed per photo and epoch, so memory
 stays at one byte per pixel whatever the number of pictures, and runs repeat exactly. The live
-view measures held-out photos *and* held-out emoji, never seen in training.
+view measures held-out photos *and* held-out emoji, never seen in training (on a sticker run,
+held-out photos with the user's stickers).
 """
 
 from __future__ import annotations
@@ -88,14 +89,14 @@ def prepare_data(config: DeEmojiConfig, stop: Callable[[], None] | None = None) 
                                   native=config.native_crops)
         held = crops_from_photos([photos[i] for i in held_idx], n_held, config.split_seed + 1)
     train_e, held_e = emoji_split(config.full_emoji_set, config.split_seed, HELD_OUT_FRACTION)
-    stickers = None
+    train_emoji, stickers = load_emoji(train_e), None
     if config.sticker_path:
         stickers, skipped = load_stickers(config.sticker_path, stop)
         problems += skipped
         source += f", {len(stickers)} sticker(s) of yours"
     # the live view shows what the run learns to remove: the user's stickers when it has them
     shown = stickers if stickers is not None else load_emoji(held_e)
-    return DeEmojiData(train, load_emoji(train_e), corrupt(held, shown, config.split_seed + 2),
+    return DeEmojiData(train, train_emoji, corrupt(held, shown, config.split_seed + 2),
                        source, tuple(problems), stickers)
 
 
