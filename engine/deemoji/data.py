@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image, luma
+from engine.files.images import ImageFileError, load_image, luma, picture_files
 from engine.files.limits import FileLimitError, check_regular_file
 from engine.files.resources import resource_path
 
@@ -69,14 +69,7 @@ def load_photo_folder(folder: str | Path, stop: Callable[[], None] | None = None
     if not folder.is_dir():
         raise ImageFileError(f"{folder}: not a folder")
     photos, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if stop is not None:
-            stop()
-        if path.is_dir() or path.name.startswith(".") or path.name == "LICENSE.md":
-            continue
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(f"{path.name}: skipped, not a picture file")
-            continue
+    for path in picture_files(folder, problems, stop):
         try:
             photos.append(load_image(path, "RGB"))
         except ImageFileError as exc:

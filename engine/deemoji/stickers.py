@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from engine.deemoji.data import EMOJI_SIDE
-from engine.files.images import IMAGE_SUFFIXES, ImageFileError, load_image
+from engine.files.images import ImageFileError, load_image, picture_files
 
 MAX_STICKERS = 200           # more is a sticker set, not a few of one's own: the first 200 train
 MIN_TRANSPARENT = 0.05       # of a sticker's picture at least this share must be see-through
@@ -41,14 +41,7 @@ def load_stickers(folder: str | Path, stop: Callable[[], None] | None = None
     if not folder.is_dir():
         raise ImageFileError(f"{folder}: not a folder of stickers")
     stickers, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if stop is not None:
-            stop()
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(f"{path.name}: skipped, not a picture file")
-            continue
+    for path in picture_files(folder, problems, stop):
         if len(stickers) == MAX_STICKERS:
             problems.append(f"{path.name}: skipped, {MAX_STICKERS} stickers are the most a run "
                             "learns")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -21,6 +22,23 @@ from engine.files.limits import FileLimitError, check_regular_file
 
 MAX_PIXELS = 40_000_000          # larger pictures are shrunk while decoding, or refused
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+NOT_PICTURES = ("LICENSE.md",)   # the licence note beside bundled pictures: not worth a message
+
+
+def picture_files(folder: Path, problems: list[str],
+                  stop: Callable[[], None] | None = None) -> Iterator[Path]:
+    """The files of ``folder`` named as pictures, sorted by name (sub-folders and hidden files
+    left out); a message goes to ``problems`` for each other file. ``stop()`` is called before
+    each file and may raise."""
+    for path in sorted(Path(folder).iterdir()):
+        if stop is not None:
+            stop()
+        if path.is_dir() or path.name.startswith(".") or path.name in NOT_PICTURES:
+            continue
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            yield path
+        else:
+            problems.append(f"{path.name}: skipped, not a picture file")
 
 
 class ImageFileError(ValueError):
