@@ -106,6 +106,16 @@ def test_the_weights_page_drags_scans_and_exports_one_weight(tab, qtbot, tmp_pat
         frames = [np.asarray(f.convert("RGB"), int) for f in ImageSequence.Iterator(gif)]
     assert len(frames) == 8 and frames[0].shape == (64, 64, 3)
     assert min(np.abs(a - b).mean() for a, b in zip(frames, frames[1:])) > 0.2
+    # another network (a preset) is followed the next time the slider moves
+    tab.apply_preset(1)
+    qtbot.waitUntil(tab.canvas_is_current, timeout=30_000)
+    other = tab.weights
+    page.slider.setValue(-500)
+    assert page.base is other and tab.weights is not other
+    assert [page.layer_box.itemText(i) for i in range(page.layer_box.count())] == \
+        layer_names(other)
+    assert weight_value(tab.weights, page.ref()) == pytest.approx(
+        weight_value(other, page.ref()) - page.span_box.value() / 2)
 
 
 def test_play_moves_t_and_repaints(tab, qtbot):

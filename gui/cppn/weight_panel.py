@@ -164,11 +164,15 @@ class WeightPanel(QtWidgets.QWidget):
     # -- changing it -------------------------------------------------------------------------------
     def set_value(self, value: float) -> None:
         """Put ``value`` in the chosen weight (from the weights as they were before) and repaint."""
-        if self.host.weights is not self._applied and self.host.weights is not self.base:
-            self._on_weight_chosen()          # the network changed elsewhere: start from it
+        self._follow_if_changed()
         self._applied = with_weight(self.base, self.ref(), value)
         self._say_value(value)
         self.host.adopt_fit(self._applied)
+
+    def _follow_if_changed(self) -> None:
+        """The network was changed elsewhere (a preset, a child, a fit): start from it."""
+        if self.host.weights is not self._applied and self.host.weights is not self.base:
+            self.follow_network()
 
     @QtCore.Slot(int)
     def _on_slider(self, position: int) -> None:
@@ -215,8 +219,9 @@ class WeightPanel(QtWidgets.QWidget):
     def export_scan(self, path):
         """The scan's frames rendered into an animation, in the tab's background tasks."""
         path = with_suffix(path, (".gif", ".webp", ".mp4"))
+        self._follow_if_changed()
         playback, genome = self.host.playback, self.host.current_genome()
-        base, ref = self.base or self.host.weights, self.ref()
+        base, ref = self.base, self.ref()
         values = scan_values(self.base_value, self.span_box.value(), playback.frames_box.value())
         pictures = ((with_weight(base, ref, float(v)), genome.z) for v in values)
         job = functools.partial(export_frames, pictures, len(values), playback.size_box.value(),
