@@ -176,6 +176,10 @@ class WeightPanel(QtWidgets.QWidget):
 
     @QtCore.Slot(int)
     def _on_slider(self, position: int) -> None:
+        self._follow_if_changed()          # (which puts the slider back at the middle)
+        blocked = self.slider.blockSignals(True)
+        self.slider.setValue(position)
+        self.slider.blockSignals(blocked)
         self.set_value(self.base_value + self.span_box.value() * position / SLIDER_STEPS)
 
     @QtCore.Slot()
