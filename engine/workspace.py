@@ -24,9 +24,6 @@ import numpy as np
 
 from engine.about import VERSION as APP_VERSION
 from engine.configs import config_from_dict, config_to_dict
-from engine.deemoji.config import DeEmojiConfig
-from engine.deemoji.data import CorruptedSet
-from engine.deemoji.trainer import DeEmojiFixtures, DeEmojiSnapshot
 from engine.files.atomic import write_atomically
 from engine.files.limits import FileLimitError, check_regular_file
 from engine.latent.config import AutoencoderConfig
@@ -42,12 +39,12 @@ SUFFIX = ".latentlab"
 MAX_MANIFEST_BYTES = 16 * 2**20
 MAX_FILE_BYTES = 8 * 2**30
 MAX_UNPACKED_BYTES = 8 * 2**30   # what the members claim, together: more is a zip bomb
-# what each experiment's records are made of
+# what reading a damaged run's records raises: that run is left out, the others open
 RUN_DAMAGE = (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError, EOFError,
               zlib.error)
-KINDS = {"latent": (AutoencoderConfig, LatentSnapshot, LatentFixtures),
-         "deemoji": (DeEmojiConfig, DeEmojiSnapshot, DeEmojiFixtures)}
-NESTED = {"view": CorruptedSet}   # dataclass fields that are dataclasses themselves
+# what each experiment's records are made of (the autoencoder tabs' runs; a de-emoji network
+# travels as its .keras file)
+KINDS = {"latent": (AutoencoderConfig, LatentSnapshot, LatentFixtures)}
 
 
 class WorkspaceError(ValueError):
@@ -75,9 +72,7 @@ def _rebuild(cls, arrays: dict, plain: dict, prefix: str = ""):
     values = {}
     for field in dataclasses.fields(cls):
         name = prefix + field.name
-        if field.name in NESTED:
-            values[field.name] = _rebuild(NESTED[field.name], arrays, plain, name + ".")
-        elif name in arrays:
+        if name in arrays:
             values[field.name] = arrays[name]
         else:
             value = plain[name]

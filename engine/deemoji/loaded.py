@@ -3,19 +3,18 @@ weights and the held-out view, so a loaded network is tried and saved like a tra
 
 from __future__ import annotations
 
-import numpy as np
-
 from engine.deemoji.config import DeEmojiConfig
 from engine.deemoji.data import CorruptedSet
 from engine.deemoji.models import build_runner
 from engine.deemoji.trainer import METRICS, VIEW_COUNT, DeEmojiFixtures, measured_snapshot, prepare_data
+from engine.runs import run as runs
 from engine.runs.run import Run
-from engine.runs.snapshots import Snapshot
-from engine.runs.update import RunSetup, RunState, RunUpdate
+from engine.runs.update import RunSetup
 
 
 def loaded_run(config: DeEmojiConfig, weights, name: str) -> Run:
-    """A finished run at step 0 whose only snapshot carries ``weights`` (checked by the caller)."""
+    """A finished run at step 0 whose only snapshot carries ``weights`` (checked by the caller)
+    and the network's outputs for the held-out view."""
     data = prepare_data(config.replace(train_images=10, held_out_images=VIEW_COUNT))
     held = data.held_out
     view = CorruptedSet(held.corrupted, held.clean, held.mask)
@@ -24,8 +23,4 @@ def loaded_run(config: DeEmojiConfig, weights, name: str) -> Run:
     payload = measured_snapshot(runner.clean_up(view.corrupted), view)
     setup = RunSetup(METRICS, 0, None, config.batch_size,
                      DeEmojiFixtures(view, data.source, data.problems))
-    run = Run("deemoji", config, name)
-    run.apply(RunUpdate(0, np.zeros((0, len(setup.columns))), Snapshot(0, payload, True,
-                        tuple(weights)), 0.0, 0.0, RunState.FINISHED, f"loaded from {name}",
-                        setup=setup))
-    return run
+    return runs.loaded_run("deemoji", config, name, setup, payload, weights)

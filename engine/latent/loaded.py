@@ -3,26 +3,22 @@ loaded model is explored, compared and saved like any trained run."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from engine.latent.config import AutoencoderConfig
 from engine.latent.models import build_models
 from engine.latent.trainer import METRICS, fixtures_of, latent_snapshot
 from engine.latent.training_data import TrainingData
+from engine.runs import run as runs
 from engine.runs.run import Run
-from engine.runs.snapshots import Snapshot
-from engine.runs.update import RunSetup, RunState, RunUpdate
+from engine.runs.update import RunSetup
 
 
 def loaded_run(config: AutoencoderConfig, data: TrainingData, weights, name: str) -> Run:
-    """A finished run at step 0 whose only snapshot carries ``weights`` (checked by the caller)."""
+    """A finished run at step 0 whose only snapshot carries ``weights`` (checked by the caller)
+    and the codes and reconstructions of the fixed digits."""
     models = build_models(config)
     models.set_weights(weights)
     fixtures = fixtures_of(data)
     steps_per_epoch = len(data.train_images) // config.batch_size
     setup = RunSetup(METRICS, 0, steps_per_epoch, config.batch_size, fixtures)
-    snapshot = Snapshot(0, latent_snapshot(models, fixtures), True, tuple(weights))
-    run = Run("latent", config, name)
-    run.apply(RunUpdate(0, np.zeros((0, len(setup.columns))), snapshot, 0.0, 0.0,
-                        RunState.FINISHED, f"loaded from {name}", setup=setup))
-    return run
+    return runs.loaded_run("latent", config, name, setup, latent_snapshot(models, fixtures),
+                           weights)

@@ -149,3 +149,15 @@ class Run:
         """Memory held by the records (metric columns, snapshots and their weight copies)."""
         logs = sum(log.nbytes for log in (self.metrics, self.evaluations) if log is not None)
         return logs + self.snapshots.nbytes
+
+
+def loaded_run(experiment: str, config, name: str, setup: RunSetup, payload,
+               weights) -> Run:
+    """A saved model opened instead of trained: a finished run at step 0 whose only snapshot
+    holds ``payload`` (the experiment's picture of the model) and ``weights`` (checked by the
+    caller), so it is explored, compared and saved like a trained one."""
+    run = Run(experiment, config, name)
+    run.apply(RunUpdate(0, np.zeros((0, len(setup.columns))), Snapshot(0, payload, True,
+                        tuple(weights)), 0.0, 0.0, RunState.FINISHED, f"loaded from {name}",
+                        setup=setup))
+    return run
