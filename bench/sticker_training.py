@@ -22,9 +22,10 @@ from pathlib import Path
 from _common import print_result, spread
 from PIL import Image, ImageDraw, ImageFont
 
+from engine.deemoji.cleaning import PhotoCleaner
 from engine.deemoji.config import sticker_preset
 from engine.deemoji.evaluation import score_stickers
-from engine.deemoji.networks import BUNDLED_SEEDS, Cleaners, NetworkFiles, RunWeights, bundled_network
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_start
 from engine.deemoji.stickers import load_stickers
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 
@@ -70,14 +71,12 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    bundled = bundled_network()
     folder = draw_unseen_stickers(Path(tempfile.mkdtemp(prefix="stickers-")))
     stickers, _ = load_stickers(folder)
     rows: dict[str, list[float]] = {}
     cleaners = Cleaners()
     for seed in seeds:
-        start = bundled.paths[BUNDLED_SEEDS.index(seed)] if seed in BUNDLED_SEEDS else \
-            bundled.paths[0]
+        start = bundled_start(seed)
         config = sticker_preset(folder, start, seed=seed, epochs=args.epochs)
         began = time.perf_counter()
         trainer = DeEmojiTrainer(config, prepare_data(config))
@@ -85,9 +84,9 @@ def main() -> None:
             trainer.train(1, step / trainer.total_steps)
         seconds = time.perf_counter() - began
         rows.setdefault("run_s", []).append(seconds)
-        for name, network in (("before", NetworkFiles((start,))),
-                              ("after", RunWeights(config, trainer.get_weights()))):
-            for score in score_stickers(cleaners.get(network), stickers):
+        for name, cleaner in (("before", cleaners.get(NetworkFiles((start,)))),
+                              ("after", PhotoCleaner(trainer.runner))):
+            for score in score_stickers(cleaner, stickers):
                 key = f"{name}_{score.eagerness}"
                 for figure in ("stickers_found", "emoji_found", "clean_untouched"):
                     rows.setdefault(f"{key}_{figure}", []).append(getattr(score, figure))

@@ -31,7 +31,7 @@ import argparse
 import time
 from pathlib import Path
 
-from engine.deemoji.cleaning import Eagerness
+from engine.deemoji.cleaning import Eagerness, PhotoCleaner
 from engine.deemoji.config import (
     MAX_TRAIN_IMAGES,
     DeEmojiConfig,
@@ -43,9 +43,8 @@ from engine.deemoji.config import (
 from engine.deemoji.evaluation import score_stickers
 from engine.deemoji.folder import FolderError, FolderMasks, clean_folder
 from engine.deemoji.masks import MAX_EDIT, MaskEdit
-from engine.deemoji.networks import Cleaners, NetworkFiles, RunWeights, bundled_network
+from engine.deemoji.networks import Cleaners, NetworkFiles, bundled_network, bundled_start
 from engine.deemoji.pictures import TENSORBOARD_PICTURES
-from engine.deemoji.stickers import load_stickers
 from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.model_files import ModelFileError, save_model
 from engine.runs.control import RunControl
@@ -103,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a folder of your own stickers, logos or watermarks (PNG or WebP with "
                             "a transparent background) to teach a network to remove")
     train.add_argument("--from", dest="start_from", type=Path,
-                       help="the saved improved network to start from (with --stickers: a "
-                            "bundled one by default)")
+                       help="the saved improved network to start from (with --stickers: the "
+                            "bundled one of --seed by default)")
     return p
 
 
@@ -141,25 +140,19 @@ def train_config(args) -> DeEmojiConfig:
         overrides.update(photo_source=PhotoSource.FOLDER, photo_path=str(args.photos))
     if args.float32:
         overrides["bfloat16"] = False
-    start = args.start_from
     if args.stickers:
-        bundled = bundled_network()
-        start = start or (bundled.paths[0] if bundled else None)
-        if start is None:
-            raise ValueError("this copy has no bundled networks to start from: pass --from")
-        return sticker_preset(args.stickers, start, **overrides)
+        return sticker_preset(args.stickers, args.start_from or bundled_start(args.seed),
+                              **overrides)
     overrides.setdefault("train_images", 4000)
     overrides.setdefault("epochs", 20)
-    return preset(DeEmojiNet.IMPROVED, start_from=str(start or ""), **overrides)
+    return preset(DeEmojiNet.IMPROVED, start_from=str(args.start_from or ""), **overrides)
 
 
 def say_sticker_scores(config: DeEmojiConfig, trainer: DeEmojiTrainer) -> None:
     """The network the run started from and the one it made, scored on the user's stickers."""
-    stickers, _ = load_stickers(config.sticker_path)
-    cleaners = Cleaners()
-    for name, network in (("before", NetworkFiles((Path(config.start_from),))),
-                          ("after", RunWeights(config, trainer.get_weights()))):
-        for score in score_stickers(cleaners.get(network), stickers):
+    for name, cleaner in (("before", Cleaners().get(NetworkFiles((Path(config.start_from),)))),
+                          ("after", PhotoCleaner(trainer.runner))):
+        for score in score_stickers(cleaner, trainer.data.train_stickers):
             say(f"{name} ({Path(config.start_from).name if name == 'before' else 'this run'}), "
                 + "; ".join(score.lines()))
 

@@ -99,7 +99,7 @@ def evaluate_cleaner(cleaner: PhotoCleaner, frozen: FrozenSet,
                                          []).append(fill.scores)
             hit, union = (mask & truth).sum(), (mask | truth).sum()
             ious[level].append(hit / union if union else 1.0)
-            found[level].append(hit / max(truth.sum(), 1))
+            found[level].append(_found_share(mask, m))
     for photo in frozen.clean_photos:
         probability = cleaner.probability(photo)
         for level in levels:

@@ -51,6 +51,16 @@ def bundled_network() -> NetworkFiles | None:
     return NetworkFiles(paths) if all(p.is_file() for p in paths) else None
 
 
+def bundled_start(seed: int) -> Path:
+    """The bundled network a run of ``seed`` starts from (a sticker run): the one trained with
+    that seed, else the first; a ValueError in a copy without them."""
+    bundled = bundled_network()
+    if bundled is None:
+        raise ValueError("this copy has no bundled networks to start from (from the terminal, "
+                         "--from names a saved improved network instead)")
+    return bundled.paths[BUNDLED_SEEDS.index(seed)] if seed in BUNDLED_SEEDS else bundled.paths[0]
+
+
 def network_key(network: Network) -> tuple:
     """Equal for the same network at the same step."""
     if isinstance(network, NetworkFiles):

@@ -17,7 +17,7 @@ from engine.deemoji.config import (
     preset,
     sticker_preset,
 )
-from engine.deemoji.networks import bundled_network
+from engine.deemoji.networks import bundled_start
 from engine.files.resources import resource_path
 from gui.settings import TextSetting
 from gui.widgets import file_dialogs
@@ -121,11 +121,10 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
                         fresh_emoji=self.fresh_box.isChecked())
         if not self.sticker_path:
             return preset(net, **settings)
-        bundled = bundled_network()
-        if net is not DeEmojiNet.IMPROVED or width != 1.0 or bundled is None:
+        if net is not DeEmojiNet.IMPROVED or width != 1.0:
             raise ValueError("Stickers are learned by the improved network, starting from a "
                              "bundled one: choose the improved network (or no stickers).")
-        return sticker_preset(self.sticker_path, bundled.paths[0], **settings)
+        return sticker_preset(self.sticker_path, bundled_start(DeEmojiConfig().seed), **settings)
 
     @QtCore.Slot(int)
     def _on_stickers_chosen(self, index: int) -> None:
