@@ -142,7 +142,7 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
                 archive.writestr(name, data)
 
     for run in runs:
-        run.saved = True
+        run.mark_saved()
     return write_atomically(path, write)
 
 
@@ -227,8 +227,7 @@ def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
     run = Run(entry["experiment"], config_from_dict(config_cls, entry["config"]), entry["name"],
               tuple(entry["colour"]), entry["number"])
     run.snapshots.weights_budget = float("inf")   # keep exactly what the file kept
-    run.parent = str(entry.get("parent", ""))[:500]
-    run.fork_step = int(entry.get("fork_step", 0))
+    run.set_lineage(str(entry.get("parent", ""))[:500], int(entry.get("fork_step", 0)))
     for k, step in enumerate(snaps["steps"]):
         arrays = {name: values[k] for name, values in stacked.items()}
         payload = _rebuild(payload_cls, arrays, snaps["plain"][k])
@@ -237,13 +236,14 @@ def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
                            0.0, RunState.RUNNING, setup=setup if k == 0 else None)
         run.apply(update)
     if entry.get("evaluation_names"):   # as logged: thinned snapshots do not thin them
-        run.evaluations = ColumnLog(entry["evaluation_names"])
-        run.evaluations.extend(_read_array(archive, folder + "evaluations.npy", path))
+        evaluations = ColumnLog(entry["evaluation_names"])
+        evaluations.extend(_read_array(archive, folder + "evaluations.npy", path))
+        run.set_evaluations(evaluations)
     run.snapshots.weights_budget = WEIGHTS_BUDGET_BYTES
-    run.step = int(entry["step"])
-    run.samples_per_wall_second = float(entry.get("samples_per_wall_second", 0.0))
-    run.state, run.message = RunState(entry["state"]), entry.get("message", "")
-    run.saved = True
+    run.apply(RunUpdate(int(entry["step"]), np.zeros((0, metrics.shape[1])), None,
+                        float(entry.get("samples_per_wall_second", 0.0)), 0.0,
+                        RunState(entry["state"]), entry.get("message", "")))
+    run.mark_saved()
     return run
 
 

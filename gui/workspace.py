@@ -90,7 +90,7 @@ class WorkspaceActions(QtCore.QObject):
         def done(_result) -> None:  # in the GUI thread (BackgroundTasks calls it)
             self.path = path
             for run, copy in zip(runs, frozen):
-                run.saved = run.step == copy.step and not run.state.active
+                run.mark_saved(run.step == copy.step and not run.state.active)
             self._remember(path)
             if then is not None:
                 then()

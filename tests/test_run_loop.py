@@ -188,3 +188,57 @@ def test_the_run_tells_its_subscribers():
     for update in run_loop(CountingTrainer(total=30), update_interval_s=0.0, live_snapshots=False):
         run.apply(update)
     assert seen[0] == 0 and seen[-1] == 30 and seen == sorted(seen)
+
+
+class View:
+    """A subscriber as the window has them: an object whose bound method is told."""
+
+    def __init__(self, seen, fail=False):
+        self.seen, self.fail = seen, fail
+
+    def on_change(self, run, update):
+        if self.fail:
+            raise RuntimeError("this view is broken")
+        self.seen.append((self, run.name, run.saved, update))
+
+
+def test_a_failing_subscriber_is_logged_and_the_others_still_hear(caplog):
+    seen = []
+    run = Run("test", None, "a")
+    broken, working = View(seen, fail=True), View(seen)
+    run.subscribe(broken.on_change)
+    run.subscribe(working.on_change)
+    with caplog.at_level("ERROR", logger="latent_lab"):
+        run.rename("b")
+    assert seen == [(working, "b", False, None)]
+    assert "failed and was skipped" in caplog.text and "this view is broken" in caplog.text
+
+
+def test_every_change_from_outside_the_loop_notifies_and_a_gone_view_stops_listening():
+    seen = []
+    run = Run("test", None, "a")
+    view = View(seen)
+    run.subscribe(view.on_change)
+    run.mark_saved()
+    run.set_lineage("parent run", 40)
+    run.mark(RunState.FAILED, "bad data")
+    assert [(name, saved) for _, name, saved, _ in seen] == [("a", True)] * 3
+    assert (run.parent, run.fork_step, run.state, run.message) == ("parent run", 40,
+                                                                    RunState.FAILED, "bad data")
+    run.subscribe(view.on_change)          # twice is once
+    del view, seen[:]
+    import gc
+    gc.collect()
+    run.rename("c")                          # held weakly: the deleted view is not called
+    assert seen == [] and len(run._listeners) == 0
+
+
+def test_a_plain_function_subscriber_is_kept_until_it_unsubscribes():
+    seen = []
+    run = Run("test", None)
+    listener = lambda r, u: seen.append(r.name)  # noqa: E731 (a plain callable on purpose)
+    run.subscribe(listener)
+    run.rename("kept")
+    run.unsubscribe(listener)
+    run.rename("gone")
+    assert seen == ["kept"]

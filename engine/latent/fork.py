@@ -47,5 +47,5 @@ def forked_run(parent: Run, step: int, config: AutoencoderConfig) -> tuple[Run, 
     check_same_model(parent.config, config)
     snapshot = fork_point(parent, step)
     child = Run("latent", config, f"{config.describe()} ← {parent.name} @ step {step}")
-    child.parent, child.fork_step = parent.name, step
+    child.set_lineage(parent.name, step)
     return child, snapshot

@@ -232,7 +232,7 @@ def gather(trials: list[Trial], out: Path) -> tuple[Path, list[str]]:
         except (WorkspaceError, OSError, IndexError) as exc:
             lines.append(f"{trial.name:40s}  no run ({exc})")
             continue
-        run.name = trial.name
+        run.rename(trial.name)
         runs.append(run)
         lines.append(f"{trial.name:40s}  {run.state.value:9s}  final loss {run.final_loss():10.3f}")
     tabs = {"autoencoder": [r for r in runs if r.config.kind is ModelKind.AE],

@@ -1,9 +1,13 @@
 """A Run: one training run as Qt-free records that views subscribe to.
 
-The run loop's updates are the only thing that changes a Run, and they are applied in the thread
-that owns it (the GUI thread, or the terminal's), so its records never change under a reader:
-metric columns by name, snapshots addressed by step with the weights a decode at that step
-needs, the state, and the run's name and colour. Nothing here touches a live trainer.
+A Run changes only through its methods, each of which tells the subscribers: :meth:`Run.apply`
+takes the run loop's next update, and :meth:`~Run.mark`, :meth:`~Run.rename`,
+:meth:`~Run.mark_saved` and :meth:`~Run.set_lineage` make the few changes that come from outside
+the loop. They are called in the thread that owns the run (the GUI thread, or the terminal's),
+so its records never change under a reader: metric columns by name, snapshots addressed by step
+with the weights a decode at that step needs, the state, and the run's name and colour.
+Subscribers are :class:`~engine.runs.listeners.Listeners` (weak for bound methods; one that
+fails is logged and skipped). Nothing here touches a live trainer.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 from engine.runs.columns import ColumnLog
+from engine.runs.listeners import Listeners
 from engine.runs.snapshots import Snapshot, SnapshotHistory
 from engine.runs.update import RunSetup, RunState, RunUpdate
 
@@ -45,7 +50,7 @@ class Run:
         self.saved = False        # True while the run is as it was last written to a workspace
         self.parent = ""          # the run this one was continued from (its name), and the
         self.fork_step = 0        # parent's step it began at: its step k is the parent's k + this
-        self._listeners: list[Callable[["Run", RunUpdate], None]] = []
+        self._listeners = Listeners()
 
     # -- records ---------------------------------------------------------------------------------
     def apply(self, update: RunUpdate) -> None:
@@ -65,8 +70,7 @@ class Run:
         self.state = update.state
         self.message = update.message or self.message
         self.saved = False
-        for listener in list(self._listeners):
-            listener(self, update)
+        self._listeners.notify(self, update)
 
     def _add_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshots.add(snapshot)
@@ -84,15 +88,36 @@ class Run:
         Subscribers are told with no update."""
         self.state = state
         self.message = message or self.message
-        for listener in list(self._listeners):
-            listener(self, None)
+        self._listeners.notify(self, None)
+
+    def rename(self, name: str) -> None:
+        """A new name from the user (or a sweep); the run then differs from its saved copy."""
+        self.name = name
+        self.saved = False
+        self._listeners.notify(self, None)
+
+    def mark_saved(self, saved: bool = True) -> None:
+        """Whether the run is as it was last written (to a workspace, or its own folder)."""
+        self.saved = saved
+        self._listeners.notify(self, None)
+
+    def set_lineage(self, parent: str, fork_step: int) -> None:
+        """The run this one continues (its name) and the parent's step it began at."""
+        self.parent, self.fork_step = parent, int(fork_step)
+        self._listeners.notify(self, None)
+
+    def set_evaluations(self, log: ColumnLog) -> None:
+        """The numbers measured at snapshots as a file kept them (its snapshots may be fewer)."""
+        self.evaluations = log
+        self._listeners.notify(self, None)
 
     def subscribe(self, listener: Callable[["Run", RunUpdate | None], None]) -> None:
-        self._listeners.append(listener)
+        """Call ``listener(run, update)`` after each change (``update`` is None for changes
+        from outside the run loop). A bound method is held weakly: it stops with its object."""
+        self._listeners.add(listener)
 
     def unsubscribe(self, listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._listeners.remove(listener)
 
     def frozen(self) -> "Run":
         """A copy of the records that later updates leave alone (to write while this run goes

@@ -146,7 +146,7 @@ class RunFollowing(QtCore.QObject):
         item.changed_at, item.quiet_said = time.monotonic(), False
         if news.run is not None:
             item.run = news.run
-            item.run.name = f"{news.run.name} · {item.folder.name}"
+            item.run.rename(f"{news.run.name} · {item.folder.name}")
             tab = self.tabs[news.run.config.kind]
             tab.add_run(item.run)
             self.window.tabs.setCurrentWidget(tab)
@@ -154,7 +154,7 @@ class RunFollowing(QtCore.QObject):
         else:
             for update in news.updates:
                 item.run.apply(update)
-        item.run.saved = True     # it is kept in its folder: closing need not ask about it
+        item.run.mark_saved()     # it is kept in its folder: closing need not ask about it
         if not item.run.state.active:
             del self.followed[item.folder]
             self.sig_message.emit(f"{item.folder}: the run {item.run.state.value}")

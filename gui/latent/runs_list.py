@@ -124,8 +124,7 @@ class RunsList(QtWidgets.QWidget):
         run = item.data(RUN_ROLE)
         name = item.text().strip().removeprefix("↳").strip()
         if name and name != run.name:
-            run.name = name
-            run.saved = False
+            run.rename(name)
 
     @QtCore.Slot()
     def _on_delete(self) -> None:

@@ -67,9 +67,9 @@ class TrainingControls(QtCore.QObject):
         """Train ``run`` in a new worker thread; a run still going is asked to stop first."""
         self.retire()
         worker = TrainingWorker(run, make_trainer, self.parent(), **loop_options)
-        worker.sig_applied.connect(self._on_applied)
         worker.finished.connect(self._on_finished)
         self.worker, self.run = worker, run
+        run.subscribe(self._on_run_changed)
         worker.start()
         self._show_state()
         return worker
@@ -82,6 +82,8 @@ class TrainingControls(QtCore.QObject):
                 self._retiring.add(self.worker)
             else:
                 self.worker.deleteLater()
+        if self.run is not None:
+            self.run.unsubscribe(self._on_run_changed)
         self.worker = None
         self.run = None
         self._show_state()
@@ -124,8 +126,7 @@ class TrainingControls(QtCore.QObject):
             widget.setEnabled(not running)
         self.sig_state_changed.emit(state)
 
-    @QtCore.Slot(object)
-    def _on_applied(self, run: Run) -> None:
+    def _on_run_changed(self, run: Run, _update) -> None:
         if run is self.run:
             self._show_state()
 

@@ -37,7 +37,6 @@ class TrainingWorker(OwnedThread):
 
     sig_update = QtCore.Signal(object)     # RunUpdate, emitted in the worker thread
     sig_failed = QtCore.Signal(str)        # a message a user can read, likewise
-    sig_applied = QtCore.Signal(object)    # the Run, after an update landed (GUI thread)
 
     def __init__(self, run: Run, make_trainer: Callable[[RunControl], object],
                  owner: QtCore.QObject | None = None, **loop_options):
@@ -83,7 +82,6 @@ class TrainingWorker(OwnedThread):
     def _apply(self, update) -> None:  # runs in the GUI thread
         if self.record is not None:
             self.record.apply(update)
-            self.sig_applied.emit(self.record)
 
     @QtCore.Slot()
     def _let_go(self) -> None:  # runs in the GUI thread, after the last update was applied
@@ -100,4 +98,3 @@ class TrainingWorker(OwnedThread):
             self.record.mark(RunState.FAILED, message)
         else:
             self.record.mark(RunState.STOPPED, "stopped before training began")
-        self.sig_applied.emit(self.record)
