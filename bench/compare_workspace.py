@@ -56,7 +56,7 @@ def main() -> None:
     window.resize(1400, 900)
     window.show()
     rss_empty = resident_mb()
-    ae = window.autoencoder_tab
+    ae = window.tab("autoencoder")
     ae.panel.epochs_box.setValue(args.epochs)
     start = time.perf_counter()
     replay = window.comparisons.replay_post(ae, "all")
@@ -116,15 +116,15 @@ def main() -> None:
     rss = [resident_mb()]
     print(f"resident memory: {rss_empty:.0f} MB with no run, {rss[0]:.0f} MB with 5 kept runs")
     ae.panel.loss_box.setCurrentIndex(0)
-    while len(ae.runs) + len(window.vae_tab.runs) < args.kept:
+    while len(ae.runs) + len(window.tab("vae").runs) < args.kept:
         ae.start()
         wait_until(lambda: ae.state == "finished", 600)
         wait_until(lambda: not ae.controls.is_running(), 60)
         rss.append(resident_mb())
-        kept = len(ae.runs) + len(window.vae_tab.runs)
+        kept = len(ae.runs) + len(window.tab("vae").runs)
         print(f"{kept:3d} runs kept: {rss[-1]:.0f} MB resident", flush=True)
     per_run = (rss[-1] - rss[0]) / max(len(rss) - 1, 1)
-    records = np.mean([r.nbytes for r in ae.runs + window.vae_tab.runs]) / 1e6
+    records = np.mean([r.nbytes for r in ae.runs + window.tab("vae").runs]) / 1e6
     close_window(window)
     print_result({"fps_compare_5x1k": round(fps_1k, 1), "fps_compare_5x10k": round(fps_10k, 1),
                   "workspace_mb": round(size_mb, 1), "workspace_save_s": round(save_s, 2),

@@ -132,7 +132,7 @@ def in_the_tab(repeats: int = 7) -> dict:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    tab = window.cppn_tab
+    tab = window.tab("cppn")
     window.tabs.setCurrentWidget(tab)
 
     def wait(condition, timeout_s=120.0):

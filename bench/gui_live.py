@@ -105,7 +105,7 @@ def run(args) -> None:
     make_application([])
     window = MainWindow()
     window.show()
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     wait_until(lambda: window.isVisible(), 10)
     recorder = Recorder()
     tab.controls.sig_state_changed.connect(recorder.state_changed)

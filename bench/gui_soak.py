@@ -41,7 +41,7 @@ def main() -> None:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    tab = window.autoencoder_tab if args.tab == "autoencoder" else window.deemoji_tab
+    tab = window.tab("autoencoder") if args.tab == "autoencoder" else window.tab("deemoji")
     window.tabs.setCurrentWidget(tab)
     tab.panel.epochs_box.setValue(args.epochs)
     start = time.perf_counter()

@@ -118,7 +118,7 @@ def child(name: str, restarts: int) -> None:
     if name == "restarts":
         window = MainWindow()
         window.show()
-        tab = window.autoencoder_tab
+        tab = window.tab("autoencoder")
         tab.panel.epochs_box.setValue(50)
         for i in range(restarts):
             tab.start()
@@ -166,18 +166,18 @@ def child(name: str, restarts: int) -> None:
 def heavy_work(name: str, window, wait_until) -> None:
     """Start the scenario's work and return once it is under way."""
     if name in ("close_seed", "close_seed_deemoji"):
-        for tab in (window.autoencoder_tab, window.vae_tab):
+        for tab in (window.tab("autoencoder"), window.tab("vae")):
             tab.panel.preset_box.setCurrentIndex(1)   # Seed 2018
             tab.start()
         if name == "close_seed_deemoji":
-            window.deemoji_tab.start()
+            window.tab("deemoji").start()
         wait_until(lambda: False, 1.0)
     elif name == "close_deemoji":
-        window.deemoji_tab.panel.epochs_box.setValue(50)
-        window.deemoji_tab.start()
-        wait_until(lambda: window.deemoji_tab.run.step > 0, 120)
+        window.tab("deemoji").panel.epochs_box.setValue(50)
+        window.tab("deemoji").start()
+        wait_until(lambda: window.tab("deemoji").run.step > 0, 120)
     elif name == "close_cppn_render":
-        tab = window.cppn_tab
+        tab = window.tab("cppn")
         window.tabs.setCurrentWidget(tab)
         tab.view.resolution_box.setCurrentIndex(tab.view.resolution_box.count() - 1)
         tab.network.width_box.setValue(256)
@@ -185,13 +185,13 @@ def heavy_work(name: str, window, wait_until) -> None:
         wait_until(lambda: tab.renderer.busy, 30)
         wait_until(lambda: False, 1.0)
     elif name == "close_export":
-        tab = window.cppn_tab
+        tab = window.tab("cppn")
         tab.export.width_box.setValue(8192)
         tab.export.height_box.setValue(8192)
         tab.export_still(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"stress-{os.getpid()}.png"))
         wait_until(lambda: tab.export.progress.value() > 0, 60)
     elif name == "close_quick":
-        tab = window.autoencoder_tab
+        tab = window.tab("autoencoder")
         tab.panel.epochs_box.setValue(50)
         tab.start()
         wait_until(lambda: tab.run.step > 0, 60)

@@ -24,10 +24,9 @@ import numpy as np
 
 from engine.about import VERSION as APP_VERSION
 from engine.configs import config_from_dict, config_to_dict
+from engine.experiments import in_workspaces
 from engine.files.atomic import write_atomically
 from engine.files.limits import FileLimitError, check_regular_file
-from engine.latent.config import AutoencoderConfig
-from engine.latent.trainer import LatentFixtures, LatentSnapshot
 from engine.runs.columns import ColumnLog
 from engine.runs.run import Run
 from engine.runs.snapshots import WEIGHTS_BUDGET_BYTES, Snapshot
@@ -42,9 +41,6 @@ MAX_UNPACKED_BYTES = 8 * 2**30   # what the members claim, together: more is a z
 # what reading a damaged run's records raises: that run is left out, the others open
 RUN_DAMAGE = (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError, EOFError,
               zlib.error)
-# what each experiment's records are made of (the autoencoder tabs' runs; a de-emoji network
-# travels as its .keras file)
-KINDS = {"latent": (AutoencoderConfig, LatentSnapshot, LatentFixtures)}
 
 
 class WorkspaceError(ValueError):
@@ -95,7 +91,7 @@ def save_workspace(path: str | Path, runs: list[Run], window: dict | None = None
     entries: dict[str, bytes] = {}
     manifest_runs = []
     for index, run in enumerate(runs):
-        if run.setup is None or run.experiment not in KINDS:
+        if run.setup is None or run.experiment not in in_workspaces():
             continue
         folder = f"runs/{index}/"
         snapshots = run.snapshots.items()
@@ -205,7 +201,8 @@ def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict:
 
 
 def _read_run(archive: zipfile.ZipFile, entry: dict, path: Path) -> Run:
-    config_cls, payload_cls, fixtures_cls = KINDS[entry["experiment"]]
+    experiment = in_workspaces()[entry["experiment"]]
+    config_cls, (payload_cls, fixtures_cls) = experiment.config, experiment.records
     folder = entry["folder"]
     names = [n[len(folder):] for n in archive.namelist() if n.startswith(folder)]
     setup_info = entry["setup"]
@@ -279,7 +276,7 @@ def open_workspace(path: str | Path) -> OpenedWorkspace:
             manifest = _read_manifest(archive, path)
             entries = manifest.get("runs", [])
             for k, entry in enumerate(entries if isinstance(entries, list) else []):
-                if not isinstance(entry, dict) or entry.get("experiment") not in KINDS:
+                if not isinstance(entry, dict) or entry.get("experiment") not in in_workspaces():
                     continue   # an experiment of a newer version: skipped
                 try:
                     runs.append(_read_run(archive, entry, path))

@@ -1,4 +1,5 @@
-"""The Latent Lab window: one tab per experiment of the 2018 post, and how it closes.
+"""The Latent Lab window: one tab per entry of the experiment registry (``gui/experiments.py``),
+and how it closes.
 
 Closing never destroys a thread that still runs (Qt aborts the process if it does) and never
 freezes the window: every tab is asked to stop its threads; if they have not ended within a
@@ -13,21 +14,18 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.about import APP_NAME
-from engine.latent.config import ModelKind
 from gui.about_dialog import AboutDialog
-from gui.cppn.tab import CPPNTab
-from gui.deemoji.tab import DeEmojiTab
+from gui.experiments import TABS, TabEntry
 from gui.latent.comparisons import LatentComparisons
 from gui.latent.following import RunFollowing
-from gui.latent.tab import LatentTab
-from gui.settings import read_int, restore_tab, save_tab
+from gui.settings import restore_tab, save_tab
 from gui.workspace import WorkspaceActions
 
-TAB_TITLES = ("a · CPPN", "b · Autoencoder", "c · VAE", "d · De-emoji")
 SHORTCUTS = (("Pause / resume (CPPN: play / pause)", "Space", "toggle_pause"),
              ("Save (model; CPPN: PNG)…", "Ctrl+S", "ask_save"),
              ("Export (GIF; CPPN: animation)…", "Ctrl+E", "ask_export"),
@@ -38,12 +36,14 @@ log = logging.getLogger("latent_lab")
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    """Four tabs; the autoencoder and VAE tabs share one class (``LatentTab``)."""
+    """One tab per :class:`~gui.experiments.TabEntry` (the four of the post by default); the
+    autoencoder and VAE tabs share one class (``LatentTab``)."""
 
     sig_closed = QtCore.Signal()   # the window really closed (every thread had ended)
 
-    def __init__(self) -> None:
+    def __init__(self, experiments: Sequence[TabEntry] = TABS) -> None:
         super().__init__()
+        self.experiments = tuple(experiments)
         self.setWindowTitle(APP_NAME)
         # deleted as soon as it closes, while the QApplication still exists: a window left for
         # the interpreter's final clean-up takes its native GL window down after Qt, and crashes
@@ -51,33 +51,53 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1360, 860)
         self.tabs = QtWidgets.QTabWidget()
         self.setCentralWidget(self.tabs)
-        self.cppn_tab = CPPNTab()
-        self.autoencoder_tab = LatentTab(ModelKind.AE)
-        self.vae_tab = LatentTab(ModelKind.VAE)
-        self.deemoji_tab = DeEmojiTab()
-        for tab, title in zip(self.all_tabs(), TAB_TITLES):
-            self.tabs.addTab(tab, title)
-        self.tabs.setCurrentIndex(1)
+        self._named = {entry.name: entry.make() for entry in self.experiments}
+        for entry in self.experiments:
+            self.tabs.addTab(self._named[entry.name], entry.title)
+        # the first latent tab is in front on a first launch (the post begins with it)
+        latent = [i for i, e in enumerate(self.experiments) if e.latent_kind is not None]
+        self.tabs.setCurrentIndex(latent[0] if latent else 0)
         self.workspace = WorkspaceActions(self)
-        self.comparisons = LatentComparisons(self, {ModelKind.AE: self.autoencoder_tab,
-                                                    ModelKind.VAE: self.vae_tab})
+        self.comparisons = LatentComparisons(self, self.latent_tabs_by_kind())
         self._closing_since: float | None = None
         self._loss_accepted = False
         self._close_timer = QtCore.QTimer(self)
         self._close_timer.setInterval(50)
         self._close_timer.timeout.connect(self._on_close_tick)
-        self.following = RunFollowing(self, {ModelKind.AE: self.autoencoder_tab,
-                                             ModelKind.VAE: self.vae_tab})
+        self.following = RunFollowing(self, self.latent_tabs_by_kind())
         self._build_menus()
         self.restore_settings()
         self.following.restore()
 
-    def all_tabs(self) -> tuple:
-        return (self.cppn_tab, self.autoencoder_tab, self.vae_tab, self.deemoji_tab)
+    def tab(self, name: str):
+        """The tab of the registry entry ``name`` (KeyError if the window has none)."""
+        return self._named[name]
 
     def named_tabs(self) -> dict:
-        return {"cppn": self.cppn_tab, "autoencoder": self.autoencoder_tab, "vae": self.vae_tab,
-                "deemoji": self.deemoji_tab}
+        """Every tab (an :class:`~gui.experiments.ExperimentTab`) by its entry's name, in order."""
+        return dict(self._named)
+
+    def front_tab(self) -> str:
+        """The name of the tab in front."""
+        return self.experiments[self.tabs.currentIndex()].name
+
+    def show_tab(self, name) -> None:
+        """Bring the tab of that name to the front (a bare index, as files of earlier versions
+        kept it, also does); anything else (a damaged file) changes nothing."""
+        if isinstance(name, str) and name in self._named:
+            self.tabs.setCurrentWidget(self._named[name])
+        elif isinstance(name, int) and not isinstance(name, bool) and \
+                0 <= name < self.tabs.count():
+            self.tabs.setCurrentIndex(name)
+
+    def latent_tabs(self) -> dict:
+        """The latent tabs (their runs travel in workspaces) by their entry's name."""
+        return {e.name: self._named[e.name] for e in self.experiments
+                if e.latent_kind is not None}
+
+    def latent_tabs_by_kind(self) -> dict:
+        return {e.latent_kind: self._named[e.name] for e in self.experiments
+                if e.latent_kind is not None}
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -128,14 +148,12 @@ class MainWindow(QtWidgets.QMainWindow):
                     tab.settings_restored()
             except Exception:  # one tab's damaged settings spoil only that tab
                 log.warning("settings of tab %s could not be used", name, exc_info=True)
-        index = read_int(settings, "window/tab", 0, self.tabs.count() - 1)
-        if index is not None:
-            self.tabs.setCurrentIndex(index)
+        self.show_tab(settings.value("window/tab"))
 
     def save_settings(self) -> None:
         settings = QtCore.QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/tab", self.tabs.currentIndex())
+        settings.setValue("window/tab", self.front_tab())
         for name, tab in self.named_tabs().items():
             save_tab(settings, name, tab.settings_widgets())
         settings.sync()
@@ -153,7 +171,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.workspace.open(path)
 
     def running_threads(self) -> list[QtCore.QThread]:
-        threads = [t for tab in self.all_tabs() for t in tab.threads()]
+        threads = [t for tab in self._named.values() for t in tab.threads()]
         threads += self.workspace.tasks.threads() + self.comparisons.threads()
         threads += self.following.threads()
         return [t for t in threads if t.isRunning()]
@@ -177,7 +195,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 view.close()
             self.comparisons.cancel_replay()
             self.following.timer.stop()
-            for tab in self.all_tabs():
+            for tab in self._named.values():
                 tab.request_stop()
             deadline = time.monotonic() + CLOSE_WAIT_MS / 1000
             for thread in self.running_threads():

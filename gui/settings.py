@@ -1,23 +1,26 @@
 """Remembering each tab's last configuration between sessions (QSettings, one group per tab).
 
 A tab lists its controls by name (``settings_widgets``): widgets, or a :class:`TextSetting` for a
-value no widget holds (a chosen file). Their values are stored as plain numbers and strings and
-restored with signals blocked, after which the tab refreshes itself once (``settings_restored``).
+value no widget holds (a chosen file). Their values are stored as plain numbers and strings (a
+combo box as the value of its choice, never its position, so a list that gains or reorders
+entries keeps the user's choice) and restored with signals blocked, after which the tab
+refreshes itself once (``settings_restored``).
 
 Whatever the file holds, restoring never raises: each value is checked against what its control
-allows (numbers clamped into range, an index that exists, a finite number, a short string), and a
-value that cannot be used leaves that one control at its default.
+allows (numbers clamped into range, a choice the list has, a finite number, a short string), and
+a value that cannot be used leaves that one control at its default.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
 from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
-SCHEMA = 2
+SCHEMA = 3   # 3: combo boxes by value (2 stored their index)
 MAX_TEXT = 4096
 
 
@@ -43,11 +46,25 @@ def _clamped(widget, number: float) -> float:
     return min(max(number, widget.minimum()), widget.maximum())
 
 
+def _choice(combo: QtWidgets.QComboBox, index: int) -> str:
+    """What an entry of a combo box stands for, as a string: its data (an enum's value, the
+    parts of a tuple) or, for an entry with none, its text."""
+    def plain(value) -> str:
+        if isinstance(value, Enum):
+            return str(value.value)
+        if isinstance(value, tuple):
+            return "/".join(plain(part) for part in value)
+        return str(value)
+
+    data = combo.itemData(index)
+    return combo.itemText(index) if data is None or data == "" else plain(data)
+
+
 def _get(widget):
     if isinstance(widget, TextSetting):
         return widget.get()
     if isinstance(widget, QtWidgets.QComboBox):
-        return widget.currentIndex()
+        return _choice(widget, widget.currentIndex())
     if isinstance(widget, QtWidgets.QAbstractButton):
         return int(widget.isChecked())
     return widget.value()  # spin boxes and sliders
@@ -61,10 +78,7 @@ def _set(widget, value) -> None:
             raise ValueError("not a usable text")
         widget.put(text)
     elif isinstance(widget, QtWidgets.QComboBox):
-        index = _number(value)
-        if index != int(index) or not 0 <= index < widget.count():
-            raise ValueError(f"no entry {value!r}")
-        widget.setCurrentIndex(int(index))
+        widget.setCurrentIndex(_find_choice(widget, value))
     elif isinstance(widget, QtWidgets.QAbstractButton):
         flag = str(value).strip().lower()
         if flag not in ("0", "1", "true", "false"):
@@ -74,6 +88,17 @@ def _set(widget, value) -> None:
         widget.setValue(_clamped(widget, _number(value)))
     else:  # integer spin boxes and sliders
         widget.setValue(int(round(_clamped(widget, _number(value)))))
+
+
+def _find_choice(combo: QtWidgets.QComboBox, value) -> int:
+    """The entry a stored value names; a bare integer is an index, as workspaces of format 1
+    kept them. ValueError if the list has no such entry."""
+    for index in range(combo.count()):
+        if _choice(combo, index) == str(value):
+            return index
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < combo.count():
+        return value
+    raise ValueError(f"no entry {value!r}")
 
 
 def widget_values(widgets: dict) -> dict:

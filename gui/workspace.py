@@ -14,7 +14,6 @@ from typing import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from engine.latent.config import ModelKind
 from engine.runs.run import Run
 from engine.workspace import SUFFIX, open_workspace, save_workspace
 from gui.latent.view_state import restore_tab_state, tab_state
@@ -54,20 +53,19 @@ class WorkspaceActions(QtCore.QObject):
         menu.addSeparator()
 
     # -- what is in the window -----------------------------------------------------------------
-    def latent_tabs(self) -> dict:
-        return {"autoencoder": self.window.autoencoder_tab, "vae": self.window.vae_tab}
-
     def runs(self) -> list[Run]:
-        return [r for tab in self.latent_tabs().values() for r in tab.runs if r.setup is not None]
+        return [r for tab in self.window.latent_tabs().values() for r in tab.runs
+                if r.setup is not None]
 
     def unsaved(self) -> list[Run]:
         return [r for r in self.runs() if not r.saved]
 
     def window_state(self) -> dict:
-        return {"tab": self.window.tabs.currentIndex(),
+        return {"tab": self.window.front_tab(),
                 "settings": {name: widget_values(tab.settings_widgets())
                              for name, tab in self.window.named_tabs().items()},
-                "latent": {name: tab_state(tab) for name, tab in self.latent_tabs().items()}}
+                "latent": {name: tab_state(tab)
+                           for name, tab in self.window.latent_tabs().items()}}
 
     # -- saving ----------------------------------------------------------------------------------
     def ask_save(self) -> None:
@@ -116,13 +114,12 @@ class WorkspaceActions(QtCore.QObject):
                 apply_values(tabs[name].settings_widgets(), values)
                 tabs[name].settings_restored()
         latent = state.get("latent", {})
-        for name, tab in self.latent_tabs().items():
-            kind = ModelKind.AE if name == "autoencoder" else ModelKind.VAE
-            restore_tab_state(tab, [r for r in runs if r.experiment == "latent" and
-                                    r.config.kind is kind], latent.get(name, {}))
-        index = state.get("tab")
-        if isinstance(index, int) and 0 <= index < self.window.tabs.count():
-            self.window.tabs.setCurrentIndex(index)
+        for entry in self.window.experiments:
+            if entry.latent_kind is not None:
+                restore_tab_state(self.window.tab(entry.name),
+                                  [r for r in runs if r.experiment == "latent" and
+                                   r.config.kind is entry.latent_kind], latent.get(entry.name, {}))
+        self.window.show_tab(state.get("tab"))
         self.path = path
         self._remember(path)
         if problems:   # the readable runs opened; say which were left out, and why

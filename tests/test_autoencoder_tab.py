@@ -33,7 +33,7 @@ def click_point(qtbot, tab, index):
 
 
 def test_training_moves_the_scatter_and_the_images(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     shown = []
     tab.sig_snapshot_shown.connect(shown.append)
     start_small(tab, qtbot)
@@ -53,7 +53,7 @@ def test_training_moves_the_scatter_and_the_images(window, qtbot):
 
 
 def test_click_a_point_decodes_that_digit(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     xy, inside = points_on_screen(tab)
@@ -70,7 +70,7 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
 
 
 def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     sliders = tab.explorer.z_sliders
@@ -83,7 +83,7 @@ def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
 
 
 def test_pause_stops_updates_and_resume_continues(window, qtbot):
-    tab = window.vae_tab
+    tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=200)
     qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
@@ -105,7 +105,7 @@ def test_pause_stops_updates_and_resume_continues(window, qtbot):
 
 
 def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     lr_box = tab.controls.lr_box
     lr_box.lineEdit().selectAll()
     qtbot.keyClicks(lr_box, "1000")
@@ -125,7 +125,7 @@ def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, q
 
 
 def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
-    tab = window.vae_tab
+    tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=2)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
@@ -152,7 +152,7 @@ def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
 
 
 def test_a_save_during_training_writes_one_consistent_step(window, qtbot, tmp_path):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=300)
     qtbot.waitUntil(lambda: tab.run.step > 50, timeout=30_000)
     assert tab.is_live()
@@ -172,7 +172,7 @@ def test_a_save_during_training_writes_one_consistent_step(window, qtbot, tmp_pa
 
 
 def test_thinning_never_moves_a_parked_timeline(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=400)
     tab.run.snapshots.capacity = 6           # thin early and often, epoch ends too (on a slow
     tab.run.snapshots.pinned_capacity = 6    # machine several can come between live snapshots)
@@ -192,7 +192,7 @@ def test_close_mid_training_leaves_no_thread(qtbot):
     make_application()
     win = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     win.show()
-    tab = win.autoencoder_tab
+    tab = win.tab("autoencoder")
     start_small(tab, qtbot, epochs=200)
     qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
     worker, decoder = tab.worker, tab.decoder
@@ -202,7 +202,7 @@ def test_close_mid_training_leaves_no_thread(qtbot):
 
 
 def test_hovering_a_point_shows_its_label(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     xy, inside = points_on_screen(tab)
@@ -216,7 +216,7 @@ def test_hovering_a_point_shows_its_label(window, qtbot):
 
 
 def test_sampling_the_prior_decodes_z_as_drawn(window, qtbot):
-    tab = window.vae_tab
+    tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
@@ -234,7 +234,7 @@ def test_the_2018_log_is_overlaid_only_on_runs_that_compute_what_2018_did(window
     from engine.latent.config import preset_config
     from engine.runs.run import Run
 
-    tab = window.vae_tab
+    tab = window.tab("vae")
     legend = tab.loss_plot.plotItem.legend
     tab.show_run(Run("latent", preset_config("vae", "mse", "seed")))
     labels = [label.text for _, label in legend.items]
@@ -248,7 +248,7 @@ def test_the_2018_log_is_overlaid_only_on_runs_that_compute_what_2018_did(window
 def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path):
     from engine.files.tensorboard_events import read_scalars
 
-    tab = window.vae_tab
+    tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
     tab.panel.tensorboard.set_folder(str(tmp_path / "live"))
     tab.panel.tensorboard.box.setChecked(True)
@@ -272,7 +272,7 @@ def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path
 
 def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window, qtbot,
                                                                          tmp_path):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     (tmp_path / "a-file").write_text("not a folder")
     tab.panel.tensorboard.set_folder(str(tmp_path / "a-file"))
     tab.panel.tensorboard.box.setChecked(True)
@@ -283,7 +283,7 @@ def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window
 
 
 def test_the_progress_line_follows_a_started_run_to_its_end(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     qtbot.waitUntil(lambda: "finished." in tab.panel.progress.label.text(), timeout=5_000)

@@ -42,7 +42,7 @@ def wait_task(qtbot, task):
 
 
 def test_runs_stay_listed_named_and_deletable(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     first = train(qtbot, tab, 0, epochs=1)
     second = train(qtbot, tab, 1, epochs=1)
     assert tab.runs == [first, second] and tab.runs_list.list.count() == 2
@@ -57,7 +57,7 @@ def test_runs_stay_listed_named_and_deletable(window, qtbot):
 
 
 def test_a_decode_rewound_to_an_early_step_uses_that_steps_weights(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     run = train(qtbot, tab, epochs=6)
     early = run.snapshots.pinned()[1]                             # the end of epoch 1
     final = run.latest()
@@ -78,7 +78,7 @@ def test_a_decode_rewound_to_an_early_step_uses_that_steps_weights(window, qtbot
 
 
 def test_a_walk_is_decoded_drawn_and_exported(window, qtbot, tmp_path):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     train(qtbot, tab, epochs=1)
     explorer = tab.explorer
     for index, restart in ((3, True), (40, False), (100, False)):
@@ -97,7 +97,7 @@ def test_a_walk_is_decoded_drawn_and_exported(window, qtbot, tmp_path):
 
 
 def test_the_comparison_links_camera_and_selection(window, qtbot):
-    ae, vae = window.autoencoder_tab, window.vae_tab
+    ae, vae = window.tab("autoencoder"), window.tab("vae")
     runs = [train(qtbot, ae, 0, epochs=1), train(qtbot, vae, 0, epochs=1)]
     ae.runs_list.set_ticked([runs[0]])
     vae.runs_list.set_ticked([runs[1]])
@@ -127,7 +127,7 @@ def test_the_comparison_links_camera_and_selection(window, qtbot):
 def test_the_wipe_shows_two_runs_and_two_epochs_of_one(window, qtbot):
     from engine.files.images import difference_map, to_bytes
 
-    ae, vae = window.autoencoder_tab, window.vae_tab
+    ae, vae = window.tab("autoencoder"), window.tab("vae")
     runs = [train(qtbot, ae, 0, epochs=2), train(qtbot, vae, 0, epochs=2)]
     ae.runs_list.set_ticked([runs[0]])
     vae.runs_list.set_ticked([runs[1]])
@@ -186,9 +186,9 @@ def _mouse(kind, pos):
 
 
 def test_a_workspace_round_trip_restores_runs_and_decodes(window, qtbot, tmp_path):
-    ae, vae = window.autoencoder_tab, window.vae_tab
+    ae, vae = window.tab("autoencoder"), window.tab("vae")
     runs = [train(qtbot, ae, 0), train(qtbot, ae, 1), train(qtbot, vae, 0)]
-    window.cppn_tab.network.width_box.setValue(24)
+    window.tab("cppn").network.width_box.setValue(24)
     ae.timeline.set_step(ae.run.snapshots.pinned()[1].step)
     z = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
     before = [decode(r, r.step, z) for r in runs]
@@ -199,7 +199,7 @@ def test_a_workspace_round_trip_restores_runs_and_decodes(window, qtbot, tmp_pat
     qtbot.addWidget(fresh)
     fresh.show()
     wait_task(qtbot, fresh.open_workspace(path))
-    opened = fresh.autoencoder_tab.runs + fresh.vae_tab.runs
+    opened = fresh.tab("autoencoder").runs + fresh.tab("vae").runs
     assert [r.name for r in opened] == [r.name for r in runs]
     for old, new in zip(runs, opened):
         assert np.array_equal(old.metrics.table(), new.metrics.table())
@@ -208,13 +208,13 @@ def test_a_workspace_round_trip_restores_runs_and_decodes(window, qtbot, tmp_pat
             assert np.array_equal(a.payload.latent, b.payload.latent)
     for old_decode, new in zip(before, opened):
         np.testing.assert_allclose(decode(new, new.step, z), old_decode, atol=1e-6)
-    assert fresh.autoencoder_tab.shown_step == ae.shown_step
-    assert fresh.cppn_tab.network.width_box.value() == 24
+    assert fresh.tab("autoencoder").shown_step == ae.shown_step
+    assert fresh.tab("cppn").network.width_box.value() == 24
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "truncated", "future", "foreign"])
 def test_bad_workspaces_say_why_and_change_nothing(window, qtbot, tmp_path, kind):
-    ae = window.autoencoder_tab
+    ae = window.tab("autoencoder")
     run = train(qtbot, ae, epochs=1)
     good = save_workspace(tmp_path / "good.latentlab", [run])
     bad = tmp_path / f"{kind}.latentlab"
@@ -249,7 +249,7 @@ def test_bad_workspaces_say_why_and_change_nothing(window, qtbot, tmp_path, kind
 
 def test_a_partly_damaged_workspace_opens_what_it_can_and_names_the_rest(window, qtbot,
                                                                           tmp_path):
-    ae = window.autoencoder_tab
+    ae = window.tab("autoencoder")
     first, second = train(qtbot, ae, 0, epochs=1), train(qtbot, ae, 1, epochs=1)
     good = save_workspace(tmp_path / "good.latentlab", [first, second])
     bad = tmp_path / "partly.latentlab"
@@ -275,7 +275,7 @@ def test_a_terminal_run_opens_in_the_window(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     wait_task(qtbot, window.open_workspace(out / "run.latentlab"))
-    tab = window.vae_tab
+    tab = window.tab("vae")
     assert window.tabs.currentWidget() is tab and len(tab.runs) == 1
     assert tab.run.state.value == "finished" and tab.run.step == 10
     frame = tab.scatter.grab_frame()
@@ -284,7 +284,7 @@ def test_a_terminal_run_opens_in_the_window(qtbot, tmp_path):
 
 
 def test_replaying_the_post_trains_its_runs_and_compares_them(window, qtbot):
-    ae = window.autoencoder_tab
+    ae = window.tab("autoencoder")
     ae.panel.epochs_box.setValue(1)
     replay = window.comparisons.replay_post(ae, "all")
     qtbot.waitUntil(lambda: window.comparisons.replay is None, timeout=240_000)
@@ -313,7 +313,7 @@ def test_replaying_the_post_trains_its_runs_and_compares_them(window, qtbot):
 
 
 def test_the_beta_ladder_trains_four_vaes_from_the_plain_ae_to_beta_4(window, qtbot):
-    vae = window.vae_tab
+    vae = window.tab("vae")
     vae.panel.epochs_box.setValue(1)
     vae.panel.beta_box.setValue(0.5)
     assert vae.panel.config().beta == 0.5 and "β 0.5" in vae.panel.config().describe()
@@ -335,7 +335,7 @@ def test_closing_with_unsaved_runs_asks(qtbot, tmp_path):
     window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
     window.show()
     QtCore.QSettings().setValue("window/ask_to_save", True)
-    train(qtbot, window.autoencoder_tab, epochs=1)
+    train(qtbot, window.tab("autoencoder"), epochs=1)
     window.close()
     box = window.workspace.question
     qtbot.waitUntil(box.isVisible, timeout=5_000)

@@ -15,9 +15,9 @@ from gui.cppn.breed_panel import CHILD_SIDE, ChildTile
 def tab(window, qtbot):
     """The CPPN tab of the real window, in front and painted; the window closes after the test."""
     window.resize(1400, 900)
-    window.tabs.setCurrentWidget(window.cppn_tab)
-    qtbot.waitUntil(lambda: window.cppn_tab.canvas.pixels.shape[0] == 512, timeout=30_000)
-    return window.cppn_tab
+    window.tabs.setCurrentWidget(window.tab("cppn"))
+    qtbot.waitUntil(lambda: window.tab("cppn").canvas.pixels.shape[0] == 512, timeout=30_000)
+    return window.tab("cppn")
 
 
 def breed_and_wait(tab, qtbot, action):

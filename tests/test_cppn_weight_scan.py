@@ -61,9 +61,9 @@ def test_unit_pictures_show_each_units_output():
 
 @pytest.fixture
 def tab(window, qtbot):
-    window.tabs.setCurrentWidget(window.cppn_tab)
-    qtbot.waitUntil(lambda: window.cppn_tab.canvas.pixels.shape[0] == 512, timeout=30_000)
-    return window.cppn_tab
+    window.tabs.setCurrentWidget(window.tab("cppn"))
+    qtbot.waitUntil(lambda: window.tab("cppn").canvas.pixels.shape[0] == 512, timeout=30_000)
+    return window.tab("cppn")
 
 
 def test_the_weights_page_drags_scans_and_exports_one_weight(tab, qtbot, tmp_path):

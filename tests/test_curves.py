@@ -39,7 +39,7 @@ def train(qtbot, tab, config):
 
 
 def test_compare_draws_seed_bands_smooths_and_exports_one_csv(window, qtbot, tmp_path):
-    tab = window.vae_tab
+    tab = window.tab("vae")
     tab.panel.epochs_box.setValue(1)
     base = tab.panel.config()
     seeds = [train(qtbot, tab, dataclasses.replace(base, seed=s)) for s in (11, 12)]
@@ -86,7 +86,7 @@ def test_compare_draws_seed_bands_smooths_and_exports_one_csv(window, qtbot, tmp
 
 
 def test_curves_from_a_tensorboard_folder_join_the_comparison(window, qtbot, tmp_path):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     tab.panel.epochs_box.setValue(1)
     base = tab.panel.config()
     runs = [train(qtbot, tab, dataclasses.replace(base, seed=s)) for s in (1, 2)]

@@ -111,8 +111,8 @@ def _emoji_as_sticker(folder):
 
 @pytest.fixture
 def tab(window):
-    window.tabs.setCurrentWidget(window.deemoji_tab)
-    return window.deemoji_tab
+    window.tabs.setCurrentWidget(window.tab("deemoji"))
+    return window.tab("deemoji")
 
 
 def test_the_tab_teaches_the_example_stickers_and_scores_them(tab, qtbot):

@@ -9,8 +9,8 @@ from PySide6 import QtCore
 @pytest.fixture
 def tab(window):
     """The de-emoji tab of the real window, in front; the window closes after the test."""
-    window.tabs.setCurrentWidget(window.deemoji_tab)
-    return window.deemoji_tab
+    window.tabs.setCurrentWidget(window.tab("deemoji"))
+    return window.tab("deemoji")
 
 
 def test_train_then_clean_a_photo_with_the_run(tab, qtbot, tmp_path):

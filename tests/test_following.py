@@ -33,7 +33,7 @@ def test_the_window_follows_a_terminal_run_and_stops_it(window, qtbot, tmp_path)
     child = start_training(out)
     try:
         window.following.follow(out)
-        tab = window.autoencoder_tab
+        tab = window.tab("autoencoder")
         qtbot.waitUntil(lambda: len(tab.runs) == 1, timeout=120_000)
         run = tab.runs[0]
         assert run.state.value == "running" and "run" in run.name
@@ -71,7 +71,7 @@ def test_a_followed_folder_is_followed_again_after_a_restart(qtbot, tmp_path):
         with qtbot.waitSignal(first.sig_closed, timeout=30_000):
             first.close()
         second = MainWindow()
-        qtbot.waitUntil(lambda: len(second.autoencoder_tab.runs) == 1, timeout=120_000)
+        qtbot.waitUntil(lambda: len(second.tab("autoencoder").runs) == 1, timeout=120_000)
         assert out.resolve() in second.following.followed
         second.following.request_stops()
         assert child.wait(timeout=60) == 130
@@ -94,7 +94,7 @@ def test_folders_that_are_not_runs_are_said(window, qtbot, tmp_path):
     (tmp_path / "run.latentlab").write_bytes(b"not a zip")
     qtbot.waitUntil(lambda: any("not a Latent Lab workspace" in m for m in messages),
                     timeout=10_000)
-    assert not window.autoencoder_tab.runs
+    assert not window.tab("autoencoder").runs
     try:
         read_news(tmp_path / "missing", None)
     except ValueError as exc:

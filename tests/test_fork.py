@@ -67,7 +67,7 @@ def test_a_fork_that_cannot_be_is_refused(parent, tmp_path, args, message):
 
 
 def test_continue_from_this_step_in_the_window(window, qtbot):
-    tab = window.vae_tab
+    tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
     tab.panel.epochs_box.setValue(2)
     assert tab.start()

@@ -12,11 +12,13 @@ from PySide6 import QtCore, QtWidgets
 
 from gui.app import make_application
 from gui.error_report import ErrorReporter, start_logging
-from gui.main_window import TAB_TITLES, MainWindow
+from gui.experiments import TABS
+from gui.main_window import MainWindow
+from gui.settings import SCHEMA, apply_values, widget_values
 
 
 def test_about_credits_every_bundled_dataset(window):
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [e.title for e in TABS]
     dialog = window.show_about()
     text = dialog.browser.toPlainText()
     for credit in ("Twemoji", "CC-BY 4.0", "Kodak", "MNIST", "Creative Commons Attribution-Share "
@@ -28,21 +30,21 @@ def test_about_credits_every_bundled_dataset(window):
 def test_settings_come_back_in_a_new_window(qtbot):
     make_application()
     first = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
-    first.cppn_tab.network.width_box.setValue(40)
-    first.cppn_tab.network.channels_box.setCurrentIndex(1)
-    first.autoencoder_tab.panel.epochs_box.setValue(7)
-    first.vae_tab.panel.loss_box.setCurrentIndex(2)
-    first.deemoji_tab.panel.net_box.setCurrentIndex(1)
+    first.tab("cppn").network.width_box.setValue(40)
+    first.tab("cppn").network.channels_box.setCurrentIndex(1)
+    first.tab("autoencoder").panel.epochs_box.setValue(7)
+    first.tab("vae").panel.loss_box.setCurrentIndex(2)
+    first.tab("deemoji").panel.net_box.setCurrentIndex(1)
     first.tabs.setCurrentIndex(3)
     first.resize(1200, 800)
     with qtbot.waitSignal(first.sig_closed, timeout=30_000):
         first.close()
     second = MainWindow()
-    assert second.cppn_tab.network.width_box.value() == 40
-    assert second.cppn_tab.config.width == 40 and second.cppn_tab.config.channels == 3
-    assert second.autoencoder_tab.panel.epochs_box.value() == 7
-    assert second.vae_tab.panel.loss_box.currentData() == "kl"
-    assert second.deemoji_tab.panel.net_box.currentIndex() == 1
+    assert second.tab("cppn").network.width_box.value() == 40
+    assert second.tab("cppn").config.width == 40 and second.tab("cppn").config.channels == 3
+    assert second.tab("autoencoder").panel.epochs_box.value() == 7
+    assert second.tab("vae").panel.loss_box.currentData() == "kl"
+    assert second.tab("deemoji").panel.net_box.currentIndex() == 1
     assert second.tabs.currentIndex() == 3
     assert second.size() == QtCore.QSize(1200, 800)
     with qtbot.waitSignal(second.sig_closed, timeout=30_000):
@@ -50,7 +52,7 @@ def test_settings_come_back_in_a_new_window(qtbot):
 
 
 def test_space_pauses_and_resumes_the_tab_in_front(window, qtbot):
-    tab = window.autoencoder_tab
+    tab = window.tab("autoencoder")
     window.tabs.setCurrentWidget(tab)
     tab.panel.epochs_box.setValue(100)
     tab.start()
@@ -112,25 +114,25 @@ def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, 
     make_application()
     settings = QtCore.QSettings()
     garbage = {"window/tab": "seven", "window/geometry": "not a geometry",
-               "cppn/schema": 2, "cppn/width": "99999999999999999999999", "cppn/seed": -5,
+               "cppn/schema": SCHEMA, "cppn/width": "99999999999999999999999", "cppn/seed": -5,
                "cppn/depth": "nan", "cppn/channels": 17, "cppn/scale": ["a", "b"],
                "cppn/fit_steps": "12abc", "cppn/animation_size": "1e9",
                "autoencoder/schema": "two", "autoencoder/epochs": 5,
-               "vae/schema": 2, "vae/epochs": "1e400", "vae/learning_rate": "-3",
+               "vae/schema": SCHEMA, "vae/epochs": "1e400", "vae/learning_rate": "-3",
                "vae/many_points": "maybe", "vae/dataset": 2.5,
-               "deemoji/schema": 2, "deemoji/pictures": 10**12, "deemoji/photo_path": "x" * 5000,
+               "deemoji/schema": SCHEMA, "deemoji/pictures": 10**12, "deemoji/photo_path": "x" * 5000,
                "deemoji/fresh_emoji": "true"}
     for key, value in garbage.items():
         settings.setValue(key, value)
     settings.sync()
     window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
-    cppn, vae, deemoji = window.cppn_tab, window.vae_tab, window.deemoji_tab
+    cppn, vae, deemoji = window.tab("cppn"), window.tab("vae"), window.tab("deemoji")
     assert cppn.network.width_box.value() == 256          # clamped to the box's range
     assert cppn.network.seed_box.value() == 0
     assert cppn.network.depth_box.value() == 4            # unreadable: the default
     assert cppn.network.channels_box.currentIndex() == 0
     assert cppn.playback.size_box.value() == 1024
-    assert window.autoencoder_tab.panel.epochs_box.value() == 10   # another schema: ignored
+    assert window.tab("autoencoder").panel.epochs_box.value() == 10   # another schema: ignored
     assert vae.panel.epochs_box.value() == 10 and vae.panel.controls.lr_box.value() == 1e-6
     assert not vae.panel.many_points.isChecked() and vae.panel.dataset_box.currentIndex() == 0
     assert deemoji.panel.images_box.value() == 50_000 and deemoji.panel.photo_path == ""
@@ -147,7 +149,7 @@ def test_a_settings_file_that_is_not_ini_at_all(qtbot):
     with open(path, "wb") as handle:
         handle.write(b"\x00\xff[[[broken\n=\n\x89PNG" * 100)
     window = MainWindow()   # not given to qtbot: the test closes it, and it deletes itself
-    assert window.autoencoder_tab.panel.epochs_box.value() == 10
+    assert window.tab("autoencoder").panel.epochs_box.value() == 10
     with qtbot.waitSignal(window.sig_closed, timeout=30_000):
         window.close()
 
@@ -225,14 +227,14 @@ def test_closing_during_a_long_job_ends_cleanly_with_nothing_logged(qtbot, tmp_p
     out.mkdir()
     caplog.set_level(logging.WARNING)
     if job == "mp4 export":
-        cppn = window.cppn_tab
+        cppn = window.tab("cppn")
         window.tabs.setCurrentWidget(cppn)
         cppn.playback.frames_box.setValue(2000)
         cppn.playback.size_box.setValue(256)
         cppn.export_animation(out / "long.mp4")
         qtbot.waitUntil(lambda: cppn.export.progress.value() > 0, timeout=60_000)
     elif job == "replay":
-        ae = window.autoencoder_tab
+        ae = window.tab("autoencoder")
         ae.panel.epochs_box.setValue(50)
         window.comparisons.replay_post(ae, "all")
         qtbot.waitUntil(lambda: ae.run is not None and ae.run.step > 0, timeout=60_000)
@@ -241,17 +243,17 @@ def test_closing_during_a_long_job_ends_cleanly_with_nothing_logged(qtbot, tmp_p
         photos.mkdir()
         for k, path in enumerate(sorted(resource_path("photos").glob("kodim*.jpg"))[:8]):
             Image.open(path).save(photos / f"p{k}.png")
-        folder = window.deemoji_tab.hand.folder
+        folder = window.tab("deemoji").hand.folder
         folder.start(photos, out)
         qtbot.waitUntil(lambda: folder.tasks.busy(), timeout=10_000)
     elif job == "fifo dataset":   # a "file" that never ends: refused, even mid-close
         fifo = tmp_path / "digits.npz"
         os.mkfifo(fifo)
-        ae = window.autoencoder_tab
+        ae = window.tab("autoencoder")
         ae.panel.set_custom_dataset(str(fifo))
         ae.start()
     else:
-        ae = window.autoencoder_tab
+        ae = window.tab("autoencoder")
         ae.panel.epochs_box.setValue(1)
         ae.start()
         qtbot.waitUntil(lambda: ae.state == "finished", timeout=90_000)
@@ -268,3 +270,94 @@ def test_closing_during_a_long_job_ends_cleanly_with_nothing_logged(qtbot, tmp_p
         assert all(name.endswith("-clean.png") for name in left) and len(left) < 8
     else:
         assert left == []
+
+
+class _DummyTab(QtWidgets.QWidget):
+    """A fifth experiment that exists only as a registry entry: it records what the window asks
+    of it, and owns one thread that ends when it is asked to stop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+        self.level = QtWidgets.QSpinBox(self)
+        self.level.setRange(0, 99)
+        self.worker = QtCore.QThread(self)
+        self.worker.start()
+
+    def toggle_pause(self) -> None:
+        self.calls.append("toggle_pause")
+
+    def ask_save(self) -> None:
+        self.calls.append("ask_save")
+
+    def ask_export(self) -> None:
+        self.calls.append("ask_export")
+
+    def settings_widgets(self) -> dict:
+        return {"level": self.level}
+
+    def settings_restored(self) -> None:
+        self.calls.append("settings_restored")
+
+    def request_stop(self) -> None:
+        self.calls.append("request_stop")
+        self.worker.quit()
+
+    def threads(self) -> list:
+        return [self.worker]
+
+
+def test_a_new_experiment_is_one_registry_entry(qtbot):
+    from gui.experiments import ExperimentTab, TabEntry
+
+    make_application()
+    entries = (*TABS, TabEntry("dummy", "e · Dummy", _DummyTab))
+    first = MainWindow(entries)   # not given to qtbot: the test closes it, and it deletes itself
+    assert all(isinstance(tab, ExperimentTab) for tab in first.named_tabs().values())
+    dummy = first.tab("dummy")
+    calls, ended = dummy.calls, []
+    dummy.worker.finished.connect(lambda: ended.append(True))   # (runs in that thread)
+    assert first.tabs.tabText(4) == "e · Dummy" and first.tabs.widget(4) is dummy
+    first.show()
+    qtbot.waitExposed(first)
+    first.tabs.setCurrentWidget(dummy)
+    with warnings.catch_warnings():  # deprecated, but Xvfb has no window manager to activate it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QtWidgets.QApplication.setActiveWindow(first)
+    first.tabs.setFocus()
+    qtbot.keyClick(first.tabs, QtCore.Qt.Key.Key_Space)
+    qtbot.keyClick(first.tabs, QtCore.Qt.Key.Key_S, QtCore.Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(first.tabs, QtCore.Qt.Key.Key_E, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert calls == ["toggle_pause", "ask_save", "ask_export"]
+    dummy.level.setValue(42)
+    assert first.workspace.window_state()["settings"]["dummy"] == {"level": 42}
+    with qtbot.waitSignal(first.sig_closed, timeout=10_000):   # only once its thread has ended
+        first.close()
+    assert calls[-1] == "request_stop" and ended == [True]
+    second = MainWindow(entries)
+    assert second.tab("dummy").level.value() == 42
+    assert second.tab("dummy").calls == ["settings_restored"]
+    assert second.tabs.currentWidget() is second.tab("dummy")
+    with qtbot.waitSignal(second.sig_closed, timeout=10_000):
+        second.close()
+
+
+def test_a_combo_box_is_kept_by_its_value_not_its_place(qtbot):
+    from engine.latent.config import Loss
+
+    make_application()
+    old = QtWidgets.QComboBox()
+    for text, loss in (("Log loss", Loss.BCE), ("MSE", Loss.MSE), ("KL only", Loss.KL)):
+        old.addItem(text, loss)
+    old.setCurrentIndex(1)
+    values = widget_values({"loss": old})
+    assert values == {"loss": "mse"}
+    new = QtWidgets.QComboBox()   # a later version lists one more entry, first
+    for text, loss in (("KL only", Loss.KL), ("Log loss", Loss.BCE), ("MSE", Loss.MSE)):
+        new.addItem(text, loss)
+    apply_values({"loss": new}, values)
+    assert new.currentData() == Loss.MSE
+    apply_values({"loss": new}, {"loss": "hinge"})     # a value the list lacks: left as it is
+    assert new.currentData() == Loss.MSE
+    apply_values({"loss": new}, {"loss": 0})           # an index, as format-1 workspaces kept it
+    assert new.currentData() == Loss.KL

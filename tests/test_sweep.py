@@ -49,9 +49,9 @@ def test_a_two_by_two_sweep_writes_four_runs_and_one_workspace(grid):
 def test_the_sweep_opens_in_the_window_ticked_for_compare(grid, window, qtbot):
     out, _ = grid
     task = window.workspace.open(out / "sweep.latentlab")
-    qtbot.waitUntil(lambda: len(window.vae_tab.runs) == 4, timeout=60_000)
+    qtbot.waitUntil(lambda: len(window.tab("vae").runs) == 4, timeout=60_000)
     assert task is not None
-    assert len(window.vae_tab.runs_list.ticked()) == 4
+    assert len(window.tab("vae").runs_list.ticked()) == 4
     view = window.comparisons.compare_ticked()
     assert view is not None and len(view.runs) == 4
     view.curve_tools.bands.setChecked(True)              # two seeds of each loss: two bands

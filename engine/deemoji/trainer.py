@@ -269,3 +269,8 @@ class DeEmojiTrainer:
         of the same graph. A released trainer must not train until :meth:`reset`."""
         self.data = self._order = self.view = None
         _SHELLS.put(graph_key(self.config), self)
+
+
+def trainer_for_run(config: DeEmojiConfig, control) -> DeEmojiTrainer:
+    """A run's trainer, built in its worker thread (a stop while photos are read abandons it)."""
+    return DeEmojiTrainer.for_run(config, prepare_data(config, stop=control.raise_if_stopped))

@@ -133,7 +133,7 @@ class _Progress:
 
 def window_of(run: Run) -> dict:
     """The window state a terminal run's workspace opens with: its tab in front."""
-    return {"tab": 1 + (run.config.kind.value == "vae")}
+    return {"tab": run.config.kind.tab}
 
 
 def write_outputs(run: Run, trainer: AutoencoderTrainer, out: Path) -> tuple[list[str], list[str]]:

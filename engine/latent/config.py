@@ -18,6 +18,11 @@ class ModelKind(str, Enum):
     AE = "ae"
     VAE = "vae"
 
+    @property
+    def tab(self) -> str:
+        """The name of the window's tab for runs of this kind (its key in a workspace)."""
+        return "autoencoder" if self is ModelKind.AE else "vae"
+
 
 class Loss(str, Enum):
     """Reconstruction term. A VAE always adds KL; ``kl`` is the VAE's KL-only run."""

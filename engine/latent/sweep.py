@@ -235,9 +235,8 @@ def gather(trials: list[Trial], out: Path) -> tuple[Path, list[str]]:
         run.rename(trial.name)
         runs.append(run)
         lines.append(f"{trial.name:40s}  {run.state.value:9s}  final loss {run.final_loss():10.3f}")
-    tabs = {"autoencoder": [r for r in runs if r.config.kind is ModelKind.AE],
-            "vae": [r for r in runs if r.config.kind is ModelKind.VAE]}
-    window = {"tab": 2 if tabs["vae"] and not tabs["autoencoder"] else 1,
+    tabs = {kind.tab: [r for r in runs if r.config.kind is kind] for kind in ModelKind}
+    window = {"tab": (ModelKind.VAE if tabs["vae"] and not tabs["autoencoder"] else ModelKind.AE).tab,
               "latent": {name: {"ticked": list(range(len(group)))[:6], "shown": 0}
                          for name, group in tabs.items() if group}}
     return save_workspace(out / "sweep.latentlab", runs, window), lines

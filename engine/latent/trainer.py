@@ -14,9 +14,10 @@ import numpy as np
 
 from engine.latent import losses
 from engine.latent.config import AutoencoderConfig, Backprop, ModelKind
+from engine.latent.datasets import load_dataset
 from engine.latent.manual_backprop import SeedAdam, manual_loss_and_gradients
 from engine.latent.models import AutoencoderModels, build_models
-from engine.latent.training_data import TrainingData
+from engine.latent.training_data import TrainingData, prepare_training_data
 from engine.runs.loop import MAX_STEPS_PER_CALL
 from engine.runs.shells import ShellPool
 from engine.runs.update import RunSetup
@@ -179,3 +180,12 @@ class AutoencoderTrainer:
         of the same graph. A released trainer must not train until :meth:`reset`."""
         self._train_images = self._order = self._eps = self.fixtures = None
         _SHELLS.put(self._key, self)
+
+
+def trainer_for_run(config: AutoencoderConfig, control) -> AutoencoderTrainer:
+    """A run's trainer, built in its worker thread: its dataset read (a stop while reading
+    abandons it) and prepared, then a trainer of that graph (a pooled one when there is)."""
+    data = prepare_training_data(config, load_dataset(config.dataset,
+                                                      stop=control.raise_if_stopped))
+    control.raise_if_stopped()
+    return AutoencoderTrainer.for_run(config, data)

@@ -7,7 +7,6 @@ the run's weight copies in a thread of its own.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
@@ -18,7 +17,6 @@ from engine.deemoji.models import build_runner, network_weights_from_file
 from engine.deemoji.networks import Cleaners, RunWeights, bundled_network
 from engine.deemoji.pictures import TENSORBOARD_PICTURES
 from engine.deemoji.stickers import load_stickers
-from engine.deemoji.trainer import DeEmojiTrainer, prepare_data
 from engine.files.animations import save_animation
 from engine.files.model_files import save_model
 from engine.grids import captioned_grids
@@ -34,11 +32,6 @@ from gui.workers.background_task import BackgroundTask, BackgroundTasks
 from gui.workers.weights_save import WeightsSave
 
 GIF_MAX_FRAMES = 60
-
-
-def make_trainer(config, control):
-    """Build a run's trainer (in its worker thread), honouring a stop while photos are read."""
-    return DeEmojiTrainer.for_run(config, prepare_data(config, stop=control.raise_if_stopped))
 
 
 def save_network_weights(config, weights, path) -> Path:
@@ -116,7 +109,7 @@ class DeEmojiTab(TrainingTabMixin, QtWidgets.QWidget):
         self.show_run(Run("deemoji", config, config.describe()))
         self.panel.tensorboard.follow(self.run, TENSORBOARD_PICTURES)
         self.panel.progress.say("Cutting crops and pasting emoji…")
-        self.controls.launch(self.run, functools.partial(make_trainer, config))
+        self.controls.launch(self.run)
         return True
 
     def show_run(self, run: Run) -> None:

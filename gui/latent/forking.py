@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import functools
 
-from engine.latent.datasets import load_dataset
 from engine.latent.fork import forked_run
 from engine.latent.frames import TENSORBOARD_PICTURES
-from engine.latent.trainer import AutoencoderTrainer
-from engine.latent.training_data import prepare_training_data
-
-
-def make_trainer(config, control):
-    """Build a run's trainer (in its worker thread), honouring a stop while data is read."""
-    data = prepare_training_data(config, load_dataset(config.dataset, stop=control.raise_if_stopped))
-    control.raise_if_stopped()
-    return AutoencoderTrainer.for_run(config, data)
+from engine.latent.trainer import trainer_for_run
 
 
 def make_forked_trainer(config, weights, control):
     """A trainer that starts from ``weights`` (a parent's step), built in its worker thread."""
-    trainer = make_trainer(config, control)
+    trainer = trainer_for_run(config, control)
     trainer.set_weights(list(weights))
     return trainer
 

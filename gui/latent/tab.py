@@ -9,8 +9,6 @@ thread of their own.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
@@ -21,7 +19,7 @@ from engine.runs.run import Run
 from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
 from gui.latent.exports import LatentExports
-from gui.latent.forking import continue_run, make_trainer
+from gui.latent.forking import continue_run
 from gui.latent.run_panel import RunPanel
 from gui.latent.runs_list import RunsList
 from gui.latent.scatter import LatentScatterView, ScatterPanel
@@ -119,7 +117,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.add_run(run)
         self.panel.tensorboard.follow(run, TENSORBOARD_PICTURES)
         self.panel.progress.say("Loading data and building the model…")
-        self.controls.launch(self.run, functools.partial(make_trainer, config))
+        self.controls.launch(self.run)
         return True
 
     @QtCore.Slot()

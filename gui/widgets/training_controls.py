@@ -8,10 +8,12 @@ and kept (its last updates still land in its own run record) until its thread en
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
+from engine.experiments import EXPERIMENTS
 from engine.runs.control import MAX_LEARNING_RATE
 from engine.runs.run import Run
 from engine.runs.update import RunState
@@ -63,9 +65,15 @@ class TrainingControls(QtCore.QObject):
         """Every training thread of this tab that may still run."""
         return [w for w in (self.worker, *self._retiring) if w is not None]
 
-    def launch(self, run: Run, make_trainer: Callable, **loop_options) -> TrainingWorker:
-        """Train ``run`` in a new worker thread; a run still going is asked to stop first."""
+    def launch(self, run: Run, make_trainer: Callable | None = None,
+               **loop_options) -> TrainingWorker:
+        """Train ``run`` in a new worker thread; a run still going is asked to stop first.
+        ``make_trainer(control)`` builds its trainer there; by default its experiment's
+        (:data:`engine.experiments.EXPERIMENTS`) from the run's config."""
         self.retire()
+        if make_trainer is None:
+            make_trainer = functools.partial(EXPERIMENTS[run.experiment].trainer_for_run,
+                                             run.config)
         worker = TrainingWorker(run, make_trainer, self.parent(), **loop_options)
         worker.finished.connect(self._on_finished)
         self.worker, self.run = worker, run
