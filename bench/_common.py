@@ -86,7 +86,7 @@ def resident_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-def spread(values, digits: int = 2) -> str:
+def mean_sd_range(values, digits: int = 2) -> str:
     """Mean ± standard deviation (min–max) of values measured several times (seeds, groups)."""
     import numpy as np
 

@@ -85,8 +85,8 @@ def main() -> None:
     print(f"comparison of 5 runs x 1,000 points, camera turning: {fps_1k:.1f} fps")
     rng = np.random.default_rng(0)
     for v, run in zip(view.views, view.runs):
-        spread = np.abs(run.latest().payload.latent).max()
-        v.set_points(rng.uniform(-spread, spread, (10_000, 3)).astype(np.float32),
+        extent = np.abs(run.latest().payload.latent).max()
+        v.set_points(rng.uniform(-extent, extent, (10_000, 3)).astype(np.float32),
                      np.arange(10_000) % 10)
     fps_10k = fps_turning()
     print(f"comparison of 5 runs x 10,000 points, camera turning: {fps_10k:.1f} fps")

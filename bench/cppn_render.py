@@ -1,7 +1,7 @@
 """CPPN rendering: speed against the arithmetic floor, what the user waits for in the tab, the
 GPU shader against the CPU, seamless loops, and an 8192x8192 export's memory.
 
-- Repaints (median of several after a warm-up) of the Seed 2018 preset (width 64, grey) and its
+- Repaints (median of several after a warm-up) of the 2018 original preset (width 64, grey) and its
   RGB variant (width 32); the 512² repaint against its floor on this machine now: the matmul
   FLOPs at the sgemm rate measured in this run, plus the activations at the rate TensorFlow
   evaluates atan here (``repaint_512_vs_floor``). The 2018 code's numpy way as a baseline.
@@ -59,7 +59,7 @@ def median_ms(call, repeats: int = 7) -> float:
     return float(np.median(times) * 1000)
 
 
-def numpy_seed_render(weights, z, side: int, scale: float) -> np.ndarray:
+def numpy_original_render(weights, z, side: int, scale: float) -> np.ndarray:
     """The 2018 structure, in numpy: flattened per-pixel inputs, one matmul per branch."""
     wz, wx, wy, wr, *rest = weights.arrays
     xs, ys = coordinate_axis(side, scale), coordinate_axis(side, scale)
@@ -219,12 +219,13 @@ def main() -> None:
         export_child(args.export_child)
         return
     result = {"sgemm_gflops": round(sgemm_gflops()), "atan_per_s": round(atan_rate() / 1e6, 1)}
-    for key, preset in (("seed", PRESETS[0]), ("seed_rgb", PRESETS[1])):
+    for key, preset in (("original", PRESETS[0]), ("original_rgb", PRESETS[1])):
         weights = init_weights(preset.config)
         z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
         for side in (256, 512, 1024):
             ms = median_ms(lambda: render(weights, z, side, side, preset.scale))
-            result[f"repaint_{side}_ms" if key == "seed" else f"rgb_repaint_{side}_ms"] = round(ms, 1)
+            name = f"repaint_{side}_ms" if key == "original" else f"rgb_repaint_{side}_ms"
+            result[name] = round(ms, 1)
             print(f"{preset.name:24s} {side:5d}²  {ms:7.1f} ms")
     weights = init_weights(PRESETS[0].config)
     floor = floor_ms(weights.config, 512, result["sgemm_gflops"], result["atan_per_s"] * 1e6)
@@ -244,8 +245,8 @@ def main() -> None:
           f"{np.round(circle[:, 1], 2).tolist()}; share of other steps as large, measured alike "
           f"{np.round(circle[:, 2], 2).tolist()}; the 2018 sweep (no loop): {sweep[0]:.1f}")
     z = ZPath(PathKind.SWEEP, weights.config.z_dim).at(0.0)
-    numpy_ms = median_ms(lambda: numpy_seed_render(weights, z, 512, 1.0), repeats=3)
-    agree = np.abs(numpy_seed_render(weights, z, 512, 1.0).reshape(512, 512, 1)
+    numpy_ms = median_ms(lambda: numpy_original_render(weights, z, 512, 1.0), repeats=3)
+    agree = np.abs(numpy_original_render(weights, z, 512, 1.0).reshape(512, 512, 1)
                    - render(weights, z, 512, 512, 1.0)).max()
     print(f"2018-style numpy render 512²: {numpy_ms:.1f} ms (max pixel difference {agree:.2e});"
           f" ours is {numpy_ms / result['repaint_512_ms']:.1f}x faster")

@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from _common import print_result, spread
+from _common import mean_sd_range, print_result
 
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.evaluation import evaluate_cleaner, frozen_set
@@ -61,7 +61,7 @@ def main() -> None:
     for kind, by_level in figures.items():
         for level, found in by_level.items():
             print(f"{kind:8s} {level.value:6s} "
-                  + "; ".join(f"{name} {spread([f[key] for f in found], 3)}"
+                  + "; ".join(f"{name} {mean_sd_range([f[key] for f in found], 3)}"
                               for key, name in SHOWN.items()))
             for key in SHOWN:
                 values = [round(float(f[key]), 4) for f in found]

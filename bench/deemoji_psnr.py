@@ -29,7 +29,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from _common import print_result, spread
+from _common import mean_sd_range, print_result
 from PIL import Image
 
 from engine.deemoji.cleaning import Eagerness, PhotoCleaner
@@ -69,15 +69,15 @@ def main() -> None:
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     frozen = frozen_set(args.held_out)
-    figures = {"seed": [], "improved": []}
-    seen = {"seed": [], "improved": []}
+    figures = {"original": [], "improved": []}
+    seen = {"original": [], "improved": []}
     trained = []     # the improved networks, kept to average them
     for seed in seeds:
-        for net, key in ((DeEmojiNet.SEED, "seed"), (DeEmojiNet.IMPROVED, "improved")):
+        for net, key in ((DeEmojiNet.ORIGINAL_2018, "original"), (DeEmojiNet.IMPROVED, "improved")):
             config = preset(net, train_images=args.train_images, epochs=10_000, seed=seed)
             trainer, images = train(config, args.budget)
             seen[key].append(images)
-            if key == "seed":
+            if key == "original":
                 figures[key].append(evaluate_network(trainer.runner, frozen))
             else:
                 figures[key].append(evaluate_cleaner(PhotoCleaner(trainer.runner),
@@ -92,7 +92,7 @@ def main() -> None:
                   flush=True)
             trainer.release()
     mean = {k: {m: float(np.mean([f[m] for f in fs])) for m in fs[0]} for k, fs in figures.items()}
-    imp, sd = mean["improved"], mean["seed"]
+    imp, sd = mean["improved"], mean["original"]
     averaged = evaluate_cleaner(PhotoCleaner(*trained), frozen)[Eagerness.USUAL]
     print(f"the {len(trained)} networks averaged: inside {averaged['improved_psnr_inside']:.2f}, "
           f"outside {averaged['improved_psnr_outside']:.2f}, clean photos "
@@ -121,10 +121,10 @@ def main() -> None:
     Image.fromarray(to_bytes(np.concatenate([np.concatenate(list(r), 1) for r in shown], 0))) \
         .resize((8 * 96 * 2, 3 * 96 * 2), Image.NEAREST).save(args.out / "deemoji_frozen.png")
 
-    quarter = pictures_per_second(preset(DeEmojiNet.SEED, width_scale=0.25), args.speed_s)
-    full = pictures_per_second(preset(DeEmojiNet.SEED, width_scale=1.0), args.speed_s)
-    speeds = {"seed_quarter_width_pictures_per_s": round(quarter, 1),
-              "seed_full_width_pictures_per_s": round(full, 1)}
+    quarter = pictures_per_second(preset(DeEmojiNet.ORIGINAL_2018, width_scale=0.25), args.speed_s)
+    full = pictures_per_second(preset(DeEmojiNet.ORIGINAL_2018, width_scale=1.0), args.speed_s)
+    speeds = {"original_quarter_width_pictures_per_s": round(quarter, 1),
+              "original_full_width_pictures_per_s": round(full, 1)}
     if fast_bfloat16():
         speeds["improved_bfloat16_pictures_per_s"] = round(pictures_per_second(
             preset(DeEmojiNet.IMPROVED, bfloat16=True), args.speed_s), 1)
@@ -133,18 +133,18 @@ def main() -> None:
 
     print(f"\n{len(frozen.pictures.clean)} frozen held-out pictures, {len(seeds)} seeds, "
           f"{args.budget:.0f} s of training each; mean ± std (min–max)")
-    rows = [("2018 network", [f["psnr_inside"] for f in figures["seed"]],
-             [f["psnr_outside"] for f in figures["seed"]]),
+    rows = [("2018 network", [f["psnr_inside"] for f in figures["original"]],
+             [f["psnr_outside"] for f in figures["original"]]),
             ("improved", [f["improved_psnr_inside"] for f in figures["improved"]],
              [f["improved_psnr_outside"] for f in figures["improved"]]),
             ("Telea, its mask", [f["telea_predicted_psnr_inside"] for f in figures["improved"]],
              [f["telea_predicted_psnr_outside"] for f in figures["improved"]])]
     print(f"{'PSNR (dB)':18s} {'inside':>30s} {'outside':>30s}")
     for name, inside, outside in rows:
-        print(f"{name:18s} {spread(inside):>30s} {spread(outside):>30s}")
+        print(f"{name:18s} {mean_sd_range(inside):>30s} {mean_sd_range(outside):>30s}")
     for method in ("telea", "ns"):
         print(f"{method + ', true mask':18s} {imp[method + '_true_psnr_inside']:6.2f}")
-    print("clean native photos: " + spread([f["psnr_clean_native"] for f in figures["improved"]])
+    print("clean native photos: " + mean_sd_range([f["psnr_clean_native"] for f in figures["improved"]])
           + " dB; mask IoU " + ", ".join(
               f"{name} {mean['improved'][f'iou_{name}']:.2f} (n={mean['improved'][f'count_{name}']:.0f})"
               for name, _, _ in BRIGHTNESS_BINS))
@@ -154,15 +154,15 @@ def main() -> None:
         "psnr_mask_improved": round(imp["improved_psnr_inside"], 2),
         "psnr_mask_improved_std": round(float(np.std([f["improved_psnr_inside"]
                                                       for f in figures["improved"]])), 2),
-        "psnr_mask_seed": round(sd["psnr_inside"], 2),
+        "psnr_mask_original": round(sd["psnr_inside"], 2),
         "psnr_outside_improved": round(imp["improved_psnr_outside"], 2),
-        "psnr_outside_seed": round(sd["psnr_outside"], 2),
+        "psnr_outside_original": round(sd["psnr_outside"], 2),
         "psnr_mask_telea_true": round(imp["telea_true_psnr_inside"], 2),
         "psnr_mask_ns_true": round(imp["ns_true_psnr_inside"], 2),
         "psnr_mask_telea_predicted": round(imp["telea_predicted_psnr_inside"], 2),
         "psnr_mask_ns_predicted": round(imp["ns_predicted_psnr_inside"], 2),
         "ssim_mask_improved": round(imp["improved_ssim_inside"], 3),
-        "ssim_mask_seed": round(sd["ssim_inside"], 3),
+        "ssim_mask_original": round(sd["ssim_inside"], 3),
         "ssim_mask_telea_true": round(imp["telea_true_ssim_inside"], 3),
         "ssim_mask_ns_true": round(imp["ns_true_ssim_inside"], 3),
         "ssim_mask_telea_predicted": round(imp["telea_predicted_ssim_inside"], 3),
@@ -185,7 +185,7 @@ def main() -> None:
         "bundled_clean_native_changed": round(shipped["clean_native_changed"], 4),
         **{f"bundled_iou_{name}": round(shipped[f"iou_{name}"], 3) for name, _, _ in BRIGHTNESS_BINS},
         **levels,
-        "pictures_seen_seed": seen["seed"], "pictures_seen_improved": seen["improved"],
+        "pictures_seen_original": seen["original"], "pictures_seen_improved": seen["improved"],
         **speeds})
 
 

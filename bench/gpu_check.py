@@ -8,11 +8,11 @@ GPU wheel, about 600 MB, cannot be carried there):
 
 ``prepare`` writes, for each CPPN preset, the live fragment shader the canvas uses
 (engine/cppn/glsl.py), its weight texture and z projection, and the CPU renderer's 512² picture
-to check the GPU's against; and the autoencoder models' designs (Seed 2018 and quick, Keras JSON:
+to check the GPU's against; and the autoencoder models' designs (2018 original and quick, Keras JSON:
 the weights start from their initialisers there) with 10,000 MNIST digits. ``measure`` draws
 each shader at 512², 1024² and 4096² into an offscreen framebuffer (GPU time from GL timer
 queries, and wall time of draw + finish and of the read-back), compares the 512² picture, then
-trains the same Keras models with Keras 3 on JAX (``fit``, XLA, batch 10 for Seed 2018 as in
+trains the same Keras models with Keras 3 on JAX (``fit``, XLA, batch 10 for 2018 original as in
 2018, 100 for quick) and times an epoch.
 The training figure is therefore Keras-on-JAX running our model designs, not our TensorFlow
 trainer; docs/figures.md says so beside it.
@@ -65,7 +65,7 @@ def prepare(folder: Path) -> None:
     data = load_bundled("mnist")
     np.savez_compressed(folder / "mnist10k.npz", x=data.images[:10_000].reshape(-1, 28, 28, 1))
     models = []
-    for preset, batch in (("seed", 10), ("quick", 100)):
+    for preset, batch in (("original-2018", 10), ("quick", 100)):
         m = build_models(preset_config("ae", "bce", preset))
         image = keras.Input((28, 28, 1))
         whole = keras.Model(image, m.decoder(m.encoder(image)))
@@ -221,7 +221,7 @@ def measure_training(folder: Path, plan: dict, epochs: int) -> list[dict]:
         def log_loss(target, logits):   # summed over pixels and over the batch, as in 2018
             return keras.ops.sum(keras.ops.softplus(logits) - target * logits)
 
-        lr = 8e-5 if spec["preset"] == "seed" else 1e-3
+        lr = 8e-5 if spec["preset"] == "original-2018" else 1e-3
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=log_loss, jit_compile=True,
                       steps_per_execution=16)
         batch = spec["batch"]

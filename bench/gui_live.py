@@ -151,7 +151,7 @@ def run(args) -> None:
           f"p99 {np.percentile(gaps, 99):.1f} ms, max {gaps.max():.1f} ms")
 
     panel = paint_watch(tab.explorer.selected_decoded)
-    tab.decoder.sig_done.connect(recorder.decoded)
+    tab.latent_decoder.worker.sig_done.connect(recorder.decoded)
     rng = np.random.default_rng(0)
 
     def click_latencies() -> list[float]:

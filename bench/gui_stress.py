@@ -8,12 +8,12 @@ show them) and Qt warnings, and measures freezes with a 10 ms heartbeat timer in
 the longest gap between beats from the close request until the window is gone.
 
 Scenarios: ``restarts`` (50 start/stop cycles, then 30 start/reset cycles with resident memory
-before and after), ``close_seed`` (the seed AE and VAE training, closed 1 s after starting),
-``close_seed_deemoji`` (the same with de-emoji training too), ``close_deemoji``,
+before and after), ``close_original`` (the 2018 original AE and VAE training, closed 1 s after starting),
+``close_original_deemoji`` (the same with de-emoji training too), ``close_deemoji``,
 ``close_cppn_render`` (width 256, depth 8, a 1024² canvas), ``close_export`` (an 8192² PNG
 export), ``close_quick`` (10 windows closed mid-run, quick AE).
 
-    python bench/gui_stress.py [--scenarios restarts,close_seed,...] [--restarts 50]
+    python bench/gui_stress.py [--scenarios restarts,close_original,...] [--restarts 50]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import time
 
 from _common import ROOT, print_result, private_settings, resident_mb
 
-SCENARIOS = ("restarts", "close_seed", "close_seed_deemoji", "close_deemoji",
+SCENARIOS = ("restarts", "close_original", "close_original_deemoji", "close_deemoji",
              "close_cppn_render", "close_export", "close_quick")
 
 
@@ -165,11 +165,11 @@ def child(name: str, restarts: int) -> None:
 
 def heavy_work(name: str, window, wait_until) -> None:
     """Start the scenario's work and return once it is under way."""
-    if name in ("close_seed", "close_seed_deemoji"):
+    if name in ("close_original", "close_original_deemoji"):
         for tab in (window.tab("autoencoder"), window.tab("vae")):
-            tab.panel.preset_box.setCurrentIndex(1)   # Seed 2018
+            tab.panel.preset_box.setCurrentIndex(1)   # 2018 original
             tab.start()
-        if name == "close_seed_deemoji":
+        if name == "close_original_deemoji":
             window.tab("deemoji").start()
         wait_until(lambda: False, 1.0)
     elif name == "close_deemoji":

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import print_result, spread
+from _common import mean_sd_range, print_result
 from PIL import Image, ImageDraw, ImageFont
 
 from engine.deemoji.cleaning import PhotoCleaner
@@ -94,7 +94,7 @@ def main() -> None:
                       + "; ".join(score.lines()), flush=True)
         print(f"seed {seed}: {trainer.total_steps} steps in {seconds:.0f} s", flush=True)
     for key, values in rows.items():
-        print(f"{key}: {spread(values, 0 if key == 'run_s' else 2)}")
+        print(f"{key}: {mean_sd_range(values, 0 if key == 'run_s' else 2)}")
     print_result({key: sum(v) / len(v) for key, v in rows.items()} | {"seeds": seeds})
 
 

@@ -6,11 +6,11 @@ Two ``fit`` peers: Keras' defaults (no XLA on CPU, one step per call), and what 
 minded Keras user runs, ``compile(jit_compile=True, steps_per_execution=16)``; the engine uses XLA
 and up to 16 steps per compiled call too, so the second is the fair comparison (the headline,
 ``ratio_vs_best_fit``). Also measures this machine's float32 matmul rate now, which bounds what
-any trainer of this dense model can reach, and the seed preset's seconds per epoch. The rate
+any trainer of this dense model can reach, and the 2018 original preset's seconds per epoch. The rate
 drifts within minutes, so the tuned fit, the engine and the sgemm rate are measured in
 ``--rounds`` interleaved rounds; each ratio is taken within a round, and the median is reported.
 
-    python bench/train_throughput.py [--epochs 4] [--seed-steps 60]
+    python bench/train_throughput.py [--epochs 4] [--original-steps 60]
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def training_flops_per_sample(models) -> float:
     return 6.0 * sum(int(v.shape[0]) * int(v.shape[1]) for v in kernels)
 
 
-def seed_seconds_per_epoch(steps: int, dataset) -> float:
-    config = preset_config("ae", "bce", "seed", epochs=1)
+def original_seconds_per_epoch(steps: int, dataset) -> float:
+    config = preset_config("ae", "bce", "original-2018", epochs=1)
     trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))
     rows = []
     for update in run_loop(trainer, live_snapshots=False):
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (sgemm, tuned fit, engine), interleaved")
-    parser.add_argument("--seed-steps", type=int, default=60)
+    parser.add_argument("--original-steps", type=int, default=60)
     args = parser.parse_args()
     print(device_summary())
     dataset = load_bundled("mnist")
@@ -109,14 +109,14 @@ def main() -> None:
           f"(min {table[:, 3].min():.2f}), engine at {median[4]:.0%} of the sgemm ceiling "
           f"(min {table[:, 4].min():.0%}), tuned fit at {median[5]:.0%}; the default fit "
           f"{median[2] / fit_sps:.2f}x slower than the engine")
-    seed_epoch = seed_seconds_per_epoch(args.seed_steps, dataset)
-    print(f"seed preset: {seed_epoch:.0f} s per epoch of 10,000 digits "
-          f"(extrapolated from {args.seed_steps} steps of batch 10)")
+    original_epoch = original_seconds_per_epoch(args.original_steps, dataset)
+    print(f"2018 original preset: {original_epoch:.0f} s per epoch of 10,000 digits "
+          f"(extrapolated from {args.original_steps} steps of batch 10)")
     print_result({"engine_sps": round(median[2]), "keras_fit_sps": round(fit_sps),
                   "keras_best_fit_sps": round(median[1]),
                   "ratio_vs_best_fit": round(median[3], 3),
                   "ratio_vs_best_fit_min": round(table[:, 3].min(), 3),
-                  "ratio": round(median[2] / fit_sps, 3), "seed_epoch_s": round(seed_epoch, 1),
+                  "ratio": round(median[2] / fit_sps, 3), "original_epoch_s": round(original_epoch, 1),
                   "sgemm_gflops": round(median[0]), "rounds": args.rounds,
                   "engine_share_of_sgemm_ceiling": round(median[4], 3),
                   "engine_share_of_sgemm_ceiling_min": round(table[:, 4].min(), 3),

@@ -11,6 +11,9 @@ from enum import Enum
 from typing import TypeVar
 
 T = TypeVar("T")
+# settings that earlier versions wrote under another name
+RENAMED_FIELDS = {"kl_2018_quirks": "kl_2018_quirks",
+                  "backprop_2018_quirks": "backprop_2018_quirks"}
 
 
 def config_to_dict(config) -> dict:
@@ -32,6 +35,7 @@ def config_from_dict(cls: type[T], data: dict) -> T:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values = {}
     for name, value in data.items():
+        name = RENAMED_FIELDS.get(name, name)
         if name in fields:
             values[name] = tuple(value) if isinstance(value, list) else value
     try:

@@ -16,6 +16,22 @@ import numpy as np
 E = TypeVar("E", bound=Enum)
 
 MAX_SEED = 2**32 - 1   # numpy's and Keras' seeds are unsigned 32-bit
+# choices that earlier versions wrote under another value (files, settings, the CLI)
+RENAMED_CHOICES = {"seed": "original-2018", "seed-2018": "original-2018"}
+
+
+def current_choice(value: str) -> str:
+    """A choice as it is called now (a command-line value of an earlier version)."""
+    return RENAMED_CHOICES.get(value, value)
+
+
+class Choice(str, Enum):
+    """A setting's choices, written as their values; a value of an earlier version
+    (:data:`RENAMED_CHOICES`) reads as the choice it is called now."""
+
+    @classmethod
+    def _missing_(cls, value):
+        return cls._value2member_map_.get(RENAMED_CHOICES.get(value))
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:

@@ -23,7 +23,7 @@ def train_one_step_each() -> list[str]:
     dataset = load_bundled("mnist")
     lines = []
     for kind, loss, preset, extra in (("ae", "bce", "quick", {}), ("vae", "bce", "quick", {}),
-                                      ("ae", "mse", "seed", {"conv_channels": (16, 32)})):
+                                      ("ae", "mse", "original-2018", {"conv_channels": (16, 32)})):
         config = preset_config(kind, loss, preset, epochs=1, train_size=200, latent_points=50,
                                **extra)
         trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))

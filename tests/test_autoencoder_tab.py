@@ -28,7 +28,7 @@ def points_on_screen(tab, margin_px: int = 5):
 def click_point(qtbot, tab, index):
     xy, _ = points_on_screen(tab)
     click = QtCore.QPoint(int(round(xy[index, 0])), int(round(xy[index, 1])))
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         qtbot.mouseClick(tab.scatter, QtCore.Qt.MouseButton.LeftButton, pos=click)
 
 
@@ -74,10 +74,10 @@ def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
     start_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
     sliders = tab.explorer.z_sliders
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         sliders[0].setValue(-800)
     before = tab.explorer.slider_decoded.image.copy()
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         sliders[0].setValue(800)
     assert np.abs(tab.explorer.slider_decoded.image - before).mean() > 0.01
 
@@ -118,7 +118,7 @@ def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, q
                      tab.panel.message_label.text())
     assert tab.run.step < tab.run.total_steps
     assert np.isfinite(tab.scatter.positions).all()
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         tab.explorer.z_sliders[0].setValue(500)
     assert np.isfinite(tab.explorer.slider_decoded.image).all()
     assert tab.controls.start_button.isEnabled()  # and the user can start again
@@ -195,7 +195,7 @@ def test_close_mid_training_leaves_no_thread(qtbot):
     tab = win.tab("autoencoder")
     start_small(tab, qtbot, epochs=200)
     qtbot.waitUntil(lambda: tab.run.step > 0, timeout=30_000)
-    worker, decoder = tab.worker, tab.decoder
+    worker, decoder = tab.worker, tab.latent_decoder.worker
     with qtbot.waitSignal(win.sig_closed, timeout=30_000):
         win.close()
     assert not worker.isRunning() and not decoder.isRunning()
@@ -223,10 +223,10 @@ def test_sampling_the_prior_decodes_z_as_drawn(window, qtbot):
     explorer = tab.explorer
     explorer._rng = np.random.default_rng(4)   # a draw with a large coordinate
     z = np.random.default_rng(4).standard_normal(3).astype(np.float32)
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         drawn = explorer.sample_prior()
     assert np.array_equal(drawn, z) and np.array_equal(explorer.slider_z, z)   # not clipped
-    models = tab.decoding.replicas.with_weights(tab.run.config, tab.run.latest().weights)
+    models = tab.latent_decoder.replicas.with_weights(tab.run.config, tab.run.latest().weights)
     np.testing.assert_allclose(explorer.slider_decoded.image, models.decode(z[None])[0], atol=1e-6)
 
 
@@ -236,10 +236,10 @@ def test_the_2018_log_is_overlaid_only_on_runs_that_compute_what_2018_did(window
 
     tab = window.tab("vae")
     legend = tab.loss_plot.plotItem.legend
-    tab.show_run(Run("latent", preset_config("vae", "mse", "seed")))
+    tab.show_run(Run("latent", preset_config("vae", "mse", "original-2018")))
     labels = [label.text for _, label in legend.items]
     assert any(text.startswith("2018 log") for text in labels)
-    tab.show_run(Run("latent", preset_config("vae", "mse", "seed", seed_kl_quirks=False)))
+    tab.show_run(Run("latent", preset_config("vae", "mse", "original-2018", kl_2018_quirks=False)))
     assert not any(text.startswith("2018 log") for _, label in legend.items
                    for text in [label.text])
     tab.show_run(None)

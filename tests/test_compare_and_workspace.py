@@ -64,7 +64,7 @@ def test_a_decode_rewound_to_an_early_step_uses_that_steps_weights(window, qtbot
     index = 7
     tab.timeline.set_step(early.step)
     assert tab.shown_step == early.step
-    with qtbot.waitSignal(tab.decoder.sig_done, timeout=10_000):
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         tab.explorer.select(index)
     at_early = tab.explorer.selected_decoded.image.copy()
     early_code = early.payload.latent[index:index + 1]
@@ -116,7 +116,7 @@ def test_the_comparison_links_camera_and_selection(window, qtbot):
     view.common.setChecked(True)
     assert np.allclose(first.extent[0], second.extent[0]) and np.allclose(first.extent[1],
                                                                          second.extent[1])
-    with qtbot.waitSignal(view.decoding.sig_decoded, timeout=10_000):
+    with qtbot.waitSignal(view.latent_decoder.sig_decoded, timeout=10_000):
         first.sig_point_clicked.emit(12)
     assert first.highlighted == second.highlighted == 12
     qtbot.waitUntil(lambda: all(im is not None for im in view.strip_images), timeout=10_000)
@@ -301,12 +301,12 @@ def test_replaying_the_post_trains_its_runs_and_compares_them(window, qtbot):
     for run in runs:   # the account carries these runs' own measured numbers
         assert f"{run.name}: {figs[run.name].final_loss:.4g}" in text
         if run.config.loss.value != "kl":
-            assert f"{run.name.split(' · ')[1]} ±{figs[run.name].spread_p99:.1f}" in text
+            assert f"{run.name.split(' · ')[1]} ±{figs[run.name].extent_p99:.1f}" in text
     assert f"differ by {figs[runs[4].name].reconstruction_gap:.3f}" in text
     # and what the post found holds for them: the AE spreads wider than the VAE, and KL alone
     # decodes different digits most alike
-    assert min(figs[r.name].spread_p99 for r in runs[:2]) > \
-        max(figs[r.name].spread_p99 for r in runs[2:4])
+    assert min(figs[r.name].extent_p99 for r in runs[:2]) > \
+        max(figs[r.name].extent_p99 for r in runs[2:4])
     assert figs[runs[4].name].reconstruction_gap < \
         min(figs[r.name].reconstruction_gap for r in runs[:4])
     view.close()
@@ -325,8 +325,8 @@ def test_the_beta_ladder_trains_four_vaes_from_the_plain_ae_to_beta_4(window, qt
     figs = {r.name: figures(r) for r in runs}
     text = window.comparisons.windows[-1].findings.text()
     for run in runs:
-        assert f"β {run.config.beta:g}: ±{figs[run.name].spread_p99:.1f}" in text
-    assert figs[runs[0].name].spread_p99 > figs[runs[-1].name].spread_p99
+        assert f"β {run.config.beta:g}: ±{figs[run.name].extent_p99:.1f}" in text
+    assert figs[runs[0].name].extent_p99 > figs[runs[-1].name].extent_p99
     window.comparisons.windows[-1].close()
 
 

@@ -21,7 +21,7 @@ SMALL = CPPNConfig(width=16, depth=2, activations=("atan", "atan"), z_dim=16)
 
 
 def spec_coordinates(x_dim, y_dim, scale):
-    """The 2018 code, verbatim (docs/seed-2018.md)."""
+    """The 2018 code, verbatim (docs/original-2018.md)."""
     x_range = scale * (np.arange(x_dim) - (x_dim - 1) / 2.0) / (x_dim - 1) / 0.5
     y_range = scale * (np.arange(y_dim) - (y_dim - 1) / 2.0) / (y_dim - 1) / 0.5
     x_mat = np.matmul(np.ones((y_dim, 1)), x_range.reshape((1, x_dim)))
@@ -57,10 +57,10 @@ def test_channels_give_the_right_shapes(channels):
     assert 0.0 <= img.min() and img.max() <= 1.0 and img.std() > 0.01
 
 
-def test_seed_preset_is_the_2018_network():
+def test_the_2018_original_preset_is_the_2018_network():
     cfg = PRESETS[0].config
     assert (cfg.style, cfg.width, cfg.depth, cfg.activations, cfg.channels) == \
-        (CPPNStyle.SEED, 64, 4, ("atan",) * 4, 1)
+        (CPPNStyle.ORIGINAL_2018, 64, 4, ("atan",) * 4, 1)
     w = init_weights(cfg)
     # the 2018 spreads: z 1.0, x 0.1, y 0.8, r 1.0 (64 or 4096 samples each)
     assert np.std(w.arrays[0]) == pytest.approx(1.0, rel=0.05)

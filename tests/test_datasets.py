@@ -116,7 +116,7 @@ def test_per_image_min_max():
 
 
 def test_seed_subset_and_fixed_view_sets(mnist):
-    config = preset_config("ae", "bce", "seed")
+    config = preset_config("ae", "bce", "original-2018")
     data = prepare_training_data(config, mnist)
     assert data.train_images.shape == (10000, 28, 28, 1)
     assert np.array_equal(data.train_labels, mnist.labels[5000:15000])

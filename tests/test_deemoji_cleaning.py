@@ -148,11 +148,11 @@ def test_the_bundled_cleaner_averages_what_its_three_networks_find(network, clea
 
 
 def test_a_2018_network_cannot_be_averaged(network):
-    seed_2018 = build_runner(preset(DeEmojiNet.SEED, width_scale=0.1))
+    original = build_runner(preset(DeEmojiNet.ORIGINAL_2018, width_scale=0.1))
     improved = NetworkRunner(load_model(network.paths[0]))
-    assert not PhotoCleaner(seed_2018).has_finder
+    assert not PhotoCleaner(original).has_finder
     with pytest.raises(ValueError, match="2018 network has no finder"):
-        PhotoCleaner(improved, seed_2018)
+        PhotoCleaner(improved, original)
 
 
 def test_the_fill_solves_laplace_so_a_smooth_gradient_comes_back():

@@ -226,7 +226,7 @@ def small_data(emoji, n=60):
 
 @pytest.mark.parametrize("net,width,bfloat16,lr", [(DeEmojiNet.IMPROVED, 0.34, False, 1e-3),
                                                    (DeEmojiNet.IMPROVED, 0.34, True, 1e-3),
-                                                   (DeEmojiNet.SEED, 0.1, False, 3e-3)])
+                                                   (DeEmojiNet.ORIGINAL_2018, 0.1, False, 3e-3)])
 def test_training_loss_falls(emoji, net, width, bfloat16, lr):
     epochs = 12 if net is DeEmojiNet.IMPROVED else 6
     config = preset(net, width_scale=width, train_images=60, epochs=epochs, learning_rate=lr,
@@ -251,7 +251,7 @@ def test_training_loss_falls(emoji, net, width, bfloat16, lr):
 
 
 def test_the_improved_net_decays_its_learning_rate_along_a_cosine(emoji):
-    for net, decayed in ((DeEmojiNet.IMPROVED, True), (DeEmojiNet.SEED, False)):
+    for net, decayed in ((DeEmojiNet.IMPROVED, True), (DeEmojiNet.ORIGINAL_2018, False)):
         config = preset(net, width_scale=0.1, train_images=60, epochs=2, learning_rate=3e-3)
         trainer = DeEmojiTrainer(config, small_data(emoji))
         final = list(run_loop(trainer))[-1]
@@ -273,13 +273,13 @@ def test_bfloat16_is_chosen_only_where_the_cpu_multiplies_it(tmp_path, monkeypat
     for fast in (False, True):
         monkeypatch.setattr(deemoji_config, "fast_bfloat16", lambda: fast)
         assert preset(DeEmojiNet.IMPROVED).bfloat16 is fast
-        assert preset(DeEmojiNet.SEED).bfloat16 is False  # the 2018 network stays float32
+        assert preset(DeEmojiNet.ORIGINAL_2018).bfloat16 is False  # the 2018 network stays float32
 
 
 def test_weights_of_another_network_are_refused(emoji, tmp_path):
     a = DeEmojiTrainer(preset(DeEmojiNet.IMPROVED, width_scale=0.25, train_images=10,
                               bfloat16=True), small_data(emoji))
-    seed = preset(DeEmojiNet.SEED, width_scale=0.1, train_images=10)
+    seed = preset(DeEmojiNet.ORIGINAL_2018, width_scale=0.1, train_images=10)
     save_model(a.model, tmp_path / "a.keras")
     with pytest.raises(ModelFileError, match="holds a improved network, not seed_2018"):
         network_weights_from_file(tmp_path / "a.keras", seed)

@@ -79,7 +79,7 @@ def test_a_sticker_run_starts_from_the_bundled_network_and_pastes_the_stickers(t
     assert not magenta.any()                          # without stickers: emoji only
     assert not np.array_equal(plain.get_weights()[0], trainer.get_weights()[0])
     with pytest.raises(ValueError, match="only the improved network"):
-        sticker_preset(tmp_path, start).replace(net=DeEmojiNet.SEED)
+        sticker_preset(tmp_path, start).replace(net=DeEmojiNet.ORIGINAL_2018)
 
 
 def test_the_score_tells_a_found_sticker_from_a_missed_one(tmp_path):

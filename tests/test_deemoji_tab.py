@@ -15,7 +15,7 @@ def tab(window):
 
 def test_train_then_clean_a_photo_with_the_run(tab, qtbot, tmp_path):
     panel = tab.panel
-    panel.net_box.setCurrentIndex(1)           # the seed network at a quarter width: quick
+    panel.net_box.setCurrentIndex(1)           # the 2018 network at a quarter width: quick
     panel.images_box.setValue(60)
     panel.epochs_box.setValue(1)
     panel.tensorboard.set_folder(str(tmp_path / "tb"))

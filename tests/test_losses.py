@@ -25,24 +25,24 @@ def test_mse_is_half_the_summed_squared_error():
     assert float(losses.mse_per_image(x, logits)[0]) == pytest.approx(0.5 * 4 * 0.25)
 
 
-def test_kl_textbook_and_seed_forms():
+def test_kl_textbook_and_2018_forms():
     mean = np.array([[1.0, 0.0, -2.0]], np.float32)
     log_var = np.array([[0.0, math.log(4.0), 0.5]], np.float32)
     by_hand = -0.5 * sum(1 + lv - m * m - math.exp(lv) for m, lv in zip(mean[0], log_var[0]))
     assert float(losses.kl_per_image(mean, log_var)[0]) == pytest.approx(by_hand, rel=1e-6)
     assert float(losses.kl_per_image(np.zeros((1, 3)), np.zeros((1, 3)))[0]) == 0.0
     s = np.array([[1.0, 2.0, 0.5]], np.float32)  # seed: treated as sigma
-    seed_hand = 0.5 * sum(0 + v * v - math.log(v * v + 1e-10) - 1 for v in s[0])
-    assert float(losses.kl_per_image(np.zeros((1, 3), np.float32), s, seed_quirks=True)[0]) == \
-        pytest.approx(seed_hand, rel=1e-5)
+    by_hand_2018 = 0.5 * sum(0 + v * v - math.log(v * v + 1e-10) - 1 for v in s[0])
+    assert float(losses.kl_per_image(np.zeros((1, 3), np.float32), s, quirks_2018=True)[0]) == \
+        pytest.approx(by_hand_2018, rel=1e-5)
 
 
 def test_reductions():
     rec = tf.constant([10.0, 30.0])
     kl = tf.constant([1.0, 3.0])
-    quirky = preset_config("vae", "bce", "seed")  # as 2018: batch-sum reconstruction, mean KL
+    quirky = preset_config("vae", "bce", "original-2018")  # as 2018: batch-sum reconstruction, mean KL
     assert [float(v) for v in losses.reduce_batch(quirky, rec, kl)] == [42.0, 40.0, 2.0]
-    summed = quirky.replace(seed_kl_quirks=False)
+    summed = quirky.replace(kl_2018_quirks=False)
     assert [float(v) for v in losses.reduce_batch(summed, rec, kl)] == [44.0, 40.0, 4.0]
     mean = preset_config("vae", "bce", "quick")
     assert [float(v) for v in losses.reduce_batch(mean, rec, kl)] == [22.0, 20.0, 2.0]

@@ -18,9 +18,9 @@ def tape_gradients(config, models, x):
     return total, tape.gradient(total, models.trainable_variables)
 
 
-@pytest.mark.parametrize("preset, extra", [("quick", {}), ("seed", {"conv_channels": (8, 16)})])
+@pytest.mark.parametrize("preset, extra", [("quick", {}), ("original-2018", {"conv_channels": (8, 16)})])
 @pytest.mark.parametrize("loss", ["bce", "mse"])
-@pytest.mark.parametrize("reduction", ["seed", "mean"])
+@pytest.mark.parametrize("reduction", ["original-2018", "mean"])
 def test_manual_gradients_match_autodiff(preset, extra, loss, reduction):
     config = preset_config("ae", loss, preset, backprop="manual", reduction=reduction, **extra)
     models = build_models(config)
@@ -34,24 +34,24 @@ def test_manual_gradients_match_autodiff(preset, extra, loss, reduction):
         assert rel <= 1e-4, f"{var.path}: relative error {rel:.2e}"
 
 
-def test_seed_quirks_change_the_gradients():
-    config = preset_config("ae", "bce", "seed", backprop="manual", conv_channels=(8, 16))
+def test_2018_quirks_change_the_gradients():
+    config = preset_config("ae", "bce", "original-2018", backprop="manual", conv_channels=(8, 16))
     models = build_models(config)
     x = tf.constant(np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32))
     _, _, _, clean = manual_loss_and_gradients(config, models, x)
     _, _, _, quirky = manual_loss_and_gradients(
-        config.replace(seed_backprop_quirks=True), models, x)
+        config.replace(backprop_2018_quirks=True), models, x)
     first_conv = 0  # el1: below two ELUs and both pooling layers
     ratio = float(tf.norm(quirky[first_conv]) / tf.norm(clean[first_conv]))
     assert ratio > 4.0
 
 
-def test_seed_adam_divides_by_the_constants_not_by_one_minus_beta_to_the_t():
+def test_2018_adam_divides_by_the_constants_not_by_one_minus_beta_to_the_t():
     """The 2018 Adam's first steps, by hand: m̂ = m/(1-β1), v̂ = v/(1-β2), every step."""
-    from engine.latent.manual_backprop import SeedAdam
+    from engine.latent.manual_backprop import Adam2018
 
     w = tf.Variable([1.0, -2.0])
-    adam = SeedAdam([w], learning_rate=0.1)
+    adam = Adam2018([w], learning_rate=0.1)
     grads = [np.array([0.5, -1.0]), np.array([0.25, 3.0])]
     m = v = np.zeros(2)
     expected = np.array([1.0, -2.0])

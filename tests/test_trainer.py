@@ -130,11 +130,35 @@ def test_encode_decode_shapes(mnist):
     assert images.shape == (7, 28, 28) and 0 <= images.min() and images.max() <= 1
 
 
-def test_the_seed_preset_means_what_2018_ran():
-    assert preset_config("vae", "mse", "seed").seed_kl_quirks is True
-    assert preset_config("vae", "mse", "seed", seed_kl_quirks=False).seed_kl_quirks is False
-    assert preset_config("ae", "mse", "seed").seed_kl_quirks is False
-    assert preset_config("vae", "mse", "quick").seed_kl_quirks is False
+def test_the_2018_original_preset_means_what_2018_ran():
+    assert preset_config("vae", "mse", "original-2018").kl_2018_quirks is True
+    assert preset_config("vae", "mse", "original-2018", kl_2018_quirks=False).kl_2018_quirks is False
+    assert preset_config("ae", "mse", "original-2018").kl_2018_quirks is False
+    assert preset_config("vae", "mse", "quick").kl_2018_quirks is False
+
+
+def test_what_earlier_versions_called_seed_reads_as_the_2018_original():
+    from engine.configs import config_from_dict, config_to_dict
+    from engine.cppn.config import CPPNStyle
+    from engine.deemoji.config import DeEmojiNet
+    from engine.latent.cli import build_parser, config_from_args
+    from engine.latent.config import AutoencoderConfig, Preset, Reduction
+
+    assert Preset("seed") is Preset.ORIGINAL_2018 and Reduction("seed") is Reduction.ORIGINAL_2018
+    assert DeEmojiNet("seed-2018") is DeEmojiNet.ORIGINAL_2018
+    assert CPPNStyle("seed-2018") is CPPNStyle.ORIGINAL_2018
+    with pytest.raises(ValueError):
+        Preset("seed-2019")
+    old = config_to_dict(preset_config("vae", "mse", "original-2018"))
+    old.update(preset="seed", reduction="seed", seed_kl_quirks=False)
+    del old["kl_2018_quirks"]
+    opened = config_from_dict(AutoencoderConfig, old)   # a workspace of format 1
+    assert opened.preset is Preset.ORIGINAL_2018 and opened.reduction is Reduction.ORIGINAL_2018
+    assert opened.kl_2018_quirks is False
+    args = build_parser().parse_args(["vae", "--preset", "seed", "--seed-kl-quirks",
+                                      "--out", "x"])
+    assert config_from_args(args) == preset_config("vae", "bce", "original-2018",
+                                                   kl_2018_quirks=True)
 
 
 @pytest.mark.parametrize("value", [0.0, -1e-3, 1e4, float("nan")])

@@ -21,7 +21,7 @@ from engine.validation import check_float, check_int
 
 MAX_WIDTH = 256            # breeding never grows a network past these
 MAX_DEPTH = 8
-STRENGTHS = (0.01, 2.0)    # noise strength: a share of each array's spread
+STRENGTHS = (0.01, 2.0)    # noise strength: a share of each array's standard deviation
 
 
 class MutationKind(str, Enum):
@@ -83,16 +83,16 @@ def mutate(genome: Genome, mutation: Mutation) -> Genome:
         acts[layer] = others[int(rng.integers(len(others)))]
         return _with(genome, arrays, activations=tuple(acts))
     if kind is MutationKind.ADD_UNIT:
-        spread = float(np.mean([a.std() for a in arrays[4:-1]]) or 1.0)
+        std = float(np.mean([a.std() for a in arrays[4:-1]]) or 1.0)
         arrays[0] = np.concatenate([arrays[0], rng.normal(0, arrays[0].std() + 1e-3,
                                                           (config.z_dim, 1))], 1)
         for i in (1, 2, 3):
             arrays[i] = np.append(arrays[i], rng.normal(0, arrays[i].std() + 1e-3))
         for i in range(4, 4 + depth):      # incoming as strong as the rest, outgoing gentle
             m = arrays[i]
-            m = np.concatenate([m, rng.normal(0, spread, (h, 1))], 1)
-            arrays[i] = np.concatenate([m, rng.normal(0, 0.1 * spread, (1, h + 1))], 0)
-        arrays[-1] = np.concatenate([arrays[-1], rng.normal(0, 0.1 * spread,
+            m = np.concatenate([m, rng.normal(0, std, (h, 1))], 1)
+            arrays[i] = np.concatenate([m, rng.normal(0, 0.1 * std, (1, h + 1))], 0)
+        arrays[-1] = np.concatenate([arrays[-1], rng.normal(0, 0.1 * std,
                                                             (1, config.channels))], 0)
         return _with(genome, arrays, width=h + 1)
     if kind is MutationKind.REMOVE_UNIT:

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from enum import Enum
 
 from engine.cppn.paths import PathKind
-from engine.validation import check_choice, check_float, check_int
+from engine.validation import Choice, check_choice, check_float, check_int
 
 ACTIVATIONS = ("atan", "tanh", "sigmoid", "sin", "gaussian", "relu", "softplus", "abs")
 CHANNELS = (1, 3, 4)
 
 
-class CPPNStyle(str, Enum):
-    """``seed-2018``: each input branch activated before the sum, as the 2018 network did.
+class CPPNStyle(Choice):
+    """``original-2018``: each input branch activated before the sum, as the 2018 network did.
     ``cppn-tensorflow``: hardmaru's 2016 network, linear branches summed, then tanh (without the
     random biases that network adds: see :func:`engine.cppn.network.init_weights`)."""
 
-    SEED = "seed-2018"
+    ORIGINAL_2018 = "original-2018"
     OTORO = "cppn-tensorflow"
 
 
@@ -31,7 +30,7 @@ class CPPNStyle(str, Enum):
 class CPPNConfig:
     """The network; two equal configs give the same weights and so the same pictures."""
 
-    style: CPPNStyle = CPPNStyle.SEED
+    style: CPPNStyle = CPPNStyle.ORIGINAL_2018
     width: int = 64                              # hidden units per layer (H)
     depth: int = 4                               # hidden layers after the input sum
     activations: tuple[str, ...] = ("atan",) * 4  # one per hidden layer
@@ -77,8 +76,8 @@ class CPPNPreset:
 
 
 PRESETS = (
-    CPPNPreset("Seed 2018 (H 64, grey)", CPPNConfig(), 1.0, PathKind.SWEEP),
-    CPPNPreset("Seed 2018 RGB (H 32)", CPPNConfig(width=32, channels=3, z_dim=32), 1.0,
+    CPPNPreset("2018 original (H 64, grey)", CPPNConfig(), 1.0, PathKind.SWEEP),
+    CPPNPreset("2018 original RGB (H 32)", CPPNConfig(width=32, channels=3, z_dim=32), 1.0,
                PathKind.SWEEP),
     CPPNPreset("cppn-tensorflow (2016)",
                CPPNConfig(style=CPPNStyle.OTORO, width=32, depth=3, activations=("tanh",) * 3,

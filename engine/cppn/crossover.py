@@ -3,7 +3,7 @@
 ``swap`` takes each part of the network (the input weights, each hidden layer with its
 activation, the output weights, z) whole from one parent or the other; ``blend`` mixes every
 weight, ``(1 - t)·A + t·B``. Designs are reconciled first: the child has the width and depth of
-one parent (drawn from the seed), so the other's layers are cut to it or padded with units whose
+one parent (drawn from the random seed), so the other's layers are cut to it or padded with units whose
 weights in and out are zero (they add nothing to the picture); where only one parent has a layer,
 that layer comes from it. z length, colour channels, style, scale and colour map follow the first
 parent, the second's z and output weights cut or repeated to fit. The same parents, mix and seed

@@ -77,7 +77,7 @@ def _body(genome: Genome) -> str:
     c = genome.config
     h, channels = c.width, c.channels
     spec = branch_spec(c)
-    if c.style is CPPNStyle.SEED:
+    if c.style is CPPNStyle.ORIGINAL_2018:
         unit = (f"act_{spec['z'][0]}(zp(j)) + act_{spec['x'][0]}(x * W(j)) + "
                 f"act_{spec['y'][0]}(y * W({h} + j)) + act_{spec['r'][0]}(r * W({2 * h} + j))")
     else:

@@ -35,7 +35,7 @@ OTORO_BRANCHES = {name: ("linear", 1.0) for name in BRANCHES}
 
 
 def branch_spec(config: CPPNConfig) -> dict[str, tuple[str, float]]:
-    return SEED_BRANCHES if config.style is CPPNStyle.SEED else OTORO_BRANCHES
+    return SEED_BRANCHES if config.style is CPPNStyle.ORIGINAL_2018 else OTORO_BRANCHES
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from engine.tf_runtime import tf
 from engine.validation import check_int
 
 BAND_PIXELS = 1 << 18     # pixels per band at most: ~64 MB per hidden activation at width 64
-# multiply-adds per band at most: the Seed 2018 network's (H 64, 4 layers) 2^18 pixels, about
+# multiply-adds per band at most: the 2018 original network's (H 64, 4 layers) 2^18 pixels, about
 # 0.05 s here; a wider or deeper network gets fewer rows per band, so a cancel or a close waits
 # for one band of about that size, whatever the network
 BAND_WORK = (1 << 18) * 64 * 64 * 4

@@ -100,7 +100,7 @@ def unit_pictures(weights: CPPNWeights, z, scale: float, side: int = UNIT_SIDE
     for layer in layers:
         units = np.moveaxis(layer.numpy()[..., :UNITS_SHOWN], -1, 0)
         low = units.min(axis=(1, 2), keepdims=True)
-        spread = units.max(axis=(1, 2), keepdims=True) - low
-        share = np.where(spread > 1e-6, (units - low) / np.maximum(spread, 1e-6), 0.5)
+        span = units.max(axis=(1, 2), keepdims=True) - low
+        share = np.where(span > 1e-6, (units - low) / np.maximum(span, 1e-6), 0.5)
         pictures.append((share * 255 + 0.5).astype(np.uint8))
     return pictures

@@ -8,13 +8,15 @@ from enum import Enum
 
 from engine.runs.control import check_learning_rate
 from engine.tf_runtime import fast_bfloat16
-from engine.validation import check_choice, check_float, check_int, check_seed
+from engine.validation import Choice, check_choice, check_float, check_int, check_seed
 
 MAX_TRAIN_IMAGES = 50_000   # 96x96x3 uint8 each: 1.4 GB at most, corrupted batch by batch
 
 
-class DeEmojiNet(str, Enum):
-    SEED = "seed-2018"
+class DeEmojiNet(Choice):
+    """``original-2018``: the post's plain conv encoder/decoder; ``improved``: ours."""
+
+    ORIGINAL_2018 = "original-2018"
     IMPROVED = "improved"
 
 
@@ -34,7 +36,7 @@ class DeEmojiConfig:
     photo_path: str = ""               # the folder or train_X.bin for those sources
     train_images: int = 2000
     held_out_images: int = 64
-    fresh_emoji: bool = True           # a new emoji on every photo each epoch (the seed: once)
+    fresh_emoji: bool = True           # a new emoji on every photo each epoch (2018: once)
     augment_photos: bool = True        # improved: photos mirrored, turned, recoloured each epoch
     recolour_emoji: float = 0.5        # improved: the share of training emoji in other colours
     clean_share: float = 0.0           # improved: the share of training photos left without emoji
@@ -96,13 +98,13 @@ class DeEmojiConfig:
 
 
 def preset(net: DeEmojiNet | str, **overrides) -> DeEmojiConfig:
-    """Seed 2018: Adam 8e-5, batch 10, 40-pixel emoji pasted once, float32. Improved: Adam 1e-3
+    """2018 original: Adam 8e-5, batch 10, 40-pixel emoji pasted once, float32. Improved: Adam 1e-3
     decayed to 0 along a cosine, fresh emoji of 24 to 56 pixels and changed photos each epoch,
     crops from the photo's own scale to its whole short side (the scales a photo is searched
     at), 40% of the photos left clean (so finding nothing is learned too), mask-weighted loss,
     bfloat16 where the CPU multiplies it natively."""
     net = check_choice("net", net, DeEmojiNet)
-    if net is DeEmojiNet.SEED:
+    if net is DeEmojiNet.ORIGINAL_2018:
         base = dict(learning_rate=8e-5, fresh_emoji=False, augment_photos=False,
                     recolour_emoji=0.0, mask_weight=0.0)
     else:

@@ -23,7 +23,7 @@ from engine.files.limits import FileLimitError, check_regular_file
 from engine.files.resources import resource_path
 
 SIDE = 96            # photos are 96x96, as STL-10's
-EMOJI_SIDE = 40      # the seed resized every emoji to 40x40
+EMOJI_SIDE = 40      # the 2018 code resized every emoji to 40x40
 STL10_IMAGE_BYTES = 3 * SIDE * SIDE
 
 
@@ -102,7 +102,8 @@ def read_stl10(path: str | Path, limit: int | None = None) -> np.ndarray:
 
 
 def load_emoji(paths: list[Path]) -> np.ndarray:
-    """Emoji as float32 RGBA (N, 40, 40, 4) in [0, 255], as the seed's ``imresize(..., (40, 40, 4))``."""
+    """Emoji as float32 RGBA (N, 40, 40, 4) in [0, 255], as the 2018 code's
+    ``imresize(..., (40, 40, 4))``."""
     out = []
     for path in paths:
         img = load_image(path, "RGBA").resize((EMOJI_SIDE, EMOJI_SIDE), Image.LANCZOS)

@@ -1,6 +1,6 @@
 """De-emoji networks (case d): the 2018 network, and one that finds the emoji and fills the hole.
 
-``seed-2018`` is the post's plain conv encoder/decoder (docs/seed-2018.md): ELU everywhere, the
+``original-2018`` is the post's plain conv encoder/decoder (docs/original-2018.md): ELU everywhere, the
 output too, no biases, MSE. It learns to *remove* the emoji but has no way to know what was
 under it.
 
@@ -29,7 +29,7 @@ def _width(config: DeEmojiConfig, channels: int) -> int:
     return max(1, round(channels * config.width_scale))
 
 
-def _seed_model(config: DeEmojiConfig) -> keras.Model:
+def _model_2018(config: DeEmojiConfig) -> keras.Model:
     """The 2018 network layer by layer (its CNN_Trans(k, out, in) is a transposed conv to ``out``
     channels)."""
     made = []
@@ -56,9 +56,10 @@ def _seed_model(config: DeEmojiConfig) -> keras.Model:
     x = conv(x, 3, 100, .06, "l72")
     x = conv(x, 3, 3, .05, "l8", transposed=True)
     cleaned = conv(x, 3, 3, .05, "cleaned")
-    # the seed has no mask head; a constant "everywhere" keeps both models' outputs alike
+    # the 2018 network has no mask head; a constant "everywhere" keeps both models' outputs alike
     mask = keras.layers.Conv2D(1, 1, use_bias=True, trainable=False, name="mask",
                                kernel_initializer="zeros", bias_initializer="ones")(x)
+    # the name is in saved .keras files (model_files checks it): kept as earlier versions wrote it
     return keras.Model(x_in, [cleaned, mask], name="seed_2018")
 
 
@@ -149,7 +150,7 @@ def _improved_model(config: DeEmojiConfig) -> keras.Model:
 def build_model(config: DeEmojiConfig) -> keras.Model:
     """The network the config names, initialised from its seed."""
     keras.utils.set_random_seed(config.seed)
-    return (_seed_model if config.net is DeEmojiNet.SEED else _improved_model)(config)
+    return (_model_2018 if config.net is DeEmojiNet.ORIGINAL_2018 else _improved_model)(config)
 
 
 class NetworkRunner:

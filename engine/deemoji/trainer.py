@@ -192,7 +192,7 @@ class DeEmojiTrainer:
         cleaned, mask_prob = self.model(x, training=True)
         err = tf.reduce_mean(tf.square(cleaned - y), axis=-1)                  # (B, H, W)
         mse = tf.reduce_mean(err)
-        if self.config.net is DeEmojiNet.SEED:
+        if self.config.net is DeEmojiNet.ORIGINAL_2018:
             return mse, mse
         weighted = tf.reduce_mean(err * (1.0 + self.config.mask_weight * m))
         # the mask head: cross-entropy per pixel, plus Dice, since emoji cover only ~17% of a

@@ -45,7 +45,7 @@ from engine.runs.tensorboard_log import TensorBoardLog
 from engine.runs.update import RunState, RunUpdate
 from engine.terminal import checked, file_error, int_in, say, stop_on_signals
 from engine.tf_runtime import configure_threads
-from engine.validation import MAX_SEED, check_float
+from engine.validation import MAX_SEED, check_float, current_choice
 from engine.workspace import open_workspace, save_workspace
 
 
@@ -54,25 +54,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=[k.value for k in ModelKind], help="ae: autoencoder; vae: VAE")
     p.add_argument("--loss", choices=[loss.value for loss in Loss], default="bce",
                    help="reconstruction term (a VAE adds KL; kl = KL only)")
-    p.add_argument("--preset", choices=[p.value for p in Preset], default="quick")
+    p.add_argument("--preset", choices=[p.value for p in Preset], default="quick",
+                   type=current_choice, help="quick, or original-2018 (old spelling: seed)")
     p.add_argument("--epochs", type=int_in(1, 10_000))
     p.add_argument("--batch-size", type=int_in(1, 4_096))
     p.add_argument("--lr", dest="learning_rate",
                    type=checked(float, lambda v: check_float("it", v, 0, 1000, lo_open=True)))
     p.add_argument("--train-size", type=int_in(1, 1_000_000))
-    p.add_argument("--reduction", choices=[r.value for r in Reduction])
+    p.add_argument("--reduction", choices=[r.value for r in Reduction], type=current_choice)
     p.add_argument("--backprop", choices=[b.value for b in Backprop])
     p.add_argument("--seed", type=int_in(0, MAX_SEED))
     p.add_argument("--beta", type=checked(float, lambda v: check_float("it", v, 0, MAX_BETA)),
                    help=f"the VAE's KL weight, 0 to {MAX_BETA:g} (0: a plain autoencoder that "
                         "samples; 1, the default: the VAE)")
     kl = p.add_mutually_exclusive_group()
-    kl.add_argument("--seed-kl-quirks", dest="seed_kl_quirks", action="store_true", default=None,
+    kl.add_argument("--kl-2018-quirks", "--seed-kl-quirks", dest="kl_2018_quirks",
+                    action="store_true", default=None,
                     help="the 2018 VAE's KL (sigma vs log-variance mix-up, batch-mean KL); the "
-                         "seed preset's default")
-    kl.add_argument("--corrected-kl", dest="seed_kl_quirks", action="store_false",
-                    help="the textbook KL, even with the seed preset")
-    p.add_argument("--seed-backprop-quirks", action="store_true", default=None,
+                         "2018 original preset's default")
+    kl.add_argument("--corrected-kl", dest="kl_2018_quirks", action="store_false",
+                    help="the textbook KL, even with the 2018 original preset")
+    p.add_argument("--backprop-2018-quirks", "--seed-backprop-quirks",
+                   dest="backprop_2018_quirks", action="store_true", default=None,
                    help="the 2018 hand-written backprop's bugs (ELU' = 2, pooling x4, Adam)")
     p.add_argument("--no-jit", dest="jit_compile", action="store_false", default=None)
     p.add_argument("--dataset", default="mnist",
@@ -98,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> AutoencoderConfig:
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in {
         "epochs", "batch_size", "learning_rate", "train_size", "reduction", "backprop", "seed",
-        "seed_kl_quirks", "jit_compile", "seed_backprop_quirks", "beta"}}
+        "kl_2018_quirks", "jit_compile", "backprop_2018_quirks", "beta"}}
     return preset_config(args.kind, args.loss, args.preset, dataset=args.dataset, **overrides)
 
 

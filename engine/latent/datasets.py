@@ -257,7 +257,7 @@ def load_dataset(source: str, stop=None) -> ImageDataset:
 
 
 def normalise_per_image(images: np.ndarray) -> np.ndarray:
-    """Stretch each image to [0, 1] by its own min and max (the seed's ``imresize`` bytescale)."""
+    """Stretch each image to [0, 1] by its own min and max (the 2018 code's ``imresize`` bytescale)."""
     x = images.astype(np.float32)
     lo = x.min(axis=(1, 2), keepdims=True)
     span = x.max(axis=(1, 2), keepdims=True) - lo

@@ -14,8 +14,8 @@ from engine.runs.run import Run
 @dataclass(frozen=True)
 class RunFigures:
     name: str
-    spread: float            # the largest |code| on any axis, at the end
-    spread_p99: float        # 99% of the codes lie within this on every axis
+    extent: float            # the largest |code| on any axis, at the end
+    extent_p99: float        # 99% of the codes lie within this on every axis
     final_loss: float        # mean over the last epoch's steps (or the last step)
     reconstruction_gap: float  # mean absolute difference between reconstructions of different digits
 

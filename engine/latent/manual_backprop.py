@@ -2,8 +2,9 @@
 
 Each layer's gradient is spelled out (dense, conv, transposed conv, average pooling, ELU and
 the loss) instead of asking ``tf.GradientTape``. ``tests/test_manual_backprop.py`` checks it
-against autodiff. With ``seed_quirks`` it reproduces two bugs of the original (docs/seed-2018.md): ELU's
-derivative is 2 on the positive side, and average pooling's gradient is not divided by 4.
+against autodiff. With ``quirks_2018`` it reproduces two bugs of the original
+(docs/original-2018.md): ELU's derivative is 2 on the positive side, and average pooling's
+gradient is not divided by 4.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def manual_loss_and_gradients(config: AutoencoderConfig, models: AutoencoderMode
         grad = grad / tf.cast(tf.shape(x)[0], grad.dtype)
 
     grads = {}
-    quirks = config.seed_backprop_quirks
+    quirks = config.backprop_2018_quirks
     for record in reversed(records):
         layer = record.layer
         if isinstance(layer, _SHAPE_ONLY):
@@ -125,8 +126,9 @@ def manual_loss_and_gradients(config: AutoencoderConfig, models: AutoencoderMode
     return total, total, tf.zeros_like(total), ordered
 
 
-class SeedAdam:
-    """The 2018 per-layer Adam: bias correction by the constants 1-β, not 1-βᵗ (docs/seed-2018.md)."""
+class Adam2018:
+    """The 2018 per-layer Adam: bias correction by the constants 1-β, not 1-βᵗ
+    (docs/original-2018.md)."""
 
     def __init__(self, variables, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.learning_rate = tf.Variable(learning_rate, trainable=False, dtype=tf.float32)

@@ -18,7 +18,7 @@ from engine.tf_runtime import keras, tf
 IMAGE_SHAPE = (28, 28, 1)
 # digits per encoder call: the dense model takes a whole snapshot in one call (40% cheaper than
 # five calls of 250); the conv model's 28x28x256 activations for 1,010 digits would need ~0.8 GB
-ENCODE_BATCH = {Preset.QUICK: 2048, Preset.SEED: 250}
+ENCODE_BATCH = {Preset.QUICK: 2048, Preset.ORIGINAL_2018: 250}
 
 
 class AutoencoderModels:
@@ -68,12 +68,12 @@ class AutoencoderModels:
 
 
 def _initializer(config: AutoencoderConfig, index: int):
-    if config.preset is Preset.SEED:  # the 2018 code: tf.random_normal(stddev=0.05)
+    if config.preset is Preset.ORIGINAL_2018:  # the 2018 code: tf.random_normal(stddev=0.05)
         return keras.initializers.RandomNormal(stddev=0.05, seed=config.seed + index)
     return keras.initializers.GlorotUniform(seed=config.seed + index)
 
 
-def _seed_encoder_body(config: AutoencoderConfig, x):
+def _encoder_body_2018(config: AutoencoderConfig, x):
     c1, c2 = config.conv_channels
     x = keras.layers.Conv2D(c1, 3, padding="same", activation="elu", use_bias=False,
                             kernel_initializer=_initializer(config, 1), name="el1")(x)
@@ -84,7 +84,7 @@ def _seed_encoder_body(config: AutoencoderConfig, x):
     return keras.layers.Flatten(name="flatten")(x)
 
 
-def _seed_decoder_body(config: AutoencoderConfig, z):
+def _decoder_body_2018(config: AutoencoderConfig, z):
     c1, c2 = config.conv_channels
     x = keras.layers.Dense(7 * 7 * c2, use_bias=False,
                            kernel_initializer=_initializer(config, 11), name="dl1")(z)
@@ -118,22 +118,22 @@ def _quick_decoder_body(config: AutoencoderConfig, z):
 
 def build_models(config: AutoencoderConfig) -> AutoencoderModels:
     """Build the encoder and decoder the config describes, initialised from its seed."""
-    seed_arch = config.preset is Preset.SEED
+    arch_2018 = config.preset is Preset.ORIGINAL_2018
     image = keras.Input(IMAGE_SHAPE, name="image")
-    features = (_seed_encoder_body if seed_arch else _quick_encoder_body)(config, image)
-    head = dict(use_bias=not seed_arch)
+    features = (_encoder_body_2018 if arch_2018 else _quick_encoder_body)(config, image)
+    head = dict(use_bias=not arch_2018)
     if config.kind is ModelKind.VAE:
         mean = keras.layers.Dense(config.latent_dim, kernel_initializer=_initializer(config, 5),
                                   name="z_mean", **head)(features)
-        spread = keras.layers.Dense(config.latent_dim, kernel_initializer=_initializer(config, 6),
+        log_var = keras.layers.Dense(config.latent_dim, kernel_initializer=_initializer(config, 6),
                                     name="z_log_var", **head)(features)
-        encoder = keras.Model(image, [mean, spread], name="encoder")
+        encoder = keras.Model(image, [mean, log_var], name="encoder")
     else:
         z = keras.layers.Dense(config.latent_dim, kernel_initializer=_initializer(config, 5),
                                name="z", **head)(features)
         encoder = keras.Model(image, z, name="encoder")
     latent = keras.Input((config.latent_dim,), name="latent")
-    logits = (_seed_decoder_body if seed_arch else _quick_decoder_body)(config, latent)
+    logits = (_decoder_body_2018 if arch_2018 else _quick_decoder_body)(config, latent)
     decoder = keras.Model(latent, logits, name="decoder")
     return AutoencoderModels(encoder, decoder, config.preset)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# the 2018 plotting code's color_dict (docs/seed-2018.md: red, blue, green, yellow, purple, grey,
+# the 2018 plotting code's color_dict (docs/original-2018.md: red, blue, green, yellow, purple, grey,
 # black, violet, silver, cyan), as matplotlib draws each name
 SEED_RGB = np.array([
     (255, 0, 0), (0, 0, 255), (0, 128, 0), (255, 255, 0), (128, 0, 128),

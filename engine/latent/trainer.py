@@ -15,7 +15,7 @@ import numpy as np
 from engine.latent import losses
 from engine.latent.config import AutoencoderConfig, Backprop, ModelKind
 from engine.latent.datasets import load_dataset
-from engine.latent.manual_backprop import SeedAdam, manual_loss_and_gradients
+from engine.latent.manual_backprop import Adam2018, manual_loss_and_gradients
 from engine.latent.models import AutoencoderModels, build_models
 from engine.latent.training_data import TrainingData, prepare_training_data
 from engine.runs.loop import MAX_STEPS_PER_CALL
@@ -73,8 +73,8 @@ class AutoencoderTrainer:
         keras.utils.set_random_seed(config.seed)
         self.models: AutoencoderModels = build_models(config)
         variables = self.models.trainable_variables
-        if config.backprop is Backprop.MANUAL and config.seed_backprop_quirks:
-            self.optimizer = SeedAdam(variables, config.learning_rate)
+        if config.backprop is Backprop.MANUAL and config.backprop_2018_quirks:
+            self.optimizer = Adam2018(variables, config.learning_rate)
         else:
             self.optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
             self.optimizer.build(variables)
@@ -114,9 +114,9 @@ class AutoencoderTrainer:
     # -- compiled pieces ---------------------------------------------------------------------
     def _loss(self, x, eps):
         if self.config.kind is ModelKind.VAE:
-            mean, spread = self.models.encoder(x, training=True)
-            z = losses.sample_latent(mean, spread, eps)
-            kl = losses.kl_per_image(mean, spread, self.config.seed_kl_quirks)
+            mean, log_var = self.models.encoder(x, training=True)
+            z = losses.sample_latent(mean, log_var, eps)
+            kl = losses.kl_per_image(mean, log_var, self.config.kl_2018_quirks)
         else:
             z = self.models.encoder(x, training=True)
             kl = tf.zeros(tf.shape(x)[:1])

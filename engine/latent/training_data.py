@@ -39,7 +39,7 @@ def _fingerprint(dataset: ImageDataset) -> tuple:
 
 
 def prepare_training_data(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
-    """Cut the training subset (the seed's indices 5000..14999 by default) and fix the view sets.
+    """Cut the training subset (the 2018 code's indices 5000..14999 by default) and fix the view sets.
     Runs on the same data with the same seed get the very same arrays (kept runs share their
     digits instead of holding a copy each)."""
     key = (_fingerprint(dataset), config.train_size, config.train_offset, config.seed,

@@ -36,7 +36,7 @@ class NetworkPanel(QtWidgets.QGroupBox):
         self.preset_box = QtWidgets.QComboBox()
         for preset in PRESETS:
             self.preset_box.addItem(preset.name)
-        self.preset_box.setToolTip("Seed 2018: the post's network (x, y, r and z each through "
+        self.preset_box.setToolTip("2018 original: the post's network (x, y, r and z each through "
                                    "their own activation, summed, four atan layers). "
                                    "cppn-tensorflow: hardmaru's 2016 network (tanh stack).")
         self.preset_box.activated.connect(self.sig_preset_chosen)

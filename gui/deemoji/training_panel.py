@@ -27,8 +27,8 @@ from gui.widgets.tensorboard_setting import TensorBoardSetting
 from gui.widgets.training_controls import TrainingControls
 
 NETWORKS = (("Improved: finds the emoji, fills the hole", DeEmojiNet.IMPROVED, 1.0),
-            ("Seed 2018, ¼ width (CPU-friendly)", DeEmojiNet.SEED, 0.25),
-            ("Seed 2018 as published (slow on a CPU)", DeEmojiNet.SEED, 1.0))
+            ("2018 original, ¼ width (CPU-friendly)", DeEmojiNet.ORIGINAL_2018, 0.25),
+            ("2018 original as published (slow on a CPU)", DeEmojiNet.ORIGINAL_2018, 1.0))
 PHOTO_SOURCES = (("Bundled photos (28)", PhotoSource.BUNDLED), ("A folder of my photos…",
                  PhotoSource.FOLDER), ("STL-10 train_X.bin…", PhotoSource.STL10))
 STICKER_SOURCES = (("None: the emoji only", ""), ("The example stickers (4)", "example"),
@@ -46,7 +46,7 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
         for text, net, width in NETWORKS:
             self.net_box.addItem(text, (net, width))
         self.net_box.setToolTip("Improved: a U-Net that keeps the photo where there is no emoji "
-                                "and fills the emoji with the colours around it. Seed 2018: the "
+                                "and fills the emoji with the colours around it. 2018 original: the "
                                 "post's network.")
         self.net_box.currentIndexChanged.connect(self.apply_preset_defaults)
         self.photos_box = QtWidgets.QComboBox()

@@ -55,8 +55,8 @@ class CompareWindow(QtWidgets.QWidget):
         self.selected: int | None = None
         self.strip_images: list[np.ndarray | None] = [None] * len(runs)
         self._syncing = False
-        self.decoding = LatentDecoder(self)
-        self.decoding.sig_decoded.connect(self._on_decoded)
+        self.latent_decoder = LatentDecoder(self)
+        self.latent_decoder.sig_decoded.connect(self._on_decoded)
         self.common = QtWidgets.QCheckBox("One common scale")
         self.common.setChecked(True)
         self.common.setToolTip("On: every view draws the same box, so a latent space of ±70 and "
@@ -91,7 +91,7 @@ class CompareWindow(QtWidgets.QWidget):
         if not same_digits(runs):
             self.strip_label.setText("These runs show different digits (other data or seed): "
                                      "a selection compares digit #n of each.")
-        self.wipe = WipePanel(runs, self.decoding)
+        self.wipe = WipePanel(runs, self.latent_decoder)
         self.loss_plot = LossPlot(("loss",), y_label="loss")
         self.loss_plot.show_runs(runs, "loss")
         self.curve_tools = CurveTools(self.loss_plot, seed_bands=True)
@@ -202,7 +202,7 @@ class CompareWindow(QtWidgets.QWidget):
             step = self.step_of(run)
             code = run.snapshots.at_step(step).payload.latent[index]
             weights = run.snapshots.with_weights_at(step).weights
-            self.decoding.decode(f"strip {k}", run.config, weights, code[None])
+            self.latent_decoder.decode(f"strip {k}", run.config, weights, code[None])
         fixtures = self.runs[0].fixtures
         label = fixtures.class_names[fixtures.view_labels[index]]
         self.strip_label.setText(f"digit #{index} (label {label}) and its reconstruction by each "
@@ -270,7 +270,7 @@ class CompareWindow(QtWidgets.QWidget):
 
     # -- closing -------------------------------------------------------------------------------
     def threads(self) -> list[QtCore.QThread]:
-        return [self.decoding.worker, *self.tasks.threads()]
+        return [self.latent_decoder.worker, *self.tasks.threads()]
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         for run in self.runs:
@@ -278,7 +278,7 @@ class CompareWindow(QtWidgets.QWidget):
         self.tasks.cancel_all()
         for task in self.tasks.threads():
             task.wait(10_000)      # reading a log checks for a stop between files
-        self.decoding.request_stop()
-        self.decoding.worker.wait(5000)   # a decode takes milliseconds
+        self.latent_decoder.request_stop()
+        self.latent_decoder.worker.wait(5000)   # a decode takes milliseconds
         self.sig_closed.emit()
         super().closeEvent(event)

@@ -22,10 +22,10 @@ class WipePanel(QtWidgets.QGroupBox):
     """A and B chosen from the compared runs (B may be A at another epoch); the decodes come
     from the comparison's decoder under the tags ``wipe a`` and ``wipe b``."""
 
-    def __init__(self, runs: list[Run], decoding: LatentDecoder, parent=None):
+    def __init__(self, runs: list[Run], latent_decoder: LatentDecoder, parent=None):
         super().__init__("Wipe", parent)
         self.runs = runs
-        self.decoding = decoding
+        self.latent_decoder = latent_decoder
         self.index: int | None = None
         self.epoch = 0.0
         self.images: dict[str, np.ndarray | None] = {"a": None, "b": None}
@@ -83,7 +83,7 @@ class WipePanel(QtWidgets.QGroupBox):
         for side, run, step in self.sides():
             snapshot = run.snapshots.with_weights_at(step)
             code = snapshot.payload.latent[self.index]
-            self.decoding.decode(f"wipe {side}", run.config, snapshot.weights, code[None])
+            self.latent_decoder.decode(f"wipe {side}", run.config, snapshot.weights, code[None])
 
     def on_decoded(self, side: str, image: np.ndarray) -> None:
         self.images[side] = image

@@ -76,7 +76,7 @@ class LatentComparisons(QtCore.QObject):
         def queued(kind, loss, beta=1.0):
             return (self.tabs[kind], base.replace(
                 kind=kind, loss=loss, beta=beta,
-                seed_kl_quirks=kind is ModelKind.VAE and base.preset is Preset.SEED))
+                kl_2018_quirks=kind is ModelKind.VAE and base.preset is Preset.ORIGINAL_2018))
 
         if scope == "beta":
             plan = [queued(ModelKind.VAE, Loss.BCE, beta) for beta in BETA_LADDER]

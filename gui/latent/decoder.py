@@ -2,7 +2,7 @@
 
 One :class:`LatentDecoder` per view that decodes (a tab, a comparison window): a thread of its own
 (latest request per tag wins), and models rebuilt from snapshots' weights, one per architecture,
-so runs of the autoencoder and of the VAE, quick or Seed 2018, can all be decoded by one decoder.
+so runs of the autoencoder and of the VAE, quick or 2018 original, can all be decoded by one decoder.
 """
 
 from __future__ import annotations

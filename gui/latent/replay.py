@@ -22,17 +22,17 @@ def findings_html(runs: list[Run]) -> str:
     vae = [r for r in runs if r.config.kind is ModelKind.VAE and r.config.loss is not Loss.KL]
     kl_only = [r for r in runs if r.config.loss is Loss.KL]
 
-    def spreads(group):
-        return ", ".join(f"{r.name.split(' · ')[1]} ±{figs[r.name].spread_p99:.1f}" for r in group)
+    def extents(group):
+        return ", ".join(f"{r.name.split(' · ')[1]} ±{figs[r.name].extent_p99:.1f}" for r in group)
 
     parts = ["<b>What the 2018 post found, and what to look for</b>"]
     if ae:
         parts.append(f"<p><b>The autoencoder spreads out.</b> Nothing in its loss keeps codes near "
                      f"zero, so it uses whatever room separates digits best: 99% of codes lie "
-                     f"within {spreads(ae)} here. Tick “one common scale” to see it dwarf the VAE.</p>")
+                     f"within {extents(ae)} here. Tick “one common scale” to see it dwarf the VAE.</p>")
     if vae:
         parts.append(f"<p><b>The VAE stays compact.</b> Its KL term pulls every code towards a "
-                     f"unit ball: {spreads(vae)}. Classes still gather, but their clouds touch, "
+                     f"unit ball: {extents(vae)}. Classes still gather, but their clouds touch, "
                      f"so any point near the centre decodes to a plausible digit.</p>")
     if kl_only:
         gaps = ", ".join(f"{figs[r.name].reconstruction_gap:.3f}" for r in kl_only)
@@ -44,7 +44,7 @@ def findings_html(runs: list[Run]) -> str:
                      f"digits differ by {gaps} on average{compare}.</p>")
     ladder = sorted((r for r in runs if r.config.kind is ModelKind.VAE), key=lambda r: r.config.beta)
     if len({r.config.beta for r in ladder}) > 1:
-        steps = ", ".join(f"β {r.config.beta:g}: ±{figs[r.name].spread_p99:.1f}" for r in ladder)
+        steps = ", ".join(f"β {r.config.beta:g}: ±{figs[r.name].extent_p99:.1f}" for r in ladder)
         parts.append(f"<p><b>β turns the AE into the VAE.</b> The KL's weight β decides how hard "
                      f"codes are pulled towards the unit ball; 99% of codes lie within {steps}. "
                      f"At β 0 nothing holds them, as in the plain autoencoder.</p>")

@@ -22,7 +22,8 @@ LOSS_CHOICES = {
     ModelKind.AE: (("Log loss (BCE)", Loss.BCE), ("MSE", Loss.MSE)),
     ModelKind.VAE: (("Log loss + KL", Loss.BCE), ("MSE + KL", Loss.MSE), ("KL only", Loss.KL)),
 }
-PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK), ("Seed 2018 (conv, slow)", Preset.SEED))
+PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
+                  ("2018 original (conv, slow)", Preset.ORIGINAL_2018))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
                    ("Keras cache / download", "keras"), ("Choose a file or folder…", ""))
 
@@ -39,7 +40,7 @@ class RunPanel(QtWidgets.QWidget):
         self.preset_box = QtWidgets.QComboBox()
         for text, preset in PRESET_CHOICES:
             self.preset_box.addItem(text, preset)
-        self.preset_box.setToolTip("Quick: a small dense model. Seed 2018: the post's conv "
+        self.preset_box.setToolTip("Quick: a small dense model. 2018 original: the post's conv "
                                    "autoencoder as it ran, batch 10, Adam 8e-5 (minutes per epoch "
                                    "on a CPU).")
         self.loss_box = QtWidgets.QComboBox()
@@ -57,7 +58,7 @@ class RunPanel(QtWidgets.QWidget):
         self.epochs_box.setToolTip("How many passes over the training digits.")
         self.corrected_kl = QtWidgets.QCheckBox("Corrected KL (textbook)")
         self.corrected_kl.setToolTip(
-            "Seed 2018 trains the VAE with the KL the 2018 code computed: its second head is read "
+            "2018 original trains the VAE with the KL the 2018 code computed: its second head is read "
             "as log σ² when sampling but as σ in the KL, and the KL is averaged over the batch "
             "while the reconstruction is summed, so the curves match the 2018 logs. Tick for the "
             "textbook KL instead (about 20% higher losses at the first epoch).")
@@ -139,7 +140,7 @@ class RunPanel(QtWidgets.QWidget):
         if self.kind is ModelKind.VAE:
             overrides["beta"] = self.beta_box.value()
             if self.corrected_kl.isChecked():
-                overrides["seed_kl_quirks"] = False
+                overrides["kl_2018_quirks"] = False
         return preset_config(
             self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
             epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),

@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.latent.config import ModelKind
 from engine.latent.frames import TENSORBOARD_PICTURES
-from engine.latent.seed_reference import seed_curve
+from engine.latent.reference_2018 import curve_2018
 from engine.runs.run import Run
 from gui.latent.decoder import LatentDecoder
 from gui.latent.explorer import ExplorerPanel
@@ -44,10 +44,9 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.runs: list[Run] = []
         self.run: Run | None = None
         self.shown_step = 0
-        self.decoding = LatentDecoder(self)
-        self.decoding.sig_decoded.connect(self._on_decoded)
-        self.decoding.sig_failed.connect(self._on_decode_failed)
-        self.decoder = self.decoding.worker
+        self.latent_decoder = LatentDecoder(self)
+        self.latent_decoder.sig_decoded.connect(self._on_decoded)
+        self.latent_decoder.sig_failed.connect(self._on_decode_failed)
         self.panel = RunPanel(kind)
         self.controls = self.panel.controls
         self.controls.start_button.clicked.connect(self.start)
@@ -141,7 +140,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.runs_list.remove(run)
         run.unsubscribe(self._on_any_run_changed)
         if run is self.run:
-            self.decoding.cancel()
+            self.latent_decoder.cancel()
             self.show_run(self.runs[-1] if self.runs else None)
 
     def add_run(self, run: Run) -> None:
@@ -178,7 +177,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
             return
         run.subscribe(self._on_run_changed)
         self.panel.progress.follow(run)
-        self.loss_plot.set_reference(seed_curve(run.config),
+        self.loss_plot.set_reference(curve_2018(run.config),
                                      "2018 log (epoch means, batch 10, as 2018 ran)")
         if run.fixtures is not None:
             self.scatter_panel.set_legend(run.fixtures.class_names)
@@ -250,7 +249,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         if self.run is None or not len(self.run.snapshots):
             return
         snap = self.run.snapshots.with_weights_at(self.shown_step)
-        self.decoding.decode(tag, self.run.config, snap.weights, z)
+        self.latent_decoder.decode(tag, self.run.config, snap.weights, z)
 
     @QtCore.Slot(str, object)
     def _on_decoded(self, tag: str, images) -> None:
@@ -289,7 +288,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         """Ask every thread of this tab to stop (closing); returns at once."""
         self.controls.request_stop()
         self.exports.tasks.cancel_all()
-        self.decoding.request_stop()
+        self.latent_decoder.request_stop()
 
     def threads(self) -> list[QtCore.QThread]:
-        return [*self.controls.threads(), *self.exports.tasks.threads(), self.decoder]
+        return [*self.controls.threads(), *self.exports.tasks.threads(), self.latent_decoder.worker]

@@ -188,10 +188,10 @@ class LossPlot(pg.PlotWidget):
                 line.raw.setData([], [])
                 continue
             if len(curves) > 1:
-                spread = band(curves, axis, self.smoothing)
-                line.item.setData(spread.x, spread.mean)
-                line.low.setData(spread.x, spread.low)
-                line.high.setData(spread.x, spread.high)
+                envelope = band(curves, axis, self.smoothing)
+                line.item.setData(envelope.x, envelope.mean)
+                line.low.setData(envelope.x, envelope.low)
+                line.high.setData(envelope.x, envelope.high)
                 line.raw.setData([], [])
                 continue
             curve = curves[0]

@@ -1,11 +1,11 @@
-"""The Seed 2018 runs against the 2018 logs: each of the post's five runs (AE log loss, AE MSE, VAE
-log loss + KL, VAE MSE + KL, VAE KL only) trained with the Seed 2018 preset, and per logged epoch
+"""The 2018 original runs against the 2018 logs: each of the post's five runs (AE log loss, AE MSE, VAE
+log loss + KL, VAE MSE + KL, VAE KL only) trained with the 2018 original preset, and per logged epoch
 (0, 2, 4, ...) the mean batch loss beside the 2018 value and their ratio.
 
 An epoch of the preset is 1,000 steps of batch 10 (minutes on a laptop CPU); ``--steps`` caps
 each epoch at that many steps, and the mean is then over those steps only (the table says so).
 
-    python bench/seed_curves.py [--epochs 1] [--steps 1000] [--runs ae-bce,vae-kl]
+    python bench/curves_2018.py [--epochs 1] [--steps 1000] [--runs ae-bce,vae-kl]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from _common import print_result
 
 from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled
-from engine.latent.seed_reference import LOGGED_EPOCHS, SEED_LOG
+from engine.latent.reference_2018 import LOGGED_EPOCHS, SEED_LOG
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
 from engine.runs.loop import run_loop
@@ -27,7 +27,7 @@ RUNS = ("ae-bce", "ae-mse", "vae-bce", "vae-mse", "vae-kl")
 
 def epoch_means(kind: str, loss: str, epochs: int, steps: int, dataset) -> dict[int, float]:
     """Mean batch loss over the first ``steps`` steps of each logged epoch below ``epochs``."""
-    config = preset_config(kind, loss, "seed", epochs=epochs)
+    config = preset_config(kind, loss, "original-2018", epochs=epochs)
     trainer = AutoencoderTrainer(config, prepare_training_data(config, dataset))
     per_epoch = trainer.steps_per_epoch
     wanted = [int(e) for e in LOGGED_EPOCHS if e < epochs]

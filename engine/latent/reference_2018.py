@@ -1,4 +1,4 @@
-"""The 2018 run's logged losses (docs/seed-2018.md, "Logged losses"): epoch means of the
+"""The 2018 run's logged losses (docs/original-2018.md, "Logged losses"): epoch means of the
 per-batch cost, batch 10, summed."""
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ SEED_LOG = {
 }
 
 
-def seed_curve(config: AutoencoderConfig) -> tuple[np.ndarray, np.ndarray] | None:
+def curve_2018(config: AutoencoderConfig) -> tuple[np.ndarray, np.ndarray] | None:
     """(epoch midpoints, logged epoch-mean losses) when ``config`` computes what the 2018 code
-    logged (the seed preset, losses summed over the batch, and for the VAE its KL quirks); None
+    logged (the 2018 original preset, losses summed over the batch, and for the VAE its KL quirks); None
     otherwise, since any other setting would compare unlike with like."""
-    as_2018 = (config.preset is Preset.SEED and config.reduction is Reduction.SEED
-               and config.beta == 1.0 and (config.seed_kl_quirks or config.kind is ModelKind.AE))
+    as_2018 = (config.preset is Preset.ORIGINAL_2018 and config.reduction is Reduction.ORIGINAL_2018
+               and config.beta == 1.0 and (config.kl_2018_quirks or config.kind is ModelKind.AE))
     values = SEED_LOG.get((config.kind.value, config.loss.value))
     if values is None or not as_2018:
         return None
