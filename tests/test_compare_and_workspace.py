@@ -192,6 +192,18 @@ def test_a_workspace_round_trip_restores_runs_and_decodes(window, qtbot, tmp_pat
     ae.timeline.set_step(ae.run.snapshots.pinned()[1].step)
     z = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
     before = [decode(r, r.step, z) for r in runs]
+    ae.scatter.sig_point_clicked.emit(7)                            # the exploration
+    assert ae.explorer.add_waypoint(restart=True)
+    ae.scatter.sig_point_clicked.emit(30)
+    assert ae.explorer.add_waypoint(restart=False)
+    ae.explorer.decode_z(np.array([0.5, -1.0, 2.0], np.float32))
+    qtbot.mouseMove(ae.scatter, QtCore.QPoint(100, 100))
+    for x in range(100, 180, 10):                                 # drag to turn the camera
+        QtWidgets.QApplication.sendEvent(ae.scatter, _mouse(QtCore.QEvent.Type.MouseMove,
+                                                            QtCore.QPointF(x, 110)))
+    camera = ae.scatter.camera()
+    assert ae.explorer.state.camera == camera and camera["azimuth"] != 40.0
+    qtbot.waitUntil(lambda: ae.explorer.walk_images is not None, timeout=10_000)
     path = tmp_path / "mine.latentlab"
     wait_task(qtbot, window.workspace.save(path))
     assert all(r.saved for r in runs)
@@ -208,8 +220,16 @@ def test_a_workspace_round_trip_restores_runs_and_decodes(window, qtbot, tmp_pat
             assert np.array_equal(a.payload.latent, b.payload.latent)
     for old_decode, new in zip(before, opened):
         np.testing.assert_allclose(decode(new, new.step, z), old_decode, atol=1e-6)
-    assert fresh.tab("autoencoder").shown_step == ae.shown_step
+    shown = fresh.tab("autoencoder")
+    assert shown.shown_step == ae.shown_step
     assert fresh.tab("cppn").network.width_box.value() == 24
+    assert shown.explorer.selected == 30 and shown.scatter.highlighted == 30
+    assert shown.scatter.camera() == camera
+    np.testing.assert_array_equal(np.stack(shown.explorer.waypoints),
+                                  np.stack(ae.explorer.waypoints))
+    assert shown.explorer.slider_z.tolist() == [0.5, -1.0, 2.0]
+    qtbot.waitUntil(lambda: shown.explorer.walk_images is not None, timeout=10_000)
+    np.testing.assert_allclose(shown.explorer.walk_images, ae.explorer.walk_images, atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "truncated", "future", "foreign"])
@@ -347,3 +367,22 @@ def test_closing_with_unsaved_runs_asks(qtbot, tmp_path):
     qtbot.waitUntil(box.isVisible, timeout=5_000)
     with qtbot.waitSignal(window.sig_closed, timeout=30_000):
         box.button(QtWidgets.QMessageBox.StandardButton.Discard).click()
+
+
+def test_an_exploration_state_takes_what_fits_and_tells_its_views():
+    from gui.latent.view_state import ExplorationState
+
+    state, heard = ExplorationState(), []
+    state.listeners.add(heard.append)
+    state.restore({"selected": 1000, "walk": [[0, 0, 0], [1, "x", 2]], "slider_z": [1, 2],
+                   "camera": {"distance": "nan", "elevation": 1, "azimuth": 2}}, points=1000)
+    assert heard == [] and state.selected is None and state.waypoints == []
+    state.restore({"selected": 12, "walk": [[0, 0, 0], [1, 1, 2]], "slider_z": [1, 2, 3],
+                   "camera": {"distance": 5, "elevation": 1, "azimuth": 2}}, points=1000)
+    assert heard == ["camera", "selected", "walk", "slider"]
+    assert state.to_json() == {"selected": 12, "walk": [[0, 0, 0], [1, 1, 2]],
+                               "slider_z": [1.0, 2.0, 3.0],
+                               "camera": {"distance": 5.0, "elevation": 1.0, "azimuth": 2.0,
+                                          "center": [0.0, 0.0, 0.0]}}
+    state.set_camera(state.camera)            # the same camera again: nobody is told
+    assert heard[-1] == "slider"

@@ -2,10 +2,13 @@
 two or more picked digits (a filmstrip of decodes along it, the path drawn in the 3-D view), and
 (for the VAE) samples of the prior, all decoded with the weights of the step on screen.
 
-The panel holds no model: it asks its host to decode codes (``host.decode(tag, z)``) and is told
-the answers (:meth:`ExplorerPanel.show_decoded`). The host says which codes are on screen
-(``host.shown_codes()``), the latent box (``host.extent()``), draws the walk
-(``host.show_walk(codes)``) and exports it (``host.export_walk(kind)``).
+What is explored lives in an :class:`~gui.latent.view_state.ExplorationState` (``state``): the
+panel's buttons and sliders change it, and the panel follows it, so a workspace that sets the
+state sees the panel decode what it says. The panel holds no model: it asks its host to decode
+codes (``host.decode(tag, z)``) and is told the answers (:meth:`ExplorerPanel.show_decoded`).
+The host says which codes are on screen (``host.shown_codes()``), the latent box
+(``host.extent()``), draws the walk (``host.show_walk(codes)``) and exports it
+(``host.export_walk(kind)``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from gui.latent.view_state import ExplorationState
 from gui.widgets.image_panel import ImagePanel
 
 WALK_STEPS = 8          # decodes per leg of a walk
@@ -25,10 +29,10 @@ class ExplorerPanel(QtWidgets.QGroupBox):
     def __init__(self, host, vae: bool, parent=None):
         super().__init__("Explore the latent space", parent)
         self.host = host
-        self.selected: int | None = None
-        self.waypoints: list[np.ndarray] = []
+        self.state = ExplorationState()
+        self.state.listeners.add(self._on_state_changed)
         self.walk_images: np.ndarray | None = None
-        self.slider_z = np.zeros(3, np.float32)
+        self._dragging = False   # the sliders are the source of the change: leave them be
         grid = QtWidgets.QGridLayout(self)
         self.selected_original = ImagePanel("The clicked digit", (80, 80))
         self.selected_decoded = ImagePanel("Its reconstruction, with the weights of the step shown",
@@ -70,10 +74,33 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         grid.addWidget(self.walk, 7, 0, 1, 3)
         self._rng = np.random.default_rng()
 
+    @property
+    def selected(self) -> int | None:
+        return self.state.selected
+
+    @property
+    def waypoints(self) -> list[np.ndarray]:
+        return self.state.waypoints
+
+    @property
+    def slider_z(self) -> np.ndarray:
+        return self.state.slider_z
+
+    def _on_state_changed(self, aspect: str) -> None:
+        if aspect == "selected":
+            self._show_selected()
+        elif aspect == "walk":
+            self._show_walk()
+        elif aspect == "slider":
+            self._show_slider_z()
+
     # -- the clicked digit ---------------------------------------------------------------------
     def select(self, index: int | None) -> None:
         """Show digit ``index`` of the view (None: nothing selected) and decode its code."""
-        self.selected = index
+        self.state.select(index)
+
+    def _show_selected(self) -> None:
+        index = self.state.selected
         if index is None:
             self.selected_label.setText("Click a point in the 3-D view.")
             return
@@ -87,8 +114,8 @@ class ExplorerPanel(QtWidgets.QGroupBox):
 
     def refresh(self) -> None:
         """The step on screen changed: decode the selection with its weights again."""
-        if self.selected is not None:
-            self.select(self.selected)
+        if self.state.selected is not None:
+            self._show_selected()
 
     # -- sliders and the prior -------------------------------------------------------------------
     def _slider_latent(self) -> np.ndarray:
@@ -98,11 +125,19 @@ class ExplorerPanel(QtWidgets.QGroupBox):
 
     @QtCore.Slot()
     def _on_slider_moved(self) -> None:
-        self.decode_z(self._slider_latent())
+        self._dragging = True
+        try:
+            self.decode_z(self._slider_latent())
+        finally:
+            self._dragging = False
 
     def decode_z(self, z: np.ndarray) -> None:
         """Decode exactly ``z`` (the sliders show where it sits, clipped to the box)."""
-        self.slider_z = np.asarray(z, np.float32)
+        self.state.set_slider_z(z)
+
+    def _show_slider_z(self) -> None:
+        if not self._dragging:
+            self.set_sliders(self.state.slider_z)
         self.z_label.setText("z = (" + ", ".join(f"{v:.3f}" for v in self.slider_z) + ")")
         self.host.decode("slider", self.slider_z)
 
@@ -118,7 +153,6 @@ class ExplorerPanel(QtWidgets.QGroupBox):
     def sample_prior(self) -> np.ndarray:
         """Decode z ~ N(0, I) as drawn: not clipped to the box, not rounded to a slider step."""
         z = self._rng.standard_normal(3).astype(np.float32)
-        self.set_sliders(z)
         self.decode_z(z)
         return z
 
@@ -133,18 +167,18 @@ class ExplorerPanel(QtWidgets.QGroupBox):
 
     def add_waypoint(self, restart: bool) -> bool:
         """Start a walk at (or walk on to) the clicked digit's code."""
-        if self.selected is None:
+        if self.state.selected is None:
             self.host.show_message("Click a point first, then walk from or to it.")
             return False
-        if restart:
-            self.waypoints = []
-        self.waypoints.append(self.host.shown_codes()[self.selected].copy())
-        self.set_waypoints(self.waypoints)
+        stops = [] if restart else list(self.state.waypoints)
+        self.set_waypoints([*stops, self.host.shown_codes()[self.state.selected].copy()])
         return True
 
     def set_waypoints(self, points) -> None:
         """Walk through ``points`` (codes): drawn in the view, decoded when there are two."""
-        self.waypoints = [np.asarray(p, np.float32) for p in points]
+        self.state.set_walk(points)
+
+    def _show_walk(self) -> None:
         self.host.show_walk(self.walk_path() if len(self.waypoints) >= 2 else None)
         if len(self.waypoints) >= 2:
             self.host.decode("walk", self.walk_path())
@@ -156,10 +190,8 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         return np.concatenate(legs + [self.waypoints[-1][None]]).astype(np.float32)
 
     def clear(self) -> None:
-        self.selected = None
-        self.waypoints = []
         self.walk_images = None
-        self.selected_label.setText("Click a point in the 3-D view.")
+        self.state.clear()
 
     # -- answers -----------------------------------------------------------------------------------
     def show_decoded(self, tag: str, images: np.ndarray) -> None:

@@ -76,6 +76,8 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.reconstructions = ImagePanel("Originals (top) and their reconstructions (bottom)",
                                           (260, 70))
         self.explorer = ExplorerPanel(self, vae=self.kind is ModelKind.VAE)
+        self.explorer.state.listeners.add(self._on_view_state_changed)
+        self.scatter.sig_camera_changed.connect(self._on_camera_moved)
         columns = ("loss", "reconstruction", "kl") if self.kind is ModelKind.VAE \
             else ("loss", "reconstruction")
         self.loss_plot = LossPlot(columns)
@@ -219,6 +221,17 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
     def _on_point_clicked(self, index: int) -> None:
         if self.run is not None:
             self.explorer.select(index)
+
+    def _on_view_state_changed(self, aspect: str) -> None:
+        state = self.explorer.state
+        if aspect == "selected":
+            self.scatter.highlight(state.selected)
+        elif aspect == "camera" and state.camera != self.scatter.camera():
+            self.scatter.set_camera(state.camera)
+
+    @QtCore.Slot()
+    def _on_camera_moved(self) -> None:
+        self.explorer.state.set_camera(self.scatter.camera())
 
     # -- what the explorer and exports ask of the tab ------------------------------------------
     def fixtures(self):

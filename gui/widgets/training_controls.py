@@ -59,7 +59,10 @@ class TrainingControls(QtCore.QObject):
         return "idle" if self.run is None else self.run.state.value
 
     def is_running(self) -> bool:
-        return self.worker is not None and self.worker.isRunning()
+        """Whether the current run still trains (a thread whose run has finished, and which is
+        only letting go of its trainer, does not count: a new run may start beside it)."""
+        return self.worker is not None and self.worker.isRunning() and \
+            self.run is not None and self.run.state.active
 
     def threads(self) -> list[QtCore.QThread]:
         """Every training thread of this tab that may still run."""
