@@ -17,7 +17,7 @@ from _common import print_result
 
 from engine.latent.config import preset_config
 from engine.latent.datasets import load_bundled
-from engine.latent.reference_2018 import LOGGED_EPOCHS, SEED_LOG
+from engine.latent.reference_2018 import LOG_2018, LOGGED_EPOCHS
 from engine.latent.trainer import AutoencoderTrainer
 from engine.latent.training_data import prepare_training_data
 from engine.runs.loop import run_loop
@@ -55,7 +55,7 @@ def main() -> None:
     for name in args.runs.split(","):
         kind, loss = name.split("-")
         means = epoch_means(kind, loss, args.epochs, args.steps, dataset)
-        logged = dict(zip((int(e) for e in LOGGED_EPOCHS), SEED_LOG[(kind, loss)]))
+        logged = dict(zip((int(e) for e in LOGGED_EPOCHS), LOG_2018[(kind, loss)]))
         rows = {e: {"ours": round(m, 3), "2018": logged[e], "ratio": round(m / logged[e], 3)}
                 for e, m in means.items()}
         table[name] = rows

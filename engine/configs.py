@@ -12,8 +12,8 @@ from typing import TypeVar
 
 T = TypeVar("T")
 # settings that earlier versions wrote under another name
-RENAMED_FIELDS = {"kl_2018_quirks": "kl_2018_quirks",
-                  "backprop_2018_quirks": "backprop_2018_quirks"}
+RENAMED_FIELDS = {"seed_kl_quirks": "kl_2018_quirks",
+                  "seed_backprop_quirks": "backprop_2018_quirks"}
 
 
 def config_to_dict(config) -> dict:

@@ -149,16 +149,24 @@ def test_what_earlier_versions_called_seed_reads_as_the_2018_original():
     assert CPPNStyle("seed-2018") is CPPNStyle.ORIGINAL_2018
     with pytest.raises(ValueError):
         Preset("seed-2019")
+    # a workspace of format 1: old values, and old keys set away from the fields' defaults
     old = config_to_dict(preset_config("vae", "mse", "original-2018"))
-    old.update(preset="seed", reduction="seed", seed_kl_quirks=False)
+    old.update(preset="seed", reduction="seed", seed_kl_quirks=True)
     del old["kl_2018_quirks"]
-    opened = config_from_dict(AutoencoderConfig, old)   # a workspace of format 1
+    opened = config_from_dict(AutoencoderConfig, old)
     assert opened.preset is Preset.ORIGINAL_2018 and opened.reduction is Reduction.ORIGINAL_2018
-    assert opened.kl_2018_quirks is False
-    args = build_parser().parse_args(["vae", "--preset", "seed", "--seed-kl-quirks",
+    assert opened.kl_2018_quirks is True and AutoencoderConfig().kl_2018_quirks is False
+    manual = config_to_dict(preset_config("ae", "bce", "quick", backprop="manual"))
+    manual["seed_backprop_quirks"] = True
+    assert config_from_dict(AutoencoderConfig, manual).backprop_2018_quirks is True
+    # the command line's old spellings, each where it changes the preset's default
+    args = build_parser().parse_args(["vae", "--preset", "seed", "--out", "x"])
+    assert config_from_args(args).preset is Preset.ORIGINAL_2018
+    args = build_parser().parse_args(["vae", "--seed-kl-quirks", "--out", "x"])
+    assert config_from_args(args) == preset_config("vae", "bce", "quick", kl_2018_quirks=True)
+    args = build_parser().parse_args(["ae", "--backprop", "manual", "--seed-backprop-quirks",
                                       "--out", "x"])
-    assert config_from_args(args) == preset_config("vae", "bce", "original-2018",
-                                                   kl_2018_quirks=True)
+    assert config_from_args(args).backprop_2018_quirks is True
 
 
 @pytest.mark.parametrize("value", [0.0, -1e-3, 1e4, float("nan")])

@@ -30,12 +30,12 @@ ACTIVATION_FUNCTIONS = {
 
 BRANCHES = ("z", "x", "y", "r")
 # each input branch's activation and initial spread in the 2018 network
-SEED_BRANCHES = {"z": ("atan", 1.0), "x": ("atan", 0.1), "y": ("tanh", 0.8), "r": ("atan", 1.0)}
+BRANCHES_2018 = {"z": ("atan", 1.0), "x": ("atan", 0.1), "y": ("tanh", 0.8), "r": ("atan", 1.0)}
 OTORO_BRANCHES = {name: ("linear", 1.0) for name in BRANCHES}
 
 
 def branch_spec(config: CPPNConfig) -> dict[str, tuple[str, float]]:
-    return SEED_BRANCHES if config.style is CPPNStyle.ORIGINAL_2018 else OTORO_BRANCHES
+    return BRANCHES_2018 if config.style is CPPNStyle.ORIGINAL_2018 else OTORO_BRANCHES
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ def emoji_split(full_set: bool, split_seed: int, fraction: float) -> tuple[list[
 
 
 def augment_emoji(emoji: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The seed's imgaug pipeline, in effect: mirror with probability 0.25, rotate by a uniform
+    """The 2018 code's imgaug pipeline, in effect: mirror with probability 0.25, rotate by a uniform
     angle in ±180° with probability 0.5 (bilinear, corners transparent)."""
     img = Image.fromarray(emoji.astype(np.uint8), "RGBA")
     if rng.random() < 0.25:

@@ -140,7 +140,7 @@ def preset_config(kind: ModelKind | str, loss: Loss | str, preset: Preset | str,
                   **overrides) -> AutoencoderConfig:
     """The named preset for a model and loss, with any field overridden.
 
-    ``seed`` is what the 2018 code ran, quirks included: for the VAE that is its KL (σ read as
+    ``original-2018`` is what the 2018 code ran, quirks included: for the VAE that is its KL (σ read as
     log σ² when sampling but as σ in the KL, and the KL averaged over the batch while the
     reconstruction is summed), so its curves are comparable with the 2018 logs; pass
     ``kl_2018_quirks=False`` for the textbook KL."""

@@ -2,7 +2,8 @@
 
 Reconstruction terms follow the 2018 code: log loss summed over pixels, and ``0.5 * SSE``.
 The KL has two forms: the textbook one, where the encoder's second head is log σ², and the
-seed's (docs/original-2018.md), which treats that head as σ in the KL while sampling with it as log σ².
+2018 code's (docs/original-2018.md), which treats that head as σ in the KL while sampling with
+it as log σ².
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ def reconstruction_per_image(config: AutoencoderConfig, x, logits):
 def reduce_batch(config: AutoencoderConfig, reconstruction, kl):
     """Total, reconstruction and KL for the batch, reduced as the config says.
 
-    ``seed`` sums over the batch; with the 2018 code's KL quirk the KL is the batch *mean* while the
-    reconstruction is the batch sum (the 2018 VAE's first quirk). ``mean`` averages per-image totals.
-    The KL returned is the unweighted term; the total weighs it by ``config.beta``.
+    ``original-2018`` sums over the batch; with the 2018 code's KL quirk the KL is the batch
+    *mean* while the reconstruction is the batch sum (the 2018 VAE's first quirk). ``mean``
+    averages per-image totals. The KL returned is the unweighted term; the total weighs it by ``config.beta``.
     """
     if config.reduction is Reduction.ORIGINAL_2018:
         rec = tf.reduce_sum(reconstruction)

@@ -100,7 +100,7 @@ def manual_loss_and_gradients(config: AutoencoderConfig, models: AutoencoderMode
             continue
         if _activation_name(layer) == "elu":
             pre = record.pre_activation
-            positive = 2.0 if quirks else 1.0  # seed's d_tf_elu returned 2 for x > 0
+            positive = 2.0 if quirks else 1.0  # the 2018 d_tf_elu returned 2 for x > 0
             grad = grad * tf.where(pre > 0, positive, tf.exp(tf.minimum(pre, 0.0)))
         inputs = record.inputs
         if isinstance(layer, keras.layers.Dense):

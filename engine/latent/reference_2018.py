@@ -8,7 +8,7 @@ import numpy as np
 from engine.latent.config import AutoencoderConfig, ModelKind, Preset, Reduction
 
 LOGGED_EPOCHS = np.arange(0, 21, 2)
-SEED_LOG = {
+LOG_2018 = {
     ("ae", "bce"): (1821.450, 1608.880, 1565.155, 1533.478, 1509.163, 1487.054, 1471.532,
                     1456.650, 1446.438, 1436.907, 1428.190),
     ("ae", "mse"): (222.554, 184.807, 177.756, 173.167, 169.868, 167.046, 164.889, 162.969,
@@ -28,7 +28,7 @@ def curve_2018(config: AutoencoderConfig) -> tuple[np.ndarray, np.ndarray] | Non
     otherwise, since any other setting would compare unlike with like."""
     as_2018 = (config.preset is Preset.ORIGINAL_2018 and config.reduction is Reduction.ORIGINAL_2018
                and config.beta == 1.0 and (config.kl_2018_quirks or config.kind is ModelKind.AE))
-    values = SEED_LOG.get((config.kind.value, config.loss.value))
+    values = LOG_2018.get((config.kind.value, config.loss.value))
     if values is None or not as_2018:
         return None
     return LOGGED_EPOCHS + 0.5, np.asarray(values)
