@@ -48,7 +48,8 @@ def reduce_batch(config: AutoencoderConfig, reconstruction, kl):
 
     ``original-2018`` sums over the batch; with the 2018 code's KL quirk the KL is the batch
     *mean* while the reconstruction is the batch sum (the 2018 VAE's first quirk). ``mean``
-    averages per-image totals. The KL returned is the unweighted term; the total weighs it by ``config.beta``.
+    averages per-image totals. The KL returned is the unweighted term; the total weighs it by
+    ``config.beta``.
     """
     if config.reduction is Reduction.ORIGINAL_2018:
         rec = tf.reduce_sum(reconstruction)
