@@ -65,7 +65,7 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
     assert np.linalg.norm(xy[explorer.selected] - xy[target]) <= 7 + 1
     assert f"digit #{explorer.selected}" in explorer.selected_label.text()
     assert np.array_equal(explorer.selected_original.image,
-                          tab.run.fixtures.view_images[explorer.selected, ..., 0])
+                          tab.run.fixtures.view_image(explorer.selected))
     qtbot.waitUntil(lambda: explorer.selected_decoded.image.std() > 0.05, timeout=5_000)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine.files.resources import resource_path
-from engine.latent.config import preset_config
+from engine.latent.config import ALL_POINTS, preset_config
 from engine.latent.datasets import (
     DatasetError,
     load_bundled,
@@ -26,10 +26,14 @@ def write_idx(path, array, magic, compress=False):
 
 
 def test_bundled_mnist_is_complete(mnist):
-    assert mnist.images.shape == (60000, 28, 28) and mnist.images.dtype == np.uint8
-    assert np.bincount(mnist.labels).tolist()[:2] == [5923, 6742]
+    """Training split then test split: 60,000 + 10,000, the test digits never trained on."""
+    assert mnist.images.shape == (70000, 28, 28) and mnist.images.dtype == np.uint8
+    assert mnist.train_count == 60000
+    assert np.bincount(mnist.labels[:60000]).tolist()[:2] == [5923, 6742]
+    assert np.bincount(mnist.labels[60000:]).tolist()[:2] == [980, 1135]   # MNIST's test split
     fashion = load_bundled("fashion-mnist")
-    assert fashion.images.shape == (60000, 28, 28) and fashion.class_names[9] == "Ankle boot"
+    assert fashion.images.shape == (70000, 28, 28) and fashion.class_names[9] == "Ankle boot"
+    assert fashion.train_count == 60000
     assert (mnist.name, fashion.name) == ("mnist", "fashion-mnist")   # the names runs show
 
 
@@ -53,9 +57,12 @@ def test_idx_pair_and_folder_round_trip(tmp_path):
 def test_npz_in_keras_layout(tmp_path):
     x = np.random.default_rng(1).integers(0, 256, (20, 28, 28), dtype=np.uint8)
     y = np.arange(20) % 10
-    np.savez(tmp_path / "mnist.npz", x_train=x, y_train=y, x_test=x[:2], y_test=y[:2])
+    np.savez(tmp_path / "mnist.npz", x_train=x, y_train=y, x_test=x[:2] // 2, y_test=y[:2])
     ds = load_dataset(str(tmp_path / "mnist.npz"))
-    assert np.array_equal(ds.images, x)
+    assert np.array_equal(ds.images, np.concatenate([x, x[:2] // 2])) and ds.train_count == 20
+    np.savez(tmp_path / "train-only.npz", x_train=x, y_train=y)
+    ds = load_dataset(str(tmp_path / "train-only.npz"))
+    assert np.array_equal(ds.images, x) and ds.train_count == 20
 
 
 @pytest.mark.parametrize("case, expected", [
@@ -125,3 +132,29 @@ def test_seed_subset_and_fixed_view_sets(mnist):
     assert sorted(data.reconstruction_labels.tolist()) == list(range(10))
     other = prepare_training_data(config.replace(seed=1), mnist)
     assert not np.array_equal(data.view_labels, other.view_labels)
+
+
+def test_shown_digits_are_bytes_of_the_training_subset(mnist):
+    """1,000 shown digits come from the training subset, stored as the bytes of the very images
+    the model trains on."""
+    config = preset_config("ae", "bce", "quick", train_size=2_000, train_offset=100)
+    data = prepare_training_data(config, mnist)
+    assert data.view_images.dtype == np.uint8 and data.view_images.shape == (1000, 28, 28, 1)
+    as_float = data.view_images.astype(np.float32) / 255
+    found = [int(np.abs(data.train_images - im).max(axis=(1, 2, 3)).argmin()) for im in as_float[:20]]
+    np.testing.assert_allclose(data.train_images[found], as_float[:20], atol=0.5 / 255)
+    assert np.array_equal(data.train_labels[found], data.view_labels[:20])
+
+
+def test_all_points_show_the_whole_dataset_test_split_included(mnist):
+    """'All': every one of MNIST's 70,000 digits, the 10,000 test digits among them, while the
+    model trains on its subset of the training split only."""
+    config = preset_config("vae", "bce", "quick", latent_points=ALL_POINTS)
+    data = prepare_training_data(config, mnist)
+    assert len(data.view_images) == 70_000 and data.view_images.nbytes == 70_000 * 784
+    assert np.array_equal(data.view_labels, mnist.labels)
+    assert np.array_equal(data.view_images[65_000, ..., 0],
+                          np.round(normalise_per_image(mnist.images[65_000:65_001])[0] * 255))
+    assert data.train_images.shape == (10_000, 28, 28, 1)   # still the 2018 subset
+    with pytest.raises(ValueError, match="2018 original.*at most 10,000"):
+        preset_config("vae", "bce", "original-2018", latent_points=ALL_POINTS)

@@ -119,7 +119,7 @@ def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, 
                "cppn/fit_steps": "12abc", "cppn/animation_size": "1e9",
                "autoencoder/schema": "two", "autoencoder/epochs": 5,
                "vae/schema": SCHEMA, "vae/epochs": "1e400", "vae/learning_rate": "-3",
-               "vae/many_points": "maybe", "vae/dataset": 2.5,
+               "vae/points": "maybe", "vae/dataset": 2.5,
                "deemoji/schema": SCHEMA, "deemoji/pictures": 10**12, "deemoji/photo_path": "x" * 5000,
                "deemoji/fresh_emoji": "true"}
     for key, value in garbage.items():
@@ -134,7 +134,7 @@ def test_a_settings_file_full_of_garbage_starts_with_defaults_and_clamps(qtbot, 
     assert cppn.playback.size_box.value() == 1024
     assert window.tab("autoencoder").panel.epochs_box.value() == 10   # another schema: ignored
     assert vae.panel.epochs_box.value() == 10 and vae.panel.controls.lr_box.value() == 1e-6
-    assert not vae.panel.many_points.isChecked() and vae.panel.dataset_box.currentIndex() == 0
+    assert vae.panel.points_box.currentData() == 1_000 and vae.panel.dataset_box.currentIndex() == 0
     assert deemoji.panel.images_box.value() == 50_000 and deemoji.panel.photo_path == ""
     assert deemoji.panel.fresh_box.isChecked()
     assert window.tabs.currentIndex() == 1

@@ -94,7 +94,7 @@ def test_terminal_run_writes_pictures_settings_and_a_projector_bundle(terminal_r
     with Image.open(logdir / "sprite.png") as sprite:
         assert sprite.size == (32 * 28, 32 * 28)
         first = np.asarray(sprite)[:28, :28] / 255.0
-    np.testing.assert_allclose(first, run.fixtures.view_images[0, ..., 0], atol=1 / 255)
+    np.testing.assert_allclose(first, run.fixtures.view_image(0), atol=1 / 255)
 
 
 def test_no_tensorboard_writes_none(tmp_path):

@@ -25,21 +25,28 @@ SPRITE_NAME = "sprite.png"
 MAX_SPRITE_SIDE = 8192     # TensorBoard's own limit for a sprite image
 
 
-def sprite_sheet(images: np.ndarray) -> Image.Image:
-    """Pictures (N, H, W[, C]) in [0, 1] tiled row by row into a square of ceil(√N) a side,
-    as TensorBoard expects."""
+def sprite_fits(images: np.ndarray) -> bool:
+    """Whether ``images`` tile into a sprite TensorBoard accepts (at most 8192 pixels a side)."""
     n, h, w = images.shape[:3]
-    side = math.ceil(math.sqrt(n))
-    if side * max(h, w) > MAX_SPRITE_SIDE:
+    return math.ceil(math.sqrt(n)) * max(h, w) <= MAX_SPRITE_SIDE
+
+
+def sprite_sheet(images: np.ndarray) -> Image.Image:
+    """Pictures (N, H, W[, C]), floats in [0, 1] or bytes, tiled row by row into a square of
+    ceil(√N) a side (white past the last), as TensorBoard expects."""
+    n, h, w = images.shape[:3]
+    if not sprite_fits(images):
         raise ValueError(f"{n} pictures of {w}×{h} make a sprite over {MAX_SPRITE_SIDE} pixels "
                          f"a side")
-    pixels = np.clip(images.reshape(n, h, w, -1), 0, 1)
+    side = math.ceil(math.sqrt(n))
+    pixels = images.reshape(n, h, w, -1)
+    if pixels.dtype != np.uint8:
+        pixels = (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
     channels = pixels.shape[3]
-    sheet = np.ones((side * h, side * w, channels), np.float32)
-    for i, tile in enumerate(pixels):
-        r, c = divmod(i, side)
-        sheet[r * h:(r + 1) * h, c * w:(c + 1) * w] = tile
-    sheet = (sheet * 255).round().astype(np.uint8)
+    tiles = np.full((side * side, h, w, channels), 255, np.uint8)
+    tiles[:n] = pixels
+    sheet = tiles.reshape(side, side, h, w, channels).transpose(0, 2, 1, 3, 4).reshape(
+        side * h, side * w, channels)
     return Image.fromarray(sheet[..., 0] if channels == 1 else sheet)
 
 
@@ -52,7 +59,8 @@ class ProjectorBundle:
         self._image_size: tuple[int, int] | None = None
 
     def start(self, columns: dict[str, list], images: np.ndarray | None = None) -> None:
-        """``columns``: metadata by name (a value per point); ``images``: a picture per point."""
+        """``columns``: metadata by name (a value per point); ``images``: a picture per point
+        (left out where they would make a sprite larger than TensorBoard reads)."""
         self.logdir.mkdir(parents=True, exist_ok=True)
         names = list(columns)
         rows = zip(*(columns[name] for name in names))
@@ -60,7 +68,7 @@ class ProjectorBundle:
             "\t".join(str(v).replace("\t", " ") for v in row) + "\n" for row in rows)
         write_atomically(self.logdir / METADATA_NAME,
                          lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        if images is not None:
+        if images is not None and sprite_fits(images):
             sheet = sprite_sheet(images)
             write_atomically(self.logdir / SPRITE_NAME, lambda tmp: sheet.save(tmp, "PNG"))
             self._image_size = (images.shape[2], images.shape[1])

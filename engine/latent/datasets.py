@@ -43,12 +43,26 @@ class DatasetError(ValueError):
 
 @dataclass(frozen=True)
 class ImageDataset:
-    """Labelled 28x28 greyscale images: ``images`` (N, 28, 28) uint8, ``labels`` (N,) int64."""
+    """Labelled 28x28 greyscale images: ``images`` (N, 28, 28) uint8, ``labels`` (N,) int64.
+
+    The first ``train_count`` images are the training split, which runs train on; the rest (the
+    test split, where the source has one) are only ever shown. ``None``: all of them train."""
 
     name: str
     images: np.ndarray
     labels: np.ndarray
     class_names: tuple[str, ...]
+    train_count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.train_count is None:
+            object.__setattr__(self, "train_count", len(self.images))
+
+    def with_test_split(self, test: "ImageDataset") -> "ImageDataset":
+        """This training split followed by ``test``, to be shown but never trained on."""
+        return ImageDataset(self.name, np.concatenate([self.images, test.images]),
+                            np.concatenate([self.labels, test.labels]), self.class_names,
+                            len(self.images))
 
 
 def _idx_bytes(path: Path, kind: str, ndim: int, expected_magic: int, stop) -> tuple[tuple, bytes]:
@@ -158,8 +172,9 @@ def _npz_member_header(archive: zipfile.ZipFile, key: str, path: Path) -> None:
 
 def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES, stop=None
              ) -> ImageDataset:
-    """The training split of a Keras-layout ``mnist.npz`` (keys ``x_train``, ``y_train``); the
-    arrays' headers are checked before their data is read."""
+    """A Keras-layout ``mnist.npz`` (keys ``x_train``, ``y_train``, and ``x_test``, ``y_test``
+    when it has them, as a test split to show); the arrays' headers are checked before their
+    data is read."""
     path = Path(path)
     try:
         size = check_regular_file(path, "dataset file")
@@ -177,17 +192,22 @@ def load_npz(path: str | Path, class_names: tuple[str, ...] = DIGIT_NAMES, stop=
                 raise DatasetError(
                     f"{path}: missing key(s) {', '.join(sorted(missing))}; it holds "
                     f"{', '.join(sorted(keys)) or 'nothing'} (expected Keras' mnist.npz layout)")
-            for key in ("x_train", "y_train"):
+            with_test = {"x_test", "y_test"} <= keys
+            for key in ("x_train", "y_train") + (("x_test", "y_test") if with_test else ()):
                 _npz_member_header(archive, key, path)
         if stop is not None:
             stop()
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             images, labels = npz["x_train"], npz["y_train"]
+            test = (npz["x_test"], npz["y_test"]) if with_test else None
     except DatasetError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
         raise DatasetError(f"{path}: not a readable .npz archive ({exc})") from None
-    return _checked(path.name, images, labels, str(path), class_names)
+    train = _checked(path.name, images, labels, str(path), class_names)
+    if test is None:
+        return train
+    return train.with_test_split(_checked(path.name, *test, f"{path} (x_test)", class_names))
 
 
 def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
@@ -223,14 +243,17 @@ def load_path(path: str | Path, stop=None) -> ImageDataset:
 
 
 def load_bundled(name: str = "mnist", stop=None) -> ImageDataset:
-    """The training split of a dataset shipped in ``resources/`` (``mnist`` or ``fashion-mnist``)."""
+    """A dataset shipped in ``resources/`` (``mnist`` or ``fashion-mnist``): its 60,000 training
+    images, then its 10,000 test images (shown, never trained on)."""
     if name not in BUNDLED:
         raise DatasetError(f"unknown bundled dataset {name!r}; choose one of {', '.join(BUNDLED)}")
     folder = resource_path(name)
-    pair = _idx_files_in(folder, "train")
-    if pair is None:
+    train, test = _idx_files_in(folder, "train"), _idx_files_in(folder, "t10k")
+    if train is None or test is None:
         raise DatasetError(f"{folder}: the bundled IDX files are missing")
-    return load_idx_pair(*pair, name=name, class_names=BUNDLED[name], stop=stop)
+    splits = [load_idx_pair(*pair, name=name, class_names=BUNDLED[name], stop=stop)
+              for pair in (train, test)]
+    return splits[0].with_test_split(splits[1])
 
 
 def load_keras_mnist(download: bool = False) -> ImageDataset:
@@ -240,10 +263,12 @@ def load_keras_mnist(download: bool = False) -> ImageDataset:
     from engine.tf_runtime import keras
 
     try:
-        (x_train, y_train), _ = keras.datasets.mnist.load_data()
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as exc:  # network errors come in many types
         raise DatasetError(f"Keras could not download MNIST ({exc}); the bundled copy still works")
-    return _checked("mnist (keras)", x_train, y_train, str(KERAS_CACHE), DIGIT_NAMES)
+    return _checked("mnist (keras)", x_train, y_train, str(KERAS_CACHE), DIGIT_NAMES
+                    ).with_test_split(_checked("mnist (keras)", x_test, y_test, str(KERAS_CACHE),
+                                               DIGIT_NAMES))
 
 
 def load_dataset(source: str, stop=None) -> ImageDataset:

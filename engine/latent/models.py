@@ -55,10 +55,12 @@ class AutoencoderModels:
         self.decoder.set_weights(list(weights[n:]))
 
     def encode(self, images: np.ndarray) -> np.ndarray:
-        """Latent codes (the VAE's means) of images shaped (B, 28, 28[, 1]) in [0, 1]."""
-        x = np.asarray(images, np.float32).reshape(-1, 28, 28, 1)
-        parts = [self._encode_fn(x[i:i + self._batch]).numpy()
-                 for i in range(0, len(x), self._batch)]
+        """Latent codes (the VAE's means) of images shaped (B, 28, 28[, 1]): floats in [0, 1] or
+        bytes 0..255, made float a chunk at a time."""
+        x = np.asarray(images).reshape(-1, 28, 28, 1)
+        scale = 1 / 255 if x.dtype == np.uint8 else 1.0
+        parts = [self._encode_fn(x[i:i + self._batch].astype(np.float32) * np.float32(scale))
+                 .numpy() for i in range(0, len(x), self._batch)]
         return np.concatenate(parts) if parts else np.zeros((0, self.latent_dim), np.float32)
 
     def decode(self, latent: np.ndarray) -> np.ndarray:

@@ -17,10 +17,13 @@ RECENT_COUNT = 3
 
 @dataclass(frozen=True)
 class TrainingData:
-    """Images as (N, 28, 28, 1) float32 in [0, 1]; the view sets are fixed once per run.
+    """Training images as (N, 28, 28, 1) float32 in [0, 1]; the view sets are fixed once per run.
 
-    ``view_*``: the digits shown in the latent scatter (a seeded choice from the training set).
-    ``reconstruction_*``: the digits shown beside their reconstructions, one per class if possible.
+    ``view_*``: the digits shown in the latent scatter, as bytes (N, 28, 28, 1) uint8 (each image
+    stretched to 0..255, as it is to 0..1 for training): a seeded choice from the training subset,
+    or, when more are asked for than it holds, from the whole dataset (its test split included).
+    ``reconstruction_*``: the digits shown beside their reconstructions, one per class if possible,
+    in [0, 1].
     """
 
     train_images: np.ndarray
@@ -55,7 +58,7 @@ def prepare_training_data(config: AutoencoderConfig, dataset: ImageDataset) -> T
 
 
 def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
-    n = len(dataset.images)
+    n = dataset.train_count
     size = min(config.train_size, n)
     start = config.train_offset if config.train_offset + size <= n else n - size
     if size < config.batch_size:
@@ -64,13 +67,30 @@ def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
     images = normalise_per_image(dataset.images[start:start + size])[..., None]
     labels = dataset.labels[start:start + size]
     rng = np.random.default_rng(config.seed)
-    view = np.sort(rng.choice(size, min(config.latent_points, size), replace=False))
-    firsts = [int(np.flatnonzero(labels[view] == c)[0]) for c in np.unique(labels[view])]
-    rest = [i for i in range(len(view)) if i not in firsts]
+    if config.latent_points <= size:   # shown from the training subset
+        view = np.sort(rng.choice(size, config.latent_points, replace=False)) + start
+    else:                              # shown from the whole dataset
+        total = len(dataset.images)
+        view = np.sort(rng.choice(total, min(config.latent_points, total), replace=False))
+    view_labels = dataset.labels[view]
+    firsts = [int(np.flatnonzero(view_labels == c)[0]) for c in np.unique(view_labels)]
+    rest = [i for i in range(min(len(view), len(firsts) + RECONSTRUCTION_COUNT))
+            if i not in firsts]
     chosen = view[(firsts + rest)[:RECONSTRUCTION_COUNT]]
-    chosen = chosen[np.argsort(labels[chosen], kind="stable")]
+    chosen = chosen[np.argsort(dataset.labels[chosen], kind="stable")]
     return TrainingData(
         train_images=images, train_labels=labels,
-        view_images=images[view], view_labels=labels[view],
-        reconstruction_images=images[chosen], reconstruction_labels=labels[chosen],
+        view_images=image_bytes(dataset.images, view), view_labels=view_labels,
+        reconstruction_images=normalise_per_image(dataset.images[chosen])[..., None],
+        reconstruction_labels=dataset.labels[chosen],
         class_names=dataset.class_names, source=dataset.name)
+
+
+def image_bytes(images: np.ndarray, indices: np.ndarray, chunk: int = 8_192) -> np.ndarray:
+    """``images[indices]`` each stretched to 0..255 as uint8 (N, 28, 28, 1), in chunks, so 70,000
+    of them never pass through float32 all at once."""
+    out = np.empty((len(indices), *images.shape[1:], 1), np.uint8)
+    for i in range(0, len(indices), chunk):
+        part = normalise_per_image(images[indices[i:i + chunk]])
+        out[i:i + chunk, ..., 0] = np.round(part * 255.0)
+    return out

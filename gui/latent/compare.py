@@ -218,7 +218,7 @@ class CompareWindow(QtWidgets.QWidget):
         self.strip_images[int(which)] = images[0]
         if self.selected is None:
             return
-        original = self.runs[0].fixtures.view_images[self.selected, ..., 0]
+        original = self.runs[0].fixtures.view_image(self.selected)
         row = [original] + [im if im is not None else np.ones_like(original)
                             for im in self.strip_images]
         self.strip.show_rows([np.stack(row)])

@@ -105,7 +105,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             self.selected_label.setText("Click a point in the 3-D view.")
             return
         fixtures, codes = self.host.fixtures(), self.host.shown_codes()
-        self.selected_original.show_image(fixtures.view_images[index, ..., 0])
+        self.selected_original.show_image(fixtures.view_image(index))
         name = fixtures.class_names[fixtures.view_labels[index]]
         self.selected_label.setText(
             f"digit #{index} · label {name} · z = ({', '.join(f'{v:.2f}' for v in codes[index])})"

@@ -11,7 +11,16 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from engine.latent.config import MAX_BETA, AutoencoderConfig, Loss, ModelKind, Preset, preset_config
+from engine.latent.config import (
+    ALL_POINTS,
+    MAX_BETA,
+    MAX_POINTS_2018,
+    AutoencoderConfig,
+    Loss,
+    ModelKind,
+    Preset,
+    preset_config,
+)
 from gui.settings import TextSetting
 from gui.widgets.file_dialogs import ask_path
 from gui.widgets.run_progress import RunProgress
@@ -24,6 +33,8 @@ LOSS_CHOICES = {
 }
 PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
                   ("2018 original (conv, slow)", Preset.ORIGINAL_2018))
+POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
+                 ("All (70,000 of MNIST)", ALL_POINTS))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
                    ("Keras cache / download", "keras"), ("Choose a file or folder…", ""))
 
@@ -71,8 +82,13 @@ class RunPanel(QtWidgets.QWidget):
         self.beta_box.setToolTip("The KL's weight β: 1 is the VAE, 0 a plain autoencoder that "
                                  "still samples its codes, above 1 a β-VAE (codes pulled harder "
                                  "towards the unit ball).")
-        self.many_points = QtWidgets.QCheckBox("Show 10,000 digits")
-        self.many_points.setToolTip("Plot 10,000 digits in the latent space instead of 1,000.")
+        self.points_box = QtWidgets.QComboBox()
+        for text, count in POINT_CHOICES:
+            self.points_box.addItem(text, count)
+        self.points_box.setToolTip(
+            "How many of the dataset's pictures the 3-D view shows, encoded at every snapshot. "
+            "All: every picture, the test split included (never trained on); the 2018 original "
+            f"preset shows up to {MAX_POINTS_2018:,}.")
         self.fit_axes = QtWidgets.QCheckBox("Fit axes to data")
         self.fit_axes.setChecked(True)
         self.fit_axes.setToolTip("On: the box follows the codes. Off: it only grows, so the "
@@ -85,7 +101,7 @@ class RunPanel(QtWidgets.QWidget):
             "Its curve goes on from that step; the optimiser starts afresh.")
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
-                                         self.epochs_box, self.many_points, self.corrected_kl,
+                                         self.epochs_box, self.points_box, self.corrected_kl,
                                          self.beta_box,
                                          self.tensorboard, self.continue_button)
         self.reset_button = QtWidgets.QPushButton("Reset")
@@ -105,6 +121,7 @@ class RunPanel(QtWidgets.QWidget):
         form.addRow("Loss", self.loss_box)
         form.addRow("Data", self.dataset_box)
         form.addRow("Epochs", self.epochs_box)
+        form.addRow("Points shown", self.points_box)
         form.addRow("Learning rate", self.controls.lr_box)
         if self.kind is ModelKind.VAE:
             form.addRow("KL weight β", self.beta_box)
@@ -117,7 +134,7 @@ class RunPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        for box in (self.corrected_kl, self.many_points, self.fit_axes):
+        for box in (self.corrected_kl, self.fit_axes):
             layout.addWidget(box)
         layout.addWidget(self.tensorboard)
         layout.addLayout(buttons)
@@ -145,7 +162,14 @@ class RunPanel(QtWidgets.QWidget):
             self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
             epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),
             dataset=self.dataset_box.currentData() or self.custom_dataset or "mnist",
-            latent_points=10_000 if self.many_points.isChecked() else 1_000, **overrides)
+            latent_points=self.points_shown(), **overrides)
+
+    def points_shown(self) -> int:
+        """The chosen number of points, within what the chosen preset shows."""
+        points = self.points_box.currentData()
+        if self.preset_box.currentData() is Preset.ORIGINAL_2018:
+            return min(points, MAX_POINTS_2018)
+        return points
 
     @QtCore.Slot(int)
     def _on_dataset_chosen(self, index: int) -> None:
@@ -172,7 +196,7 @@ class RunPanel(QtWidgets.QWidget):
         return {"preset": self.preset_box, "loss": self.loss_box,
                 "dataset_path": TextSetting(lambda: self.custom_dataset, self._put_dataset_path),
                 "dataset": self.dataset_box, "epochs": self.epochs_box,
-                "learning_rate": self.controls.lr_box, "many_points": self.many_points,
+                "learning_rate": self.controls.lr_box, "points": self.points_box,
                 "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl, "beta": self.beta_box,
                 **self.tensorboard.settings_widgets()}
 
