@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 from PIL import Image, ImageSequence
-from PySide6 import QtCore, QtTest, QtWidgets
+from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
 from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
@@ -290,3 +290,41 @@ def test_the_progress_line_follows_a_started_run_to_its_end(window, qtbot):
     text = tab.panel.progress.label.text()
     assert f"step {tab.run.step}/{tab.run.total_steps}" in text and "Loading" not in text
     assert tab.panel.progress.bar.value() == tab.run.step
+
+
+def drawn_pixels(tab, rgb, tolerance=60) -> int:
+    """How many pixels of the 3-D view are within ``tolerance`` of one class colour."""
+    frame = tab.scatter.grab_frame().convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(frame.constBits(), np.uint8).reshape(frame.height(), -1)
+    pixels = pixels[:, :frame.width() * 3].reshape(frame.height(), frame.width(), 3).astype(int)
+    return int((np.abs(pixels - np.array(rgb)).max(axis=-1) < tolerance).sum())
+
+
+def test_the_legend_hides_and_isolates_classes(window, qtbot):
+    """Click a class in the legend: its points leave the picture and cannot be clicked;
+    Shift+click another: only that one is drawn; Shift+click it again: all are back."""
+    tab = window.tab("autoencoder")
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    red, blue = (255, 0, 0), (0, 0, 255)          # the 2018 colours of 0 and 1
+    assert drawn_pixels(tab, red) > 50 and drawn_pixels(tab, blue) > 50
+    legend = tab.scatter_panel.legend
+    labels = tab.run.fixtures.view_labels
+    xy, inside = points_on_screen(tab)
+    zero = next(int(i) for i in inside if labels[i] == 0)
+    with qtbot.waitSignal(tab.scatter.frameSwapped, timeout=5_000):   # the view repaints
+        qtbot.mouseClick(legend.buttons[0], QtCore.Qt.MouseButton.LeftButton)
+    assert tab.scatter.hidden_labels == {0}
+    assert drawn_pixels(tab, red) == 0 and drawn_pixels(tab, blue) > 50
+    picked = tab.scatter.point_at(*xy[zero])
+    assert picked is None or labels[picked] != 0
+    with qtbot.waitSignal(tab.scatter.frameSwapped, timeout=5_000):
+        qtbot.mouseClick(legend.buttons[1], QtCore.Qt.MouseButton.LeftButton,
+                         QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert tab.scatter.hidden_labels == set(range(10)) - {1}
+    assert drawn_pixels(tab, red) == 0 and drawn_pixels(tab, (0, 128, 0)) == 0
+    assert drawn_pixels(tab, blue) > 50
+    with qtbot.waitSignal(tab.scatter.frameSwapped, timeout=5_000):
+        qtbot.mouseClick(legend.buttons[1], QtCore.Qt.MouseButton.LeftButton,
+                         QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert tab.scatter.hidden_labels == set() and drawn_pixels(tab, red) > 50

@@ -1,4 +1,4 @@
-"""The live OpenGL 3-D scatter of latent codes, coloured by label, with its axis extents.
+"""The live OpenGL 3-D scatter of latent codes, coloured by label (classes can be hidden).
 
 The view is a ``QOpenGLWindow`` (pyqtgraph's GLViewMixin), a native window of its own that the
 tab embeds with :meth:`LatentScatterView.container`. A ``QOpenGLWidget`` would instead make Qt
@@ -15,10 +15,11 @@ import pyqtgraph.opengl as gl
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
-from engine.latent.palette import SEED_RGB, label_colours
+from engine.latent.palette import label_colours
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
+MIN_POINT_PX = 3.0   # points shrink past 10,000 of them (as 1/√N), so 70,000 do not paint a blob
 RING_PX = 16.0
 
 
@@ -41,6 +42,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.fit_to_data = True
         self._positions = np.zeros((0, 3), np.float32)
         self._labels = np.zeros(0, np.int64)
+        self._hidden: frozenset[int] = frozenset()   # classes not drawn nor picked
         self._extent = (np.full(3, -1.0), np.full(3, 1.0))
         self._box = gl.GLBoxItem(color=(120, 120, 120, 255))
         self._box.setGLOptions("translucent")
@@ -89,9 +91,14 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         ratio = self.devicePixelRatioF()
         if ratio != self._pixel_ratio:  # a high-DPI screen (sizes start at 1x), or a move
             self._pixel_ratio = ratio
-            self._points.setData(size=POINT_PX * ratio)
+            self._points.setData(size=self.point_px() * ratio)
             self._highlight.setData(size=RING_PX * ratio)
         super().paintGL()
+
+    def point_px(self) -> float:
+        """A point's size in logical pixels for the number shown."""
+        n = max(len(self._positions), 1)
+        return float(np.clip(POINT_PX * np.sqrt(10_000 / n), MIN_POINT_PX, POINT_PX))
 
     @property
     def positions(self) -> np.ndarray:
@@ -106,8 +113,11 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         positions = np.ascontiguousarray(positions[:, :3], np.float32)
         if len(labels) != len(self._labels) or not np.array_equal(labels, self._labels):
             self._labels = np.asarray(labels).copy()
-            self._points.setData(color=label_colours(self._labels))
+            self._colour_points()
+        resized = len(positions) != len(self._positions)
         self._positions = positions
+        if resized:
+            self._points.setData(size=self.point_px() * self._pixel_ratio)
         lo, hi = positions.min(axis=0), positions.max(axis=0)
         if self.fixed_extent is not None:
             lo, hi = self.fixed_extent
@@ -121,6 +131,28 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.set_path(self._path_codes)
         self.sig_extent_changed.emit(self._extent)
         self.update()
+
+    def set_hidden_labels(self, hidden) -> None:
+        """Leave the points of these classes out of the picture and out of picking."""
+        self._hidden = frozenset(int(k) for k in hidden)
+        self._colour_points()
+        if self.highlighted is not None and self.highlighted < len(self._labels) and \
+                int(self._labels[self.highlighted]) in self._hidden:
+            self.highlight(None)
+        self.update()
+
+    @property
+    def hidden_labels(self) -> frozenset[int]:
+        return self._hidden
+
+    def shown_mask(self) -> np.ndarray:
+        """Which points are drawn (their class is not hidden)."""
+        return ~np.isin(self._labels, list(self._hidden))
+
+    def _colour_points(self) -> None:
+        colours = label_colours(self._labels)
+        colours[~self.shown_mask(), 3] = 0.0   # translucent drawing: alpha 0 leaves no trace
+        self._points.setData(color=colours)
 
     def set_fit_to_data(self, fit: bool) -> None:
         self.fit_to_data = fit
@@ -183,7 +215,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             return None
         xy = self.screen_positions()
         d = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
-        close = np.flatnonzero(d <= tolerance_px)
+        close = np.flatnonzero((d <= tolerance_px) & self.shown_mask())
         if not len(close):
             return None
         return int(close[np.argmin(d[close])])
@@ -227,32 +259,3 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._box.setSize(2.0, 2.0, 2.0)
         self._box.resetTransform()
         self._box.translate(-1.0, -1.0, -1.0)
-
-
-class ScatterPanel(QtWidgets.QWidget):
-    """A scatter view with its colour legend above and its box's extents below."""
-
-    def __init__(self, view: LatentScatterView, title: str = "", parent=None):
-        super().__init__(parent)
-        self.view = view
-        self.legend = QtWidgets.QLabel(title)
-        self.extent_label = QtWidgets.QLabel("")
-        self.extent_label.setToolTip("The latent box's extent on each axis.")
-        view.sig_extent_changed.connect(self._on_extent_changed)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.legend)
-        layout.addWidget(view.container(self), 1)
-        layout.addWidget(self.extent_label)
-
-    def set_legend(self, class_names) -> None:
-        """Each class's name in the 2018 colour of its points."""
-        self.legend.setText(" ".join(
-            f"<span style='color: rgb({r},{g},{b}); font-size: 16px'>●</span>{name}"
-            for (r, g, b), name in zip(SEED_RGB.tolist(), class_names)))
-
-    @QtCore.Slot(object)
-    def _on_extent_changed(self, extent) -> None:
-        lo, hi = extent
-        self.extent_label.setText("extent   " + "    ".join(
-            f"{n}: {a:+.2f} … {b:+.2f}" for n, a, b in zip("xyz", lo, hi)))

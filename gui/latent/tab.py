@@ -22,7 +22,8 @@ from gui.latent.exports import LatentExports
 from gui.latent.forking import continue_run
 from gui.latent.run_panel import RunPanel
 from gui.latent.runs_list import RunsList
-from gui.latent.scatter import LatentScatterView, ScatterPanel
+from gui.latent.scatter import LatentScatterView
+from gui.latent.scatter_panel import ScatterPanel
 from gui.latent.timeline import Timeline
 from gui.widgets.curve_tools import CurveTools
 from gui.widgets.file_dialogs import ask_then
