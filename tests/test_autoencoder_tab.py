@@ -328,3 +328,28 @@ def test_the_legend_hides_and_isolates_classes(window, qtbot):
         qtbot.mouseClick(legend.buttons[1], QtCore.Qt.MouseButton.LeftButton,
                          QtCore.Qt.KeyboardModifier.ShiftModifier)
     assert tab.scatter.hidden_labels == set() and drawn_pixels(tab, red) > 50
+
+
+def test_a_click_lists_the_ten_nearest_digits_by_their_full_code(window, qtbot):
+    tab = window.tab("autoencoder")
+    start_small(tab, qtbot, epochs=1)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    xy, inside = points_on_screen(tab)
+    target = int(inside[len(inside) // 3])
+    click_point(qtbot, tab, target)
+    explorer, codes = tab.explorer, tab.shown_codes()
+    chosen = explorer.selected
+    distance = np.linalg.norm(codes - codes[chosen], axis=1)
+    distance[chosen] = np.inf
+    assert explorer.neighbour_indices.tolist() == np.argsort(distance)[:10].tolist()
+    strip = explorer.neighbours.image          # their pictures, side by side
+    first = tab.run.fixtures.view_image(int(explorer.neighbour_indices[0]))
+    assert strip.shape[1] >= 10 * 28 and np.abs(strip[:28, :28] - first).max() < 1 / 255 + 1e-6
+    assert f"#{explorer.neighbour_indices[0]} " in explorer.neighbours_label.text()
+    labels = tab.run.fixtures.view_labels
+    others = [int(k) for k in labels[explorer.neighbour_indices] if k != labels[chosen]]
+    hidden = others[0] if others else (int(labels[chosen]) + 1) % 10
+    qtbot.mouseClick(tab.scatter_panel.legend.buttons[hidden], QtCore.Qt.MouseButton.LeftButton)
+    distance[labels == hidden] = np.inf       # the legend hid that class: chosen among the rest
+    assert explorer.neighbour_indices.tolist() == np.argsort(distance)[:10].tolist()
+    assert hidden not in labels[explorer.neighbour_indices].tolist()

@@ -8,7 +8,8 @@ state sees the panel decode what it says. The panel holds no model: it asks its 
 codes (``host.decode(tag, z)``) and is told the answers (:meth:`ExplorerPanel.show_decoded`).
 The host says which codes are on screen (``host.shown_codes()``), the latent box
 (``host.extent()``), draws the walk (``host.show_walk(codes)``) and exports it
-(``host.export_walk(kind)``).
+(``host.export_walk(kind)``). A click also lists the clicked digit's nearest neighbours in latent
+space, by its full code.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from engine.latent.neighbours import NEIGHBOURS, nearest_points
 from gui.latent.view_state import ExplorationState
 from gui.widgets.image_panel import ImagePanel
 
@@ -24,11 +26,13 @@ SLIDER_SPAN = 1000
 
 
 class ExplorerPanel(QtWidgets.QGroupBox):
-    """``sample_prior`` is shown for the VAE only."""
+    """``sample_prior`` is shown for the VAE only; ``shown_mask()`` says which points are on show
+    (the legend's classes), the ones the nearest neighbours are chosen from."""
 
-    def __init__(self, host, vae: bool, parent=None):
+    def __init__(self, host, vae: bool, shown_mask, parent=None):
         super().__init__("Explore the latent space", parent)
         self.host = host
+        self._shown_mask = shown_mask
         self.state = ExplorationState()
         self.state.listeners.add(self._on_state_changed)
         self.walk_images: np.ndarray | None = None
@@ -72,6 +76,13 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         grid.addWidget(self.sample_button, 6, 2)
         self.walk = ImagePanel("Decodes along the walk from A to B", (300, 40))
         grid.addWidget(self.walk, 7, 0, 1, 3)
+        self.neighbours = ImagePanel(f"The {NEIGHBOURS} nearest shown digits in latent space",
+                                     (300, 40))
+        self.neighbours_label = QtWidgets.QLabel("")
+        self.neighbours_label.setWordWrap(True)
+        self.neighbour_indices = np.zeros(0, np.int64)
+        grid.addWidget(self.neighbours, 8, 0, 1, 3)
+        grid.addWidget(self.neighbours_label, 9, 0, 1, 3)
         self._rng = np.random.default_rng()
 
     @property
@@ -103,6 +114,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         index = self.state.selected
         if index is None:
             self.selected_label.setText("Click a point in the 3-D view.")
+            self._show_neighbours_of(None)
             return
         fixtures, codes = self.host.fixtures(), self.host.shown_codes()
         self.selected_original.show_image(fixtures.view_image(index))
@@ -111,6 +123,30 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             f"digit #{index} · label {name} · z = ({', '.join(f'{v:.2f}' for v in codes[index])})"
             f" · {self.host.weights_note()}")
         self.host.decode("selected", codes[index])
+        self._show_neighbours_of(index)
+
+    @QtCore.Slot(object)
+    def on_classes_shown(self, _hidden) -> None:
+        """The legend changed which classes are on show: choose the neighbours among them."""
+        if self.host.run is not None and self.state.selected is not None:
+            self._show_neighbours_of(self.state.selected)
+
+    def _show_neighbours_of(self, index: int | None) -> None:
+        """The clicked digit's nearest shown digits (by the full code), classes on show only."""
+        picked, distances = np.zeros(0, np.int64), np.zeros(0)
+        if index is not None:
+            fixtures = self.host.fixtures()
+            picked, distances = nearest_points(self.host.shown_codes(), index,
+                                               among=self._shown_mask())
+        self.neighbour_indices = picked
+        if not len(picked):
+            self.neighbours.show_image(np.ones((28, 28), np.float32))
+            self.neighbours_label.setText("")
+            return
+        self.neighbours.show_rows([np.stack([fixtures.view_image(int(i)) for i in picked])])
+        self.neighbours_label.setText("nearest: " + ", ".join(
+            f"#{i} {fixtures.class_names[fixtures.view_labels[i]]} ({d:.2f})"
+            for i, d in zip(picked.tolist(), distances)))
 
     def refresh(self) -> None:
         """The step on screen changed: decode the selection with its weights again."""

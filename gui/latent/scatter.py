@@ -43,6 +43,8 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._positions = np.zeros((0, 3), np.float32)
         self._labels = np.zeros(0, np.int64)
         self._hidden: frozenset[int] = frozenset()   # classes not drawn nor picked
+        self._version = 0                              # counts changes of what is drawn where
+        self._screen_cache: tuple | None = None
         self._extent = (np.full(3, -1.0), np.full(3, 1.0))
         self._box = gl.GLBoxItem(color=(120, 120, 120, 255))
         self._box.setGLOptions("translucent")
@@ -124,6 +126,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         elif not self.fit_to_data:
             lo, hi = np.minimum(lo, self._extent[0]), np.maximum(hi, self._extent[1])
         self._extent = (np.asarray(lo, np.float32), np.asarray(hi, np.float32))
+        self._version += 1
         self._points.setData(pos=self._normalised(positions))
         self._place_box()
         if self.highlighted is not None:
@@ -198,15 +201,19 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     # -- picking -------------------------------------------------------------------------------
     def screen_positions(self) -> np.ndarray:
-        """Each shown point's position in widget pixels (N, 2), from the current camera."""
+        """Each shown point's position in widget pixels (N, 2), from the current camera; kept
+        until the points, the box or the camera change (hovering 70,000 points asks often)."""
         viewport = self.getViewport()
         mvp = self.projectionMatrix(viewport, viewport) * self.viewMatrix()
-        m = np.array(mvp.data(), np.float64).reshape(4, 4).T  # QMatrix4x4.data() is column-major
-        pts = self._normalised(self._positions).astype(np.float64)
-        clip = np.c_[pts, np.ones(len(pts))] @ m.T
-        ndc = clip[:, :3] / clip[:, 3:4]
-        return np.stack([(ndc[:, 0] + 1) / 2 * self.width(),
-                         (1 - ndc[:, 1]) / 2 * self.height()], axis=1)
+        m = np.array(mvp.data(), np.float32).reshape(4, 4).T  # QMatrix4x4.data() is column-major
+        key = (self._version, m.tobytes(), self.width(), self.height())
+        if self._screen_cache is None or self._screen_cache[0] != key:
+            rows = m[[0, 1, 3]]                       # clip x, y and w; z is not needed
+            xyw = self._normalised(self._positions) @ rows[:, :3].T + rows[:, 3]
+            xy = np.stack([(xyw[:, 0] / xyw[:, 2] + 1) / 2 * self.width(),
+                           (1 - xyw[:, 1] / xyw[:, 2]) / 2 * self.height()], axis=1)
+            self._screen_cache = (key, xy)
+        return self._screen_cache[1]
 
     def point_at(self, x: float, y: float, tolerance_px: float = 7.0) -> int | None:
         """The point nearest to widget pixel (x, y), if within ``tolerance_px``; nearest to the

@@ -76,8 +76,9 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         centre.addWidget(self.timeline)
         self.reconstructions = ImagePanel("Originals (top) and their reconstructions (bottom)",
                                           (260, 70))
-        self.explorer = ExplorerPanel(self, vae=self.kind is ModelKind.VAE)
+        self.explorer = ExplorerPanel(self, self.kind is ModelKind.VAE, self.scatter.shown_mask)
         self.explorer.state.listeners.add(self._on_view_state_changed)
+        self.scatter_panel.legend.sig_hidden_changed.connect(self.explorer.on_classes_shown)
         self.scatter.sig_camera_changed.connect(self._on_camera_moved)
         columns = ("loss", "reconstruction", "kl") if self.kind is ModelKind.VAE \
             else ("loss", "reconstruction")
