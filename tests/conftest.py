@@ -134,3 +134,32 @@ def mnist():
     from engine.latent.datasets import load_bundled
 
     return load_bundled("mnist")
+
+
+@pytest.fixture
+def picture_folder(tmp_path):
+    """A folder of colour pictures in three class subfolders (discs, squares, stripes; 40 each,
+    PNG, JPEG and WebP of different sizes), a broken PNG and a text file beside them."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    root = tmp_path / "shapes"
+    rng = np.random.default_rng(0)
+    for name, draw_shape in (("discs", "ellipse"), ("squares", "rectangle"), ("stripes", "lines")):
+        (root / name).mkdir(parents=True)
+        for k in range(40):
+            side = int(rng.integers(40, 200))
+            colour = tuple(int(v) for v in rng.integers(60, 256, 3))
+            img = Image.new("RGB", (side, side + 10 * (k % 3)), (0, 0, 0))
+            pen = ImageDraw.Draw(img)
+            box = (side // 5, side // 5, side * 4 // 5, side * 4 // 5)
+            if draw_shape == "lines":
+                for x in range(0, side, max(side // 6, 1)):
+                    pen.line((x, 0, x, img.height), fill=colour, width=max(side // 14, 1))
+            else:
+                getattr(pen, draw_shape)(box, fill=colour)
+            suffix = ("png", "jpg", "webp")[k % 3]
+            img.save(root / name / f"{name}-{k:02d}.{suffix}")
+    (root / "squares" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    (root / "discs" / "notes.txt").write_text("not a picture")
+    return root

@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
+from engine.latent.config import ALL_POINTS
 from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
 from gui.main_window import MainWindow
@@ -353,3 +354,25 @@ def test_a_click_lists_the_ten_nearest_digits_by_their_full_code(window, qtbot):
     distance[labels == hidden] = np.inf       # the legend hid that class: chosen among the rest
     assert explorer.neighbour_indices.tolist() == np.argsort(distance)[:10].tolist()
     assert hidden not in labels[explorer.neighbour_indices].tolist()
+
+
+def test_a_folder_of_ones_own_pictures_trains_in_the_tab(window, qtbot, picture_folder):
+    """The folder entry trains on one's pictures: the legend names its classes, the progress
+    says which file was skipped, a click names the picture's class."""
+    tab = window.tab("vae")
+    tab.panel.set_custom_dataset(str(picture_folder))
+    assert tab.panel.dataset_box.currentData() == "folder"
+    assert tab.panel.dataset_box.currentText() == "shapes (yours)"
+    tab.panel.points_box.setCurrentIndex(tab.panel.points_box.findData(ALL_POINTS))
+    start_small(tab, qtbot, epochs=2)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    assert [b.text() for b in tab.scatter_panel.legend.buttons] == ["discs", "squares", "stripes"]
+    assert "skipped 1 unreadable picture(s): squares/broken.png" in \
+        tab.panel.progress.label.text()
+    assert len(tab.shown_codes()) == 120
+    _, inside = points_on_screen(tab)
+    target = int(inside[0])
+    click_point(qtbot, tab, target)
+    chosen = tab.explorer.selected
+    name = tab.run.fixtures.class_names[tab.run.fixtures.view_labels[chosen]]
+    assert f"#{chosen} · label {name}" in tab.explorer.selected_label.text()

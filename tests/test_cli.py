@@ -54,6 +54,23 @@ def test_train_writes_history_gifs_and_model(tmp_path, kind, loss, beta):
         assert json.loads(archive.read("manifest.json"))["app_version"] == VERSION
 
 
+def test_train_on_a_folder_of_colour_pictures(tmp_path, picture_folder):
+    """main.py train on one's own folder: its classes from the subfolders' names, the broken
+    picture named as a warning, a finished run whose curve fell."""
+    out = tmp_path / "run"
+    result = run_main("train", "vae", "--preset", "quick", "--epochs", "3", "--dataset",
+                      str(picture_folder), "--out", str(out), "--no-tensorboard")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "warning: shapes: skipped 1 unreadable picture(s): squares/broken.png" in result.stderr
+    history = json.loads((out / "history.json").read_text())
+    assert history["state"] == "finished" and history["config"]["dataset"] == str(picture_folder)
+    loss = history["columns"]["loss"]
+    assert len(loss) == 3 and loss[-1] < loss[0]      # 120 pictures: one batch of 100 an epoch
+    with zipfile.ZipFile(out / "run.latentlab") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert "stripes" in json.dumps(manifest)          # the class names travel with the run
+
+
 def test_train_reports_a_bad_dataset(tmp_path):
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(b"not a zip")

@@ -158,3 +158,39 @@ def test_all_points_show_the_whole_dataset_test_split_included(mnist):
     assert data.train_images.shape == (10_000, 28, 28, 1)   # still the 2018 subset
     with pytest.raises(ValueError, match="2018 original.*at most 10,000"):
         preset_config("vae", "bce", "original-2018", latent_points=ALL_POINTS)
+
+
+def test_a_folder_of_pictures_is_a_dataset_with_its_classes(picture_folder):
+    """Subfolders are the classes (by name, sorted); colour pictures of any size and format are
+    made 28 x 28 grey; a broken file is named in the notice and skipped; others are ignored."""
+    ds = load_dataset(str(picture_folder))
+    assert ds.class_names == ("discs", "squares", "stripes") and ds.name == "shapes"
+    assert ds.images.shape == (120, 28, 28) and ds.images.dtype == np.uint8
+    assert np.bincount(ds.labels).tolist() == [40, 40, 40] and ds.train_count == 120
+    assert "broken.png" in ds.notice and "skipped 1" in ds.notice and "notes.txt" not in ds.notice
+    discs, squares = ds.images[ds.labels == 0], ds.images[ds.labels == 1]
+    assert discs[:, 14, 14].min() > 40 and squares[:, 14, 14].min() > 40    # the shape's middle
+    assert discs[:, 0, 0].max() < 10                                         # black corners
+    assert discs[:, 6, 6].mean() < squares[:, 6, 6].mean()   # a disc leaves its box's corner
+
+
+def test_a_flat_folder_is_one_class_and_an_empty_one_is_named(tmp_path, picture_folder):
+    ds = load_dataset(str(picture_folder / "discs"))
+    assert ds.class_names == ("discs",) and len(ds.images) == 40 and set(ds.labels) == {0}
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("no pictures here")
+    with pytest.raises(DatasetError, match=r"nothing: no pictures"):
+        load_dataset(str(empty))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.png").write_bytes(b"junk")
+    with pytest.raises(DatasetError, match=r"none of its 1 pictures could be read; the first: a.png"):
+        load_dataset(str(broken))
+
+
+def test_a_picture_folder_trains_with_its_class_names(picture_folder):
+    config = preset_config("vae", "bce", "quick", dataset=str(picture_folder), epochs=1)
+    data = prepare_training_data(config, load_dataset(config.dataset))
+    assert data.train_images.shape == (120, 28, 28, 1) and data.class_names[2] == "stripes"
+    assert "broken.png" in data.notice

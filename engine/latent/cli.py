@@ -200,6 +200,8 @@ def _fork_of(args, config: AutoencoderConfig):
 
 
 def _train(config: AutoencoderConfig, data, control: RunControl, args, start=None) -> int:
+    if data.notice:
+        say(f"warning: {data.source}: {data.notice}", error=True)
     trainer = AutoencoderTrainer(config, data)
     if start is not None:
         run, weights = start

@@ -24,6 +24,7 @@ from engine.files.limits import (
     read_bounded,
 )
 from engine.files.resources import resource_path
+from engine.latent.image_folders import PictureFolderError, read_picture_folder
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
@@ -46,13 +47,15 @@ class ImageDataset:
     """Labelled 28x28 greyscale images: ``images`` (N, 28, 28) uint8, ``labels`` (N,) int64.
 
     The first ``train_count`` images are the training split, which runs train on; the rest (the
-    test split, where the source has one) are only ever shown. ``None``: all of them train."""
+    test split, where the source has one) are only ever shown. ``None``: all of them train.
+    ``notice``: what reading it skipped, for the user (empty when nothing was)."""
 
     name: str
     images: np.ndarray
     labels: np.ndarray
     class_names: tuple[str, ...]
     train_count: int | None = None
+    notice: str = ""
 
     def __post_init__(self) -> None:
         if self.train_count is None:
@@ -62,7 +65,7 @@ class ImageDataset:
         """This training split followed by ``test``, to be shown but never trained on."""
         return ImageDataset(self.name, np.concatenate([self.images, test.images]),
                             np.concatenate([self.labels, test.labels]), self.class_names,
-                            len(self.images))
+                            len(self.images), self.notice)
 
 
 def _idx_bytes(path: Path, kind: str, ndim: int, expected_magic: int, stop) -> tuple[tuple, bytes]:
@@ -129,8 +132,9 @@ def _checked(name: str, images: np.ndarray, labels: np.ndarray, source: str,
             f"{source}: {labels.shape[0] if labels.ndim else 0} labels for {images.shape[0]} images")
     if images.shape[0] == 0:
         raise DatasetError(f"{source}: holds no images")
-    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or labels.max() > 9:
-        raise DatasetError(f"{source}: labels must be integers 0..9")
+    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0 or \
+            labels.max() >= len(class_names):
+        raise DatasetError(f"{source}: labels must be integers 0..{len(class_names) - 1}")
     if images.dtype != np.uint8:
         if not np.all(np.isfinite(images)):
             raise DatasetError(f"{source}: images contain NaN or infinite values")
@@ -217,7 +221,8 @@ def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
 
 
 def load_path(path: str | Path, stop=None) -> ImageDataset:
-    """A dataset from what a user picked: an ``.npz``, an IDX images file, or a folder of IDX files."""
+    """A dataset from what a user picked: an ``.npz``, an IDX images file, a folder of IDX files,
+    or a folder of pictures (:mod:`engine.latent.image_folders`)."""
     path = Path(path).expanduser()
     if path.is_dir():
         pair = _idx_files_in(path, "train")
@@ -225,8 +230,7 @@ def load_path(path: str | Path, stop=None) -> ImageDataset:
             npz = sorted(path.glob("*.npz"))
             if npz:
                 return load_npz(npz[0], stop=stop)
-            raise DatasetError(
-                f"{path}: no train-images-idx3-ubyte / train-labels-idx1-ubyte pair or .npz inside")
+            return load_picture_folder(path, stop)
         return load_idx_pair(*pair, name=path.name, stop=stop)
     try:
         check_regular_file(path, "dataset file")
@@ -239,7 +243,18 @@ def load_path(path: str | Path, stop=None) -> ImageDataset:
         if not labels:
             raise DatasetError(f"{path}: no matching labels file (…-labels-idx1-ubyte) beside it")
         return load_idx_pair(path, labels[0], stop=stop)
-    raise DatasetError(f"{path}: expected an .npz, an IDX images file or a folder holding them")
+    raise DatasetError(f"{path}: expected an .npz, an IDX images file, or a folder of them or "
+                       "of pictures")
+
+
+def load_picture_folder(path: Path, stop=None) -> ImageDataset:
+    """A folder of pictures, one class per subfolder (or one class), as 28 × 28 grey."""
+    try:
+        folder = read_picture_folder(path, IMAGE_SIDE, MAX_DATASET_BYTES // IMAGE_SIDE ** 2, stop)
+    except PictureFolderError as exc:
+        raise DatasetError(str(exc)) from None
+    return ImageDataset(path.name, folder.images, folder.labels, folder.class_names,
+                        notice=folder.notice)
 
 
 def load_bundled(name: str = "mnist", stop=None) -> ImageDataset:

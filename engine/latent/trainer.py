@@ -98,6 +98,7 @@ class AutoencoderTrainer:
     def _start(self, config: AutoencoderConfig, data: TrainingData) -> None:
         self.config = config
         self.fixtures = fixtures_of(data)
+        self._notice = data.notice
         self._key = graph_key(config, data)
         self._train_images = tf.constant(data.train_images)
         self._rng = np.random.default_rng(config.seed)
@@ -118,7 +119,7 @@ class AutoencoderTrainer:
 
     def setup(self) -> RunSetup:
         return RunSetup(METRICS, self.total_steps, self.steps_per_epoch, self.config.batch_size,
-                        self.fixtures)
+                        self.fixtures, notice=self._notice)
 
     # -- compiled pieces ---------------------------------------------------------------------
     def _loss(self, x, eps):

@@ -34,6 +34,7 @@ class TrainingData:
     reconstruction_labels: np.ndarray
     class_names: tuple[str, ...]
     source: str
+    notice: str = ""                  # what reading the dataset skipped, for the user
 
 
 def _fingerprint(dataset: ImageDataset) -> tuple:
@@ -83,7 +84,7 @@ def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
         view_images=image_bytes(dataset.images, view), view_labels=view_labels,
         reconstruction_images=normalise_per_image(dataset.images[chosen])[..., None],
         reconstruction_labels=dataset.labels[chosen],
-        class_names=dataset.class_names, source=dataset.name)
+        class_names=dataset.class_names, source=dataset.name, notice=dataset.notice)
 
 
 def image_bytes(images: np.ndarray, indices: np.ndarray, chunk: int = 8_192) -> np.ndarray:

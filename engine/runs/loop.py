@@ -81,7 +81,7 @@ def run_loop(trainer: StepTrainer, control: RunControl | None = None, *,
         return (total - step) * elapsed() / step if step else 0.0
 
     no_rows = np.zeros((0, len(setup.columns)))
-    yield RunUpdate(0, no_rows, snap(0, True), 0.0, 0.0, setup=setup)
+    yield RunUpdate(0, no_rows, snap(0, True), 0.0, 0.0, message=setup.notice, setup=setup)
     step, chunk, frame_cost = 0, 1, 0.0
     pending: list[np.ndarray] = []
     last_emit = last_frame = time.perf_counter()

@@ -44,6 +44,7 @@ class RunSetup:
     samples_per_step: int
     fixtures: object = None
     started_at: float = 0.0          # Unix time training began (0: not known, an old file)
+    notice: str = ""                 # what the run tells its user as it starts (files skipped)
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -36,7 +36,9 @@ PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
 POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
                  ("All (70,000 of MNIST)", ALL_POINTS))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
-                   ("Keras cache / download", "keras"), ("Choose a file or folder…", ""))
+                   ("Keras cache / download", "keras"), ("Your file (npz, IDX)…", "file"),
+                   ("Your folder of pictures…", "folder"))
+CUSTOM_SOURCES = ("file", "folder")   # the entries that stand for the path the user chose
 
 
 class RunPanel(QtWidgets.QWidget):
@@ -61,8 +63,10 @@ class RunPanel(QtWidgets.QWidget):
         self.dataset_box = QtWidgets.QComboBox()
         for text, source in DATASET_CHOICES:
             self.dataset_box.addItem(text, source)
-        self.dataset_box.setToolTip("The digits (or clothes) to learn from; a file may be an "
-                                    "mnist.npz or IDX files.")
+        self.dataset_box.setToolTip(
+            "The pictures to learn from: a bundled set, your mnist.npz or IDX files, or a "
+            "folder of your pictures (PNG, JPEG, WebP; one subfolder per class, or one class), "
+            "each made 28 × 28 grey; unreadable ones are skipped and listed.")
         self.dataset_box.activated.connect(self._on_dataset_chosen)
         self.epochs_box = QtWidgets.QSpinBox()
         self.epochs_box.setRange(1, 10_000)
@@ -161,7 +165,7 @@ class RunPanel(QtWidgets.QWidget):
         return preset_config(
             self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
             epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),
-            dataset=self.dataset_box.currentData() or self.custom_dataset or "mnist",
+            dataset=self.dataset_source(),
             latent_points=self.points_shown(), **overrides)
 
     def points_shown(self) -> int:
@@ -171,21 +175,33 @@ class RunPanel(QtWidgets.QWidget):
             return min(points, MAX_POINTS_2018)
         return points
 
+    def dataset_source(self) -> str:
+        """A bundled name, ``keras``, or the path the user chose."""
+        source = self.dataset_box.currentData()
+        if source in CUSTOM_SOURCES:
+            return self.custom_dataset or "mnist"
+        return source or "mnist"
+
     @QtCore.Slot(int)
     def _on_dataset_chosen(self, index: int) -> None:
-        if self.dataset_box.itemData(index):
+        source = self.dataset_box.itemData(index)
+        if source not in CUSTOM_SOURCES:
             return
-        path = ask_path(self, "Choose a dataset", "MNIST files (*.npz *ubyte *.gz);;All (*)",
-                        save=False)
+        if source == "folder":
+            path = ask_path(self, "Choose a folder of pictures", save=False, folder=True)
+        else:
+            path = ask_path(self, "Choose a dataset file",
+                            "MNIST files (*.npz *ubyte *.gz);;All (*)", save=False)
         if path:
             self.set_custom_dataset(path)
         else:
             self.dataset_box.setCurrentIndex(0)
 
     def set_custom_dataset(self, path: str) -> None:
+        """Train on ``path``: a folder goes in the folder entry, anything else in the file one."""
         self.custom_dataset = path
-        index = self.dataset_box.count() - 1
-        self.dataset_box.setItemText(index, Path(path).name or path)
+        index = self.dataset_box.findData("folder" if Path(path).is_dir() else "file")
+        self.dataset_box.setItemText(index, f"{Path(path).name or path} (yours)")
         self.dataset_box.setCurrentIndex(index)
 
     def show_message(self, text: str, error: bool = True) -> None:

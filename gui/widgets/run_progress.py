@@ -88,4 +88,6 @@ class RunProgress(QtWidgets.QWidget):
                 f"{run.samples_per_wall_second:,.0f} {self._unit}/s · ETA {run.eta_s:.0f} s")
         if not run.state.active or run.state.value == "paused":
             text += f"\n{run.state.value}."
+        if run.message:
+            text += f"\n{run.message}"
         self.label.setText(text)
