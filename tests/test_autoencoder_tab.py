@@ -376,3 +376,23 @@ def test_a_folder_of_ones_own_pictures_trains_in_the_tab(window, qtbot, picture_
     chosen = tab.explorer.selected
     name = tab.run.fixtures.class_names[tab.run.fixtures.view_labels[chosen]]
     assert f"#{chosen} · label {name}" in tab.explorer.selected_label.text()
+
+
+def test_reading_a_large_picture_folder_shows_its_progress(window, qtbot, tmp_path):
+    """A folder of 3,000 pictures: while the run prepares, the progress says how many are read
+    and the bar follows; then the run trains on all of them."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    rng = np.random.default_rng(1)
+    for k in range(3_000):
+        Image.fromarray(rng.integers(0, 256, (28, 28), dtype=np.uint8)).save(folder / f"{k}.png")
+    tab = window.tab("autoencoder")
+    tab.panel.set_custom_dataset(str(folder))
+    label = tab.panel.progress.label
+    tab.panel.epochs_box.setValue(1)
+    qtbot.mouseClick(tab.controls.start_button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "reading pictures:" in label.text(), timeout=30_000)
+    assert re.search(r"reading pictures: [\d,]+ of 3,000", label.text())
+    assert 0 < tab.panel.progress.bar.value() <= 3_000 and tab.panel.progress.bar.maximum() == 3_000
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=120_000)
+    assert tab.run.fixtures.class_names == ("many",) and tab.run.total_steps == 30

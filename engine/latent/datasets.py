@@ -220,7 +220,7 @@ def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
     return (images[0], labels[0]) if images and labels else None
 
 
-def load_path(path: str | Path, stop=None) -> ImageDataset:
+def load_path(path: str | Path, stop=None, progress=None) -> ImageDataset:
     """A dataset from what a user picked: an ``.npz``, an IDX images file, a folder of IDX files,
     or a folder of pictures (:mod:`engine.latent.image_folders`)."""
     path = Path(path).expanduser()
@@ -230,7 +230,7 @@ def load_path(path: str | Path, stop=None) -> ImageDataset:
             npz = sorted(path.glob("*.npz"))
             if npz:
                 return load_npz(npz[0], stop=stop)
-            return load_picture_folder(path, stop)
+            return load_picture_folder(path, stop, progress)
         return load_idx_pair(*pair, name=path.name, stop=stop)
     try:
         check_regular_file(path, "dataset file")
@@ -247,10 +247,12 @@ def load_path(path: str | Path, stop=None) -> ImageDataset:
                        "of pictures")
 
 
-def load_picture_folder(path: Path, stop=None) -> ImageDataset:
-    """A folder of pictures, one class per subfolder (or one class), as 28 × 28 grey."""
+def load_picture_folder(path: Path, stop=None, progress=None) -> ImageDataset:
+    """A folder of pictures, one class per subfolder (or one class), as 28 × 28 grey;
+    ``progress(done, total)`` as they are read."""
     try:
-        folder = read_picture_folder(path, IMAGE_SIDE, MAX_DATASET_BYTES // IMAGE_SIDE ** 2, stop)
+        folder = read_picture_folder(path, IMAGE_SIDE, MAX_DATASET_BYTES // IMAGE_SIDE ** 2, stop,
+                                     progress)
     except PictureFolderError as exc:
         raise DatasetError(str(exc)) from None
     return ImageDataset(path.name, folder.images, folder.labels, folder.class_names,
@@ -286,14 +288,15 @@ def load_keras_mnist(download: bool = False) -> ImageDataset:
                                                DIGIT_NAMES))
 
 
-def load_dataset(source: str, stop=None) -> ImageDataset:
+def load_dataset(source: str, stop=None, progress=None) -> ImageDataset:
     """Resolve a dataset source: a bundled name, ``keras`` (cache or download), or a path;
-    ``stop()`` is called while reading and may raise to abandon it."""
+    ``stop()`` is called while reading and may raise to abandon it; ``progress(done, total)``
+    tells how many pictures of a folder are read."""
     if source in BUNDLED:
         return load_bundled(source, stop)
     if source == "keras":
         return load_keras_mnist(download=True)
-    return load_path(source, stop)
+    return load_path(source, stop, progress)
 
 
 def normalise_per_image(images: np.ndarray) -> np.ndarray:

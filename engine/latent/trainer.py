@@ -196,6 +196,7 @@ def trainer_for_run(config: AutoencoderConfig, control) -> AutoencoderTrainer:
     """A run's trainer, built in its worker thread: its dataset read (a stop while reading
     abandons it) and prepared, then a trainer of that graph (a pooled one when there is)."""
     data = prepare_training_data(config, load_dataset(config.dataset,
-                                                      stop=control.raise_if_stopped))
+                                                      stop=control.raise_if_stopped,
+                                                      progress=control.report_loading))
     control.raise_if_stopped()
     return AutoencoderTrainer.for_run(config, data)

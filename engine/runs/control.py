@@ -20,7 +20,8 @@ def check_learning_rate(value: float, name: str = "learning rate") -> float:
 
 class RunControl:
     """Set from any thread; read by the run loop between steps and by
-    data loading between chunks (:meth:`raise_if_stopped`)."""
+    data loading between chunks (:meth:`raise_if_stopped`), which reports how far it got
+    (:meth:`report_loading`, read as :attr:`loading` by whoever shows it)."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -29,6 +30,7 @@ class RunControl:
         self._lock = threading.Lock()
         self._learning_rate: float | None = None
         self._weights_wanted = False
+        self.loading: tuple[int, int] | None = None   # (done, total) pictures read so far
 
     def stop(self) -> None:
         self._stop.set()
@@ -47,6 +49,9 @@ class RunControl:
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
+
+    def report_loading(self, done: int, total: int) -> None:
+        self.loading = (done, total)
 
     def raise_if_stopped(self) -> None:
         if self._stop.is_set():

@@ -53,7 +53,10 @@ class ClassLegend(QtWidgets.QWidget):
             button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setCheckable(True)
             button.setChecked(True)
-            button.setStyleSheet("QToolButton:!checked { color: #a0a0a0; }")
+            button.setAutoRaise(True)
+            button.setStyleSheet("QToolButton { border: none; padding: 1px 3px; }"
+                                 "QToolButton:!checked { color: #a0a0a0; "
+                                 "text-decoration: line-through; }")
             button.setToolTip(f"{name}: click to hide or show its points; Shift+click to show "
                               "only this class (again: all classes).")
             button.clicked.connect(self._on_clicked)

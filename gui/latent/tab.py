@@ -119,8 +119,8 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         run = Run("latent", config, config.describe())
         self.add_run(run)
         self.panel.tensorboard.follow(run, TENSORBOARD_PICTURES)
-        self.panel.progress.say("Loading data and building the model…")
-        self.controls.launch(self.run)
+        self.panel.progress.watch_loading(self.controls.launch(self.run).control,
+                                          "Loading data and building the model…")
         return True
 
     @QtCore.Slot()
