@@ -18,6 +18,7 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from engine.latent.neighbours import NEIGHBOURS, nearest_points
+from gui.latent.decoded_grid import DecodedGridWindow
 from gui.latent.view_state import ExplorationState
 from gui.widgets.image_panel import ImagePanel
 
@@ -59,7 +60,14 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             grid.addWidget(slider, 2 + i, 1, 1, 2)
             self.z_sliders.append(slider)
         self.z_label = QtWidgets.QLabel("")
-        grid.addWidget(self.z_label, 5, 0, 1, 3)
+        grid.addWidget(self.z_label, 5, 0, 1, 2)
+        self.grid_window = DecodedGridWindow(self)
+        self.grid_window.sig_changed.connect(self.request_grid)
+        self.grid_button = QtWidgets.QPushButton("Decoded grid…")
+        self.grid_button.setToolTip("The decoder across two axes of the latent box (the third at "
+                                    "the sliders' value), live as the run trains.")
+        self.grid_button.clicked.connect(self.show_grid)
+        grid.addWidget(self.grid_button, 5, 2)
         self.walk_start = QtWidgets.QPushButton("Walk from here")
         self.walk_on = QtWidgets.QPushButton("…then to here")
         self.walk_start.setToolTip("Start a walk through latent space at the clicked digit's code.")
@@ -152,6 +160,23 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         """The step on screen changed: decode the selection with its weights again."""
         if self.state.selected is not None:
             self._show_selected()
+        self.request_grid()
+
+    @QtCore.Slot()
+    def show_grid(self) -> None:
+        self.grid_window.show()
+        self.grid_window.raise_()
+        self.request_grid()
+
+    @QtCore.Slot()
+    def request_grid(self) -> None:
+        """Decode the grid window's codes with the weights of the step on screen, if it is open."""
+        if not self.grid_window.isVisible() or self.host.run is None:
+            return
+        lo, hi = self.host.extent()
+        codes = self.grid_window.codes(lo, hi, self.state.slider_z)
+        if codes is not None:
+            self.host.decode("grid", codes)
 
     # -- sliders and the prior -------------------------------------------------------------------
     def _slider_latent(self) -> np.ndarray:
@@ -176,6 +201,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             self.set_sliders(self.state.slider_z)
         self.z_label.setText("z = (" + ", ".join(f"{v:.3f}" for v in self.slider_z) + ")")
         self.host.decode("slider", self.slider_z)
+        self.request_grid()
 
     def set_sliders(self, z: np.ndarray) -> None:
         lo, hi = self.host.extent()
@@ -235,6 +261,8 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             self.selected_decoded.show_image(images[0])
         elif tag == "slider":
             self.slider_decoded.show_image(images[0])
+        elif tag == "grid":
+            self.grid_window.show_images(images)
         elif tag == "walk":
             self.walk_images = images
             self.walk.show_rows([images])

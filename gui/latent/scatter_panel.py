@@ -54,9 +54,10 @@ class ClassLegend(QtWidgets.QWidget):
             button.setCheckable(True)
             button.setChecked(True)
             button.setAutoRaise(True)
-            button.setStyleSheet("QToolButton { border: none; padding: 1px 3px; }"
-                                 "QToolButton:!checked { color: #a0a0a0; "
-                                 "text-decoration: line-through; }")
+            button.setStyleSheet(   # hidden: grey and struck through; shown: plain
+                "QToolButton { border: none; padding: 1px 3px; color: #a0a0a0; "
+                "text-decoration: line-through; }"
+                "QToolButton:checked { color: palette(text); text-decoration: none; }")
             button.setToolTip(f"{name}: click to hide or show its points; Shift+click to show "
                               "only this class (again: all classes).")
             button.clicked.connect(self._on_clicked)
