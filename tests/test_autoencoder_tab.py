@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 from PIL import Image, ImageSequence
 from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
@@ -429,3 +430,44 @@ def test_the_decoded_grid_shows_the_decoder_across_two_axes(window, qtbot):
         grid.y_box.setCurrentIndex(2)                       # z1 across, z3 up
     assert "z3 from" in grid.label.text() and "z2 = " in grid.label.text()
     assert not np.allclose(grid.panel.image * 255, expected, atol=1.0)
+
+
+def test_a_16_dimensional_latent_space_in_pca_axes(window, qtbot):
+    """Latent dims 16: the view shows three axes of it, or with PCA axes its principal
+    components, fitted on the newest snapshot (scrubbing back keeps them); a click decodes the
+    point's full 16-D code, and the sliders decode full codes."""
+    from engine.latent.projection import pca_projection
+
+    tab = window.tab("vae")
+    tab.panel.dims_box.setValue(16)
+    start_small(tab, qtbot, epochs=2)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    codes = tab.shown_codes()
+    assert codes.shape == (1000, 16) and tab.run.config.latent_dim == 16
+    np.testing.assert_allclose(tab.scatter.positions, codes[:, :3], atol=1e-5)
+    tab.scatter_panel.pca_box.setChecked(True)
+    fitted = pca_projection(codes)
+    np.testing.assert_allclose(tab.scatter.positions, fitted.to_view(codes), atol=1e-3)
+    assert [label.text() for label in tab.explorer.z_names] == ["PC1", "PC2", "PC3"]
+    assert "PC1:" in tab.scatter_panel.extent_label.text()
+    projection = tab.scatter.projection
+    tab.timeline.slider.setValue(tab.timeline.slider.minimum())       # back to the start
+    qtbot.waitUntil(lambda: tab.shown_step < tab.run.step, timeout=5_000)
+    assert tab.scatter.projection is projection                       # the axes did not move
+    tab.timeline.slider.setValue(tab.timeline.slider.maximum())
+    qtbot.waitUntil(lambda: tab.shown_step == tab.run.step, timeout=5_000)
+    _, inside = points_on_screen(tab)
+    click_point(qtbot, tab, int(inside[len(inside) // 2]))
+    chosen = tab.explorer.selected
+    models = build_models(tab.run.config)
+    models.set_weights(tab.run.snapshots.with_weights_at(tab.shown_step).weights)
+    qtbot.waitUntil(lambda: np.abs(tab.explorer.selected_decoded.image
+                                   - models.decode(codes[chosen][None])[0]).max() < 1e-4,
+                    timeout=5_000)
+    with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
+        tab.explorer.z_sliders[0].setValue(600)
+    z = tab.explorer.slider_z                     # a full code, where the slider put PC1
+    lo, hi = tab.scatter.extent
+    assert z.shape == (16,) and np.isfinite(z).all()
+    assert tab.scatter.projection.to_view(z)[0, 0] == pytest.approx(
+        lo[0] + (0.6 + 1) / 2 * (hi[0] - lo[0]), abs=1e-3)

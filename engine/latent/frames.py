@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from engine.grids import captioned_grids, image_grid
+from engine.latent.projection import axes_projection
 from engine.latent.scatter_render import nice_extent, render_scatter
 from engine.runs.run import Run
 from engine.runs.snapshots import Snapshot
@@ -14,12 +15,15 @@ from engine.runs.tensorboard_log import RunPictures
 
 
 def latent_frames(run: Run, snapshots: list[Snapshot]) -> list[Image.Image]:
-    """One scatter per snapshot, on axes fixed to the whole run's extent, turning slowly."""
+    """One scatter per snapshot (the codes' first three axes), on axes fixed to the whole run's
+    extent, turning slowly."""
     labels = run.fixtures.view_labels
-    extent = nice_extent(np.concatenate([s.payload.latent for s in snapshots]))
-    return [render_scatter(s.payload.latent, labels, azimuth=35 + 4 * i, extent=extent,
+    axes = axes_projection(run.config.latent_dim)
+    codes = [axes.to_view(s.payload.latent) for s in snapshots]
+    extent = nice_extent(np.concatenate(codes))
+    return [render_scatter(c, labels, azimuth=35 + 4 * i, extent=extent,
                            title=f"epoch {run.epoch_at(s.step):.2f}   step {s.step}")
-            for i, s in enumerate(snapshots)]
+            for i, (s, c) in enumerate(zip(snapshots, codes))]
 
 
 def reconstruction_frames(run: Run, snapshots: list[Snapshot]) -> list[Image.Image]:
@@ -33,7 +37,7 @@ def epoch_pictures(run: Run, snapshot: Snapshot) -> dict[str, Image.Image]:
     """A snapshot's pictures for TensorBoard: the reconstructions and the latent scatter (its
     first three axes, on the snapshot's own extent)."""
     originals = run.fixtures.reconstruction_images.reshape(-1, 28, 28)
-    codes = snapshot.payload.latent[:, :3]
+    codes = axes_projection(run.config.latent_dim).to_view(snapshot.payload.latent)
     return {"reconstructions": image_grid([originals, snapshot.payload.reconstructions]),
             "latent": render_scatter(codes, run.fixtures.view_labels, extent=nice_extent(codes),
                                      title=f"epoch {run.epoch_at(snapshot.step):g}   "

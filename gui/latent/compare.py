@@ -157,16 +157,17 @@ class CompareWindow(QtWidgets.QWidget):
     def show_epoch(self) -> None:
         """Every run at the timeline's epoch, on a common or fitted scale."""
         snaps = [run.snapshots.at_step(self.step_of(run)) for run in self.runs]
-        codes = [s.payload.latent for s in snaps]
+        codes = [view.to_view(s.payload.latent) for view, s in zip(self.views, snaps)]
         common = None
         if self.common.isChecked():
             lo = np.min([c.min(axis=0) for c in codes], axis=0)
             hi = np.max([c.max(axis=0) for c in codes], axis=0)
             common = (lo, hi)
-        for view, label, run, snap in zip(self.views, self.extent_labels, self.runs, snaps):
+        for view, label, run, snap, shown in zip(self.views, self.extent_labels, self.runs, snaps,
+                                                 codes):
             view.set_fixed_extent(common)
             view.set_points(snap.payload.latent, run.fixtures.view_labels)
-            lo, hi = snap.payload.latent.min(axis=0), snap.payload.latent.max(axis=0)
+            lo, hi = shown.min(axis=0), shown.max(axis=0)
             label.setText(f"step {snap.step} · codes " + "  ".join(
                 f"{n} {a:+.1f}…{b:+.1f}" for n, a, b in zip("xyz", lo, hi)))
         self.epoch_label.setText(f"{self.epoch():.2f}")

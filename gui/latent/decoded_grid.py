@@ -46,16 +46,19 @@ class DecodedGridWindow(QtWidgets.QWidget):
     def axes(self) -> tuple[int, int]:
         return self.x_box.currentData(), self.y_box.currentData()
 
-    def codes(self, lo, hi, base) -> np.ndarray | None:
-        """The grid's codes over the box (lo, hi) at ``base`` on the other axes; None (and a
-        word on the window) when both axes are the same."""
+    def codes(self, lo, hi, base, names=("z1", "z2", "z3")) -> np.ndarray | None:
+        """The grid's points in the view's coordinates, over its box (lo, hi) with ``base`` on
+        the third axis; None (and a word on the window) when both axes are the same."""
         x_axis, y_axis = self.axes()
+        for box in (self.x_box, self.y_box):
+            for axis, name in enumerate(names):
+                box.setItemText(axis, name)
         if x_axis == y_axis:
             self.label.setText("Choose two different axes.")
             return None
-        rest = [f"z{a + 1} = {base[a]:.2f}" for a in range(len(base)) if a not in (x_axis, y_axis)]
-        self.label.setText(f"z{x_axis + 1} from {lo[x_axis]:.2f} to {hi[x_axis]:.2f} across, "
-                           f"z{y_axis + 1} from {lo[y_axis]:.2f} to {hi[y_axis]:.2f} up"
+        rest = [f"{names[a]} = {base[a]:.2f}" for a in range(3) if a not in (x_axis, y_axis)]
+        self.label.setText(f"{names[x_axis]} from {lo[x_axis]:.2f} to {hi[x_axis]:.2f} across, "
+                           f"{names[y_axis]} from {lo[y_axis]:.2f} to {hi[y_axis]:.2f} up"
                            + (f"; {', '.join(rest)} (the sliders)" if rest else ""))
         return grid_codes(lo, hi, base, (x_axis, y_axis), self.side_box.value())
 

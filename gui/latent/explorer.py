@@ -27,13 +27,15 @@ SLIDER_SPAN = 1000
 
 
 class ExplorerPanel(QtWidgets.QGroupBox):
-    """``sample_prior`` is shown for the VAE only; ``shown_mask()`` says which points are on show
-    (the legend's classes), the ones the nearest neighbours are chosen from."""
+    """``sample_prior`` is shown for the VAE only. ``view`` is the 3-D scatter: which points it
+    shows (the legend's classes: the nearest neighbours are chosen among them), and how codes
+    map to its three axes, which the z sliders and the decoded grid move along."""
 
-    def __init__(self, host, vae: bool, shown_mask, parent=None):
+    def __init__(self, host, vae: bool, view, parent=None):
         super().__init__("Explore the latent space", parent)
         self.host = host
-        self._shown_mask = shown_mask
+        self._view = view
+        view.sig_extent_changed.connect(self._show_axis_names)
         self.state = ExplorationState()
         self.state.listeners.add(self._on_state_changed)
         self.walk_images: np.ndarray | None = None
@@ -49,14 +51,15 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         grid.addWidget(self.selected_decoded, 0, 1)
         grid.addWidget(self.slider_decoded, 0, 2)
         grid.addWidget(self.selected_label, 1, 0, 1, 3)
-        self.z_sliders = []
+        self.z_sliders, self.z_names = [], []
         for i in range(3):
             slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
             slider.setRange(-SLIDER_SPAN, SLIDER_SPAN)
             slider.setToolTip(f"z{i + 1}, across the latent box's extent on that axis; the "
                               "decoded digit follows as you drag.")
             slider.valueChanged.connect(self._on_slider_moved)
-            grid.addWidget(QtWidgets.QLabel(f"z{i + 1}"), 2 + i, 0)
+            self.z_names.append(QtWidgets.QLabel(f"z{i + 1}"))
+            grid.addWidget(self.z_names[-1], 2 + i, 0)
             grid.addWidget(slider, 2 + i, 1, 1, 2)
             self.z_sliders.append(slider)
         self.z_label = QtWidgets.QLabel("")
@@ -145,7 +148,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         if index is not None:
             fixtures = self.host.fixtures()
             picked, distances = nearest_points(self.host.shown_codes(), index,
-                                               among=self._shown_mask())
+                                               among=self._view.shown_mask())
         self.neighbour_indices = picked
         if not len(picked):
             self.neighbours.show_image(np.ones((28, 28), np.float32))
@@ -162,6 +165,12 @@ class ExplorerPanel(QtWidgets.QGroupBox):
             self._show_selected()
         self.request_grid()
 
+    @QtCore.Slot(object)
+    def _show_axis_names(self, _extent) -> None:
+        """The view's axes (z1… or PC1…) on the sliders."""
+        for label, name in zip(self.z_names, self._view.axis_names()):
+            label.setText(name)
+
     @QtCore.Slot()
     def show_grid(self) -> None:
         self.grid_window.show()
@@ -174,15 +183,17 @@ class ExplorerPanel(QtWidgets.QGroupBox):
         if not self.grid_window.isVisible() or self.host.run is None:
             return
         lo, hi = self.host.extent()
-        codes = self.grid_window.codes(lo, hi, self.state.slider_z)
+        base = self._view.to_view(self.state.slider_z)[0]
+        codes = self.grid_window.codes(lo, hi, base, self._view.axis_names())
         if codes is not None:
-            self.host.decode("grid", codes)
+            self.host.decode("grid", self._view.from_view(codes))
 
     # -- sliders and the prior -------------------------------------------------------------------
     def _slider_latent(self) -> np.ndarray:
+        """The code the sliders stand for: their place in the view's box, as a full code."""
         lo, hi = self.host.extent()
         t = np.array([s.value() for s in self.z_sliders], np.float64) / SLIDER_SPAN
-        return (lo + (t + 1) / 2 * (hi - lo)).astype(np.float32)
+        return self._view.from_view(lo + (t + 1) / 2 * (hi - lo))[0]
 
     @QtCore.Slot()
     def _on_slider_moved(self) -> None:
@@ -205,7 +216,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
 
     def set_sliders(self, z: np.ndarray) -> None:
         lo, hi = self.host.extent()
-        t = (np.asarray(z) - lo) / np.maximum(hi - lo, 1e-9) * 2 - 1
+        t = (self._view.to_view(z)[0] - lo) / np.maximum(hi - lo, 1e-9) * 2 - 1
         for slider, value in zip(self.z_sliders, t):
             slider.blockSignals(True)
             slider.setValue(int(np.clip(value, -1, 1) * SLIDER_SPAN))
@@ -214,7 +225,8 @@ class ExplorerPanel(QtWidgets.QGroupBox):
     @QtCore.Slot()
     def sample_prior(self) -> np.ndarray:
         """Decode z ~ N(0, I) as drawn: not clipped to the box, not rounded to a slider step."""
-        z = self._rng.standard_normal(3).astype(np.float32)
+        dims = self._view.projection.dims if self._view.projection is not None else 3
+        z = self._rng.standard_normal(dims).astype(np.float32)
         self.decode_z(z)
         return z
 

@@ -33,6 +33,7 @@ LOSS_CHOICES = {
 }
 PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
                   ("2018 original (conv, slow)", Preset.ORIGINAL_2018))
+MIN_LATENT_DIMS, MAX_LATENT_DIMS = 2, 16
 POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
                  ("All (70,000 of MNIST)", ALL_POINTS))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
@@ -68,6 +69,13 @@ class RunPanel(QtWidgets.QWidget):
             "folder of your pictures (PNG, JPEG, WebP; one subfolder per class, or one class), "
             "each made 28 × 28 grey; unreadable ones are skipped and listed.")
         self.dataset_box.activated.connect(self._on_dataset_chosen)
+        self.dims_box = QtWidgets.QSpinBox()
+        self.dims_box.setRange(MIN_LATENT_DIMS, MAX_LATENT_DIMS)
+        self.dims_box.setValue(3)
+        self.dims_box.setToolTip(
+            "The size of the latent code (the quick preset; the 2018 original's is 3). Above 3, "
+            "the 3-D view shows three of its axes, or its principal components (PCA axes); "
+            "clicking, walking and the sliders decode full codes.")
         self.epochs_box = QtWidgets.QSpinBox()
         self.epochs_box.setRange(1, 10_000)
         self.epochs_box.setToolTip("How many passes over the training digits.")
@@ -105,8 +113,8 @@ class RunPanel(QtWidgets.QWidget):
             "Its curve goes on from that step; the optimiser starts afresh.")
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
-                                         self.epochs_box, self.points_box, self.corrected_kl,
-                                         self.beta_box,
+                                         self.epochs_box, self.points_box, self.dims_box,
+                                         self.corrected_kl, self.beta_box,
                                          self.tensorboard, self.continue_button)
         self.reset_button = QtWidgets.QPushButton("Reset")
         self.reset_button.setToolTip("Stop and forget the run on screen.")
@@ -124,6 +132,7 @@ class RunPanel(QtWidgets.QWidget):
         form.addRow("Preset", self.preset_box)
         form.addRow("Loss", self.loss_box)
         form.addRow("Data", self.dataset_box)
+        form.addRow("Latent dims", self.dims_box)
         form.addRow("Epochs", self.epochs_box)
         form.addRow("Points shown", self.points_box)
         form.addRow("Learning rate", self.controls.lr_box)
@@ -158,6 +167,8 @@ class RunPanel(QtWidgets.QWidget):
     def config(self) -> AutoencoderConfig:
         """The settings as a config; a bad combination raises ValueError with the reason."""
         overrides = {}
+        if self.preset_box.currentData() == Preset.QUICK:
+            overrides["latent_dim"] = self.dims_box.value()
         if self.kind is ModelKind.VAE:
             overrides["beta"] = self.beta_box.value()
             if self.corrected_kl.isChecked():
@@ -171,7 +182,7 @@ class RunPanel(QtWidgets.QWidget):
     def points_shown(self) -> int:
         """The chosen number of points, within what the chosen preset shows."""
         points = self.points_box.currentData()
-        if self.preset_box.currentData() is Preset.ORIGINAL_2018:
+        if self.preset_box.currentData() == Preset.ORIGINAL_2018:
             return min(points, MAX_POINTS_2018)
         return points
 
@@ -213,6 +224,7 @@ class RunPanel(QtWidgets.QWidget):
                 "dataset_path": TextSetting(lambda: self.custom_dataset, self._put_dataset_path),
                 "dataset": self.dataset_box, "epochs": self.epochs_box,
                 "learning_rate": self.controls.lr_box, "points": self.points_box,
+                "latent_dims": self.dims_box,
                 "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl, "beta": self.beta_box,
                 **self.tensorboard.settings_widgets()}
 

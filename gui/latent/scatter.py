@@ -1,5 +1,9 @@
 """The live OpenGL 3-D scatter of latent codes, coloured by label (classes can be hidden).
 
+Codes of any size reach the view through a :class:`~engine.latent.projection.ViewProjection`:
+their first three axes, or their principal components (refitted only when asked, at the run's
+newest snapshot, so scrubbing the timeline does not move the axes).
+
 The view is a ``QOpenGLWindow`` (pyqtgraph's GLViewMixin), a native window of its own that the
 tab embeds with :meth:`LatentScatterView.container`. A ``QOpenGLWidget`` would instead make Qt
 compose the *whole* main window through OpenGL on every repaint of any widget, which on a
@@ -16,6 +20,7 @@ from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from engine.latent.palette import label_colours
+from engine.latent.projection import ViewProjection, axes_projection, pca_projection
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
@@ -40,7 +45,10 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.setMinimumSize(MIN_SIZE)
         self.setBackgroundColor(QtGui.QColor(255, 255, 255))
         self.fit_to_data = True
-        self._positions = np.zeros((0, 3), np.float32)
+        self._positions = np.zeros((0, 3), np.float32)   # view coordinates of the codes
+        self.projection: ViewProjection | None = None
+        self.pca = False
+        self._codes: np.ndarray | None = None
         self._labels = np.zeros(0, np.int64)
         self._hidden: frozenset[int] = frozenset()   # classes not drawn nor picked
         self._version = 0                              # counts changes of what is drawn where
@@ -110,9 +118,37 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
     def extent(self) -> tuple[np.ndarray, np.ndarray]:
         return self._extent
 
-    def set_points(self, positions: np.ndarray, labels: np.ndarray) -> None:
-        """Show new latent codes; cheap enough to call at 30 Hz for 10,000 points."""
-        positions = np.ascontiguousarray(positions[:, :3], np.float32)
+    def set_projection_mode(self, pca: bool) -> None:
+        """Principal components (fitted on the codes shown now) or the first three axes."""
+        self.pca = pca
+        if self._codes is not None:
+            self.set_points(self._codes, self._labels, refit=True)
+
+    def to_view(self, codes: np.ndarray) -> np.ndarray:
+        """Codes (N, D) in the view's coordinates (N, 3)."""
+        codes = np.asarray(codes, np.float32)
+        if self.projection is None or self.projection.dims != codes.shape[-1]:
+            return axes_projection(codes.shape[-1]).to_view(codes)
+        return self.projection.to_view(codes)
+
+    def from_view(self, view: np.ndarray) -> np.ndarray:
+        """View coordinates (N, 3) back to the codes (N, D) they stand for."""
+        if self.projection is None:
+            return np.asarray(view, np.float32).reshape(-1, 3)
+        return self.projection.from_view(view)
+
+    def axis_names(self) -> tuple[str, str, str]:
+        return self.projection.names if self.projection is not None else ("z1", "z2", "z3")
+
+    def set_points(self, codes: np.ndarray, labels: np.ndarray, refit: bool = True) -> None:
+        """Show new latent codes (N, D); cheap enough to call at 30 Hz for 10,000 points.
+        ``refit``: fit the principal components again on these codes (in PCA mode)."""
+        codes = np.asarray(codes, np.float32)
+        self._codes = codes
+        if self.projection is None or self.projection.dims != codes.shape[1] or refit:
+            self.projection = pca_projection(codes) if self.pca and len(codes) > 1 else \
+                axes_projection(codes.shape[1])
+        positions = np.ascontiguousarray(self.projection.to_view(codes), np.float32)
         if len(labels) != len(self._labels) or not np.array_equal(labels, self._labels):
             self._labels = np.asarray(labels).copy()
             self._colour_points()
@@ -159,23 +195,24 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     def set_fit_to_data(self, fit: bool) -> None:
         self.fit_to_data = fit
-        if len(self._positions):
-            self.set_points(self._positions, self._labels)
+        if self._codes is not None:
+            self.set_points(self._codes, self._labels, refit=False)
 
     def set_fixed_extent(self, extent: tuple[np.ndarray, np.ndarray] | None) -> None:
         """Draw in this box (lo, hi) whatever the codes (a comparison's common scale), or None
         to fit the codes again."""
         self.fixed_extent = extent
-        if len(self._positions):
-            self.set_points(self._positions, self._labels)
+        if self._codes is not None:
+            self.set_points(self._codes, self._labels, refit=False)
 
     def set_path(self, codes: np.ndarray | None) -> None:
-        """Draw a line through latent codes (K, 3) (a walk between digits), or none."""
-        self._path_codes = None if codes is None else np.asarray(codes, np.float32)[:, :3]
+        """Draw a line through latent codes (K, D) (a walk between digits), or none."""
+        self._path_codes = None if codes is None else np.asarray(codes, np.float32)
         if self._path_codes is None or len(self._path_codes) < 2:
             self._path.setData(color=(0, 0, 0, 0))
         else:
-            self._path.setData(pos=self._normalised(self._path_codes), color=(0.1, 0.1, 0.1, 0.9))
+            self._path.setData(pos=self._normalised(self.to_view(self._path_codes)),
+                               color=(0.1, 0.1, 0.1, 0.9))
         self.update()
 
     def camera(self) -> dict:

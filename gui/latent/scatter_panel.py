@@ -1,5 +1,6 @@
 """The 3-D scatter as the tab shows it: a legend of its classes above (click a class to hide or
-show its points, Shift+click to show it alone) and the box's extents below."""
+show its points, Shift+click to show it alone) beside the choice of axes (the codes' first
+three, or their principal components), and the box's extents below."""
 
 from __future__ import annotations
 
@@ -92,12 +93,21 @@ class ScatterPanel(QtWidgets.QWidget):
         self.view = view
         self.legend = ClassLegend(self)
         self.legend.sig_hidden_changed.connect(self._on_hidden_changed)
+        self.pca_box = QtWidgets.QCheckBox("PCA axes")
+        self.pca_box.setToolTip(
+            "Show the codes along their three principal components (fitted on the newest "
+            "snapshot, so the timeline does not move the axes) instead of their first three "
+            "dimensions: a latent space of more than 3 dimensions, seen whole.")
+        self.pca_box.toggled.connect(view.set_projection_mode)
         self.extent_label = QtWidgets.QLabel("")
         self.extent_label.setToolTip("The latent box's extent on each axis.")
         view.sig_extent_changed.connect(self._on_extent_changed)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.legend, 1)
+        top.addWidget(self.pca_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.legend)
+        layout.addLayout(top)
         layout.addWidget(view.container(self), 1)
         layout.addWidget(self.extent_label)
 
@@ -112,4 +122,4 @@ class ScatterPanel(QtWidgets.QWidget):
     def _on_extent_changed(self, extent) -> None:
         lo, hi = extent
         self.extent_label.setText("extent   " + "    ".join(
-            f"{n}: {a:+.2f} … {b:+.2f}" for n, a, b in zip("xyz", lo, hi)))
+            f"{n}: {a:+.2f} … {b:+.2f}" for n, a, b in zip(self.view.axis_names(), lo, hi)))

@@ -76,7 +76,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         centre.addWidget(self.timeline)
         self.reconstructions = ImagePanel("Originals (top) and their reconstructions (bottom)",
                                           (260, 70))
-        self.explorer = ExplorerPanel(self, self.kind is ModelKind.VAE, self.scatter.shown_mask)
+        self.explorer = ExplorerPanel(self, self.kind is ModelKind.VAE, self.scatter)
         self.explorer.state.listeners.add(self._on_view_state_changed)
         self.scatter_panel.legend.sig_hidden_changed.connect(self.explorer.on_classes_shown)
         self.scatter.sig_camera_changed.connect(self._on_camera_moved)
@@ -208,7 +208,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         snapshot = run.snapshots.at_step(step)
         self.shown_step = snapshot.step
         fixtures = run.fixtures
-        self.scatter.set_points(snapshot.payload.latent, fixtures.view_labels)
+        self.scatter.set_points(snapshot.payload.latent, fixtures.view_labels, refit=live)
         self.reconstructions.show_rows([fixtures.reconstruction_images[..., 0],
                                         snapshot.payload.reconstructions])
         self.timeline.show_label(snapshot.step, live)
