@@ -19,6 +19,12 @@ def start_small(tab, qtbot, epochs=3):
     qtbot.waitUntil(lambda: tab.run is not None and tab.run.setup is not None, timeout=60_000)
 
 
+def train_small(tab, qtbot, epochs=1):
+    """Start a small run and wait until it has finished."""
+    start_small(tab, qtbot, epochs)
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+
+
 def points_on_screen(tab, margin_px: int = 5):
     """Every shown point's pixel position, and the indices of those well inside the view."""
     xy = tab.scatter.screen_positions()
@@ -56,8 +62,7 @@ def test_training_moves_the_scatter_and_the_images(window, qtbot):
 
 def test_click_a_point_decodes_that_digit(window, qtbot):
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     xy, inside = points_on_screen(tab)
     target = int(inside[len(inside) // 2])
     expected = tab.scatter.point_at(round(xy[target, 0]), round(xy[target, 1]))
@@ -73,8 +78,7 @@ def test_click_a_point_decodes_that_digit(window, qtbot):
 
 def test_dragging_a_z_slider_changes_the_decoded_digit(window, qtbot):
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     sliders = tab.explorer.z_sliders
     with qtbot.waitSignal(tab.latent_decoder.worker.sig_done, timeout=10_000):
         sliders[0].setValue(-800)
@@ -129,8 +133,7 @@ def test_a_learning_rate_of_1e3_stops_at_nan_and_keeps_working_weights(window, q
 def test_export_gifs_codes_and_model(window, qtbot, tmp_path):
     tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
-    start_small(tab, qtbot, epochs=2)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=2)
     task = tab.exports.export_latent_gif(tmp_path / "latent.gif")
     qtbot.waitUntil(task.isFinished, timeout=60_000)  # it may finish before a wait starts
     with Image.open(tmp_path / "latent.gif") as img:
@@ -205,8 +208,7 @@ def test_close_mid_training_leaves_no_thread(qtbot):
 
 def test_hovering_a_point_shows_its_label(window, qtbot):
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     xy, inside = points_on_screen(tab)
     spot = QtCore.QPoint(int(round(xy[inside[0], 0])), int(round(xy[inside[0], 1])))
     index = tab.scatter.point_at(spot.x(), spot.y())
@@ -220,8 +222,7 @@ def test_hovering_a_point_shows_its_label(window, qtbot):
 def test_sampling_the_prior_decodes_z_as_drawn(window, qtbot):
     tab = window.tab("vae")
     window.tabs.setCurrentWidget(tab)
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     explorer = tab.explorer
     explorer._rng = np.random.default_rng(4)   # a draw with a large coordinate
     z = np.random.default_rng(4).standard_normal(3).astype(np.float32)
@@ -254,8 +255,7 @@ def test_tensorboard_log_while_training_and_export_after(window, qtbot, tmp_path
     window.tabs.setCurrentWidget(tab)
     tab.panel.tensorboard.set_folder(str(tmp_path / "live"))
     tab.panel.tensorboard.box.setChecked(True)
-    start_small(tab, qtbot, epochs=2)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=2)
     (folder,) = (tmp_path / "live").iterdir()           # one folder per run, named by it
     assert "vae" in folder.name
     curves = read_scalars(tmp_path / "live").curves
@@ -278,16 +278,14 @@ def test_a_tensorboard_folder_that_cannot_be_written_leaves_the_run_going(window
     (tmp_path / "a-file").write_text("not a folder")
     tab.panel.tensorboard.set_folder(str(tmp_path / "a-file"))
     tab.panel.tensorboard.box.setChecked(True)
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     assert "TensorBoard log in" in tab.panel.message_label.text()
     assert tab.run.step == tab.run.total_steps
 
 
 def test_the_progress_line_follows_a_started_run_to_its_end(window, qtbot):
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     qtbot.waitUntil(lambda: "finished." in tab.panel.progress.label.text(), timeout=5_000)
     text = tab.panel.progress.label.text()
     assert f"step {tab.run.step}/{tab.run.total_steps}" in text and "Loading" not in text
@@ -306,8 +304,7 @@ def test_the_legend_hides_and_isolates_classes(window, qtbot):
     """Click a class in the legend: its points leave the picture and cannot be clicked;
     Shift+click another: only that one is drawn; Shift+click it again: all are back."""
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     red, blue = (255, 0, 0), (0, 0, 255)          # the 2018 colours of 0 and 1
     assert drawn_pixels(tab, red) > 50 and drawn_pixels(tab, blue) > 50
     legend = tab.scatter_panel.legend
@@ -334,8 +331,7 @@ def test_the_legend_hides_and_isolates_classes(window, qtbot):
 
 def test_a_click_lists_the_ten_nearest_digits_by_their_full_code(window, qtbot):
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
     xy, inside = points_on_screen(tab)
     target = int(inside[len(inside) // 3])
     click_point(qtbot, tab, target)
@@ -365,8 +361,7 @@ def test_a_folder_of_ones_own_pictures_trains_in_the_tab(window, qtbot, picture_
     assert tab.panel.dataset_box.currentData() == "folder"
     assert tab.panel.dataset_box.currentText() == "shapes (yours)"
     tab.panel.points_box.setCurrentIndex(tab.panel.points_box.findData(ALL_POINTS))
-    start_small(tab, qtbot, epochs=2)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=2)
     assert [b.text() for b in tab.scatter_panel.legend.buttons] == ["discs", "squares", "stripes"]
     assert "skipped 1 unreadable picture(s): squares/broken.png" in \
         tab.panel.progress.label.text()
@@ -406,8 +401,7 @@ def test_the_decoded_grid_shows_the_decoder_across_two_axes(window, qtbot):
     from engine.latent.latent_grid import grid_codes
 
     tab = window.tab("autoencoder")
-    start_small(tab, qtbot, epochs=1)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=1)
 
     def grid_decoded(tag, _images):
         return tag == "grid"
@@ -440,8 +434,7 @@ def test_a_16_dimensional_latent_space_in_pca_axes(window, qtbot):
 
     tab = window.tab("vae")
     tab.panel.dims_box.setValue(16)
-    start_small(tab, qtbot, epochs=2)
-    qtbot.waitUntil(lambda: tab.state == "finished", timeout=60_000)
+    train_small(tab, qtbot, epochs=2)
     codes = tab.shown_codes()
     assert codes.shape == (1000, 16) and tab.run.config.latent_dim == 16
     np.testing.assert_allclose(tab.scatter.positions, codes[:, :3], atol=1e-5)

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtWidgets
 from engine.deemoji.cleaning import Eagerness
 from engine.deemoji.folder import FolderError, FolderMasks, FolderReport, clean_folder
 from engine.deemoji.networks import Cleaners
+from gui.widgets.choice_box import choice_box
 from gui.widgets.file_dialogs import ask_path
 from gui.workers.background_task import BackgroundTask, BackgroundTasks
 
@@ -51,11 +52,8 @@ class FolderPanel(QtWidgets.QGroupBox):
         self.tasks.sig_failed.connect(self._on_failed)
         self.tasks.sig_busy_changed.connect(self._on_busy)
         layout = QtWidgets.QVBoxLayout(self)
-        self.mask_source = QtWidgets.QComboBox()
-        for text, key in MASK_SOURCES:
-            self.mask_source.addItem(text, key)
-        self.mask_source.setToolTip("Where each photo's mask comes from; a mask folder holds "
-                                    "photo.png or photo-mask.png for photo.jpg.")
+        self.mask_source = choice_box(MASK_SOURCES, "Where each photo's mask comes from; a mask "
+                                      "folder holds photo.png or photo-mask.png for photo.jpg.")
         self.masks_only = QtWidgets.QCheckBox("Masks only")
         self.masks_only.setToolTip("Write each photo's mask (<name>-mask.png), not its fill.")
         choice = QtWidgets.QHBoxLayout()

@@ -21,6 +21,7 @@ from engine.deemoji.networks import bundled_start
 from engine.files.resources import resource_path
 from gui.settings import TextSetting
 from gui.widgets import file_dialogs
+from gui.widgets.choice_box import choice_box
 from gui.widgets.run_progress import RunProgress
 from gui.widgets.spin_box import spin_box
 from gui.widgets.tensorboard_setting import TensorBoardSetting
@@ -49,19 +50,13 @@ class DeEmojiTrainingPanel(QtWidgets.QWidget):
                                 "and fills the emoji with the colours around it. 2018 original: the "
                                 "post's network.")
         self.net_box.currentIndexChanged.connect(self.apply_preset_defaults)
-        self.photos_box = QtWidgets.QComboBox()
-        for text, source in PHOTO_SOURCES:
-            self.photos_box.addItem(text, source)
-        self.photos_box.setToolTip("Where the 96×96 training pictures come from; some photos "
-                                   "are always held out for measuring.")
+        self.photos_box = choice_box(PHOTO_SOURCES, "Where the 96×96 training pictures come from; "
+                                     "some photos are always held out for measuring.")
         self.photos_box.activated.connect(self._on_photos_chosen)
-        self.stickers_box = QtWidgets.QComboBox()
-        for text, kind in STICKER_SOURCES:
-            self.stickers_box.addItem(text, kind)
-        self.stickers_box.setToolTip("Teach the improved network your own stickers, logos or "
-                                     "watermarks (PNGs with a transparent background): the run "
-                                     "starts from a bundled network and learns them beside the "
-                                     "emoji in a few minutes.")
+        self.stickers_box = choice_box(
+            STICKER_SOURCES, "Teach the improved network your own stickers, logos or watermarks "
+            "(PNGs with a transparent background): the run starts from a bundled network and "
+            "learns them beside the emoji in a few minutes.")
         self.stickers_box.activated.connect(self._on_stickers_chosen)
         self.images_box = spin_box(50, MAX_TRAIN_IMAGES, "How many 96×96 training pictures (kept "
                                    "as bytes: 50,000 take 1.4 GB).", value=1000)

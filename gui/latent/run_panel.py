@@ -22,6 +22,7 @@ from engine.latent.config import (
     preset_config,
 )
 from gui.settings import TextSetting
+from gui.widgets.choice_box import choice_box
 from gui.widgets.file_dialogs import ask_path
 from gui.widgets.run_progress import RunProgress
 from gui.widgets.tensorboard_setting import TensorBoardSetting
@@ -51,20 +52,13 @@ class RunPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.kind = kind
         self.custom_dataset = ""
-        self.preset_box = QtWidgets.QComboBox()
-        for text, preset in PRESET_CHOICES:
-            self.preset_box.addItem(text, preset)
-        self.preset_box.setToolTip("Quick: a small dense model. 2018 original: the post's conv "
-                                   "autoencoder as it ran, batch 10, Adam 8e-5 (minutes per epoch "
-                                   "on a CPU).")
-        self.loss_box = QtWidgets.QComboBox()
-        for text, loss in LOSS_CHOICES[kind]:
-            self.loss_box.addItem(text, loss)
-        self.loss_box.setToolTip("What the model is trained to minimise.")
-        self.dataset_box = QtWidgets.QComboBox()
-        for text, source in DATASET_CHOICES:
-            self.dataset_box.addItem(text, source)
-        self.dataset_box.setToolTip(
+        self.preset_box = choice_box(PRESET_CHOICES,
+                                     "Quick: a small dense model. 2018 original: the post's conv "
+                                     "autoencoder as it ran, batch 10, Adam 8e-5 (minutes per "
+                                     "epoch on a CPU).")
+        self.loss_box = choice_box(LOSS_CHOICES[kind], "What the model is trained to minimise.")
+        self.dataset_box = choice_box(
+            DATASET_CHOICES,
             "The pictures to learn from: a bundled set, your mnist.npz or IDX files, or a "
             "folder of your pictures (PNG, JPEG, WebP; one subfolder per class, or one class), "
             "each made 28 × 28 grey; unreadable ones are skipped and listed.")
@@ -94,10 +88,8 @@ class RunPanel(QtWidgets.QWidget):
         self.beta_box.setToolTip("The KL's weight β: 1 is the VAE, 0 a plain autoencoder that "
                                  "still samples its codes, above 1 a β-VAE (codes pulled harder "
                                  "towards the unit ball).")
-        self.points_box = QtWidgets.QComboBox()
-        for text, count in POINT_CHOICES:
-            self.points_box.addItem(text, count)
-        self.points_box.setToolTip(
+        self.points_box = choice_box(
+            POINT_CHOICES,
             "How many of the dataset's pictures the 3-D view shows, encoded at every snapshot. "
             "All: every picture, the test split included (never trained on); the 2018 original "
             f"preset shows up to {MAX_POINTS_2018:,}.")
