@@ -354,14 +354,24 @@ def test_a_click_lists_the_ten_nearest_digits_by_their_full_code(window, qtbot):
 
 
 def test_a_folder_of_ones_own_pictures_trains_in_the_tab(window, qtbot, picture_folder):
-    """The folder entry trains on one's pictures: the legend names its classes, the progress
-    says which file was skipped, a click names the picture's class."""
+    """The folder entry trains on one's colour pictures, in colour (as the pictures are) at 32 x 32
+    with the conv preset: the reconstructions and the clicked picture are drawn in RGB, the legend
+    names its classes, the progress says which file was skipped, a click names the picture's
+    class."""
     tab = window.tab("vae")
     tab.panel.set_custom_dataset(str(picture_folder))
     assert tab.panel.dataset_box.currentData() == "folder"
     assert tab.panel.dataset_box.currentText() == "shapes (yours)"
     tab.panel.points_box.setCurrentIndex(tab.panel.points_box.findData(ALL_POINTS))
+    tab.panel.preset_box.setCurrentIndex(tab.panel.preset_box.findData("conv"))
+    tab.panel.side_box.setCurrentIndex(tab.panel.side_box.findData(32))
+    assert tab.panel.colour_box.currentData() == "auto"
     train_small(tab, qtbot, epochs=2)
+    assert tab.run.config.image_shape == (32, 32, 3)
+    drawn = tab.reconstructions.image
+    assert drawn.ndim == 3 and drawn.shape[2] == 3          # two rows of 32 x 32 RGB tiles
+    originals = drawn[:32]
+    assert np.abs(originals - originals.mean(axis=2, keepdims=True)).max() > 0.2   # not grey
     assert [b.text() for b in tab.scatter_panel.legend.buttons] == ["discs", "squares", "stripes"]
     assert "skipped 1 unreadable picture(s): squares/broken.png" in \
         tab.panel.progress.label.text()
@@ -372,6 +382,7 @@ def test_a_folder_of_ones_own_pictures_trains_in_the_tab(window, qtbot, picture_
     chosen = tab.explorer.selected
     name = tab.run.fixtures.class_names[tab.run.fixtures.view_labels[chosen]]
     assert f"#{chosen} · label {name}" in tab.explorer.selected_label.text()
+    assert tab.explorer.selected_original.image.shape == (32, 32, 3)
 
 
 def test_reading_a_large_picture_folder_shows_its_progress(window, qtbot, tmp_path):

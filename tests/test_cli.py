@@ -71,6 +71,29 @@ def test_train_on_a_folder_of_colour_pictures(tmp_path, picture_folder):
     assert "stripes" in json.dumps(manifest)          # the class names travel with the run
 
 
+def test_train_on_colour_pictures_in_colour(tmp_path, picture_folder):
+    """main.py train --preset conv --side 32 on a colour folder: RGB as the pictures are; the
+    reconstructions GIF is in colour and the model file makes 32 x 32 RGB pictures."""
+    out = tmp_path / "run"
+    result = run_main("train", "ae", "--preset", "conv", "--side", "32", "--epochs", "2",
+                      "--batch-size", "20", "--dataset", str(picture_folder), "--out", str(out),
+                      "--no-tensorboard")
+    assert result.returncode == 0, result.stderr[-3000:]
+    history = json.loads((out / "history.json").read_text())
+    assert history["config"]["image_side"] == 32 and history["config"]["channels"] == 3
+    loss = history["columns"]["loss"]
+    assert len(loss) == 12 and np.mean(loss[-3:]) < np.mean(loss[:3])
+    with Image.open(out / "reconstructions.gif") as gif:
+        last = np.asarray([f.convert("RGB") for f in ImageSequence.Iterator(gif)][-1], np.int16)
+    assert np.abs(last - last.mean(axis=2, keepdims=True)).max() > 60     # coloured tiles
+    from engine.files.model_files import load_model
+
+    assert load_model(out / "model.keras").output_shape[1:] == (32, 32, 3)
+    refused = run_main("train", "ae", "--preset", "original-2018", "--colour", "rgb",
+                       "--out", str(tmp_path / "o"))
+    assert refused.returncode == 2 and "2018 original sees 28 × 28 grey" in refused.stderr
+
+
 def test_train_reports_a_bad_dataset(tmp_path):
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(b"not a zip")

@@ -22,6 +22,7 @@ from engine.files.animations import save_animation
 from engine.files.atomic import write_atomically
 from engine.files.folder_lock import FolderLock, FolderLockError
 from engine.latent.config import (
+    IMAGE_SIDES,
     MAX_BETA,
     AutoencoderConfig,
     Backprop,
@@ -31,7 +32,7 @@ from engine.latent.config import (
     Reduction,
     preset_config,
 )
-from engine.latent.datasets import DatasetError, load_dataset
+from engine.latent.datasets import DatasetError, channels_for, load_dataset
 from engine.latent.fork import forked_run
 from engine.latent.frames import TENSORBOARD_PICTURES, latent_frames, reconstruction_frames
 from engine.latent.models import save_autoencoder
@@ -80,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-jit", dest="jit_compile", action="store_false", default=None)
     p.add_argument("--dataset", default="mnist",
                    help="mnist, fashion-mnist, keras (cache/download) or a path (.npz, IDX, folder)")
+    p.add_argument("--side", dest="image_side", type=int, choices=IMAGE_SIDES,
+                   help="the side of the pictures the model sees (default 28; the quick and "
+                        "conv presets take 32 and 64 too)")
+    p.add_argument("--colour", choices=("auto", "grey", "rgb"), default="auto",
+                   help="grey or RGB pictures; auto (the default): as the dataset's are")
+    p.add_argument("--latent-dim", type=int_in(1, 64),
+                   help="the size of the latent code (default 3)")
     p.add_argument("--frames-per-epoch", type=int_in(1, 100), default=4,
                    help="GIF frames per epoch (1 to 100)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
@@ -101,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> AutoencoderConfig:
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in {
         "epochs", "batch_size", "learning_rate", "train_size", "reduction", "backprop", "seed",
-        "kl_2018_quirks", "jit_compile", "backprop_2018_quirks", "beta"}}
+        "kl_2018_quirks", "jit_compile", "backprop_2018_quirks", "beta", "image_side",
+        "latent_dim"}}
+    overrides["channels"] = channels_for(args.colour, args.dataset, args.preset)
     return preset_config(args.kind, args.loss, args.preset, dataset=args.dataset, **overrides)
 
 
@@ -171,7 +181,8 @@ def main(argv: list[str]) -> int:
         config = config_from_args(args)
         start = _fork_of(args, config)
         with FolderLock(args.out):
-            dataset = load_dataset(config.dataset, stop=control.raise_if_stopped)
+            dataset = load_dataset(config.dataset, stop=control.raise_if_stopped,
+                                   image_shape=config.image_shape)
             data = prepare_training_data(config, dataset)
             control.raise_if_stopped()
             return _train(config, data, control, args, start)

@@ -14,6 +14,8 @@ MAX_BETA = 10.0
 # 70,000 of MNIST); fewer for the 2018 original, whose conv encoder is slow a digit
 ALL_POINTS = 100_000
 MAX_POINTS_2018 = 10_000
+IMAGE_SIDES = (28, 32, 64)   # the sides a model may see: 28 is MNIST's, 32 CIFAR's
+CHANNELS = (1, 3)            # grey or RGB
 
 
 class ModelKind(str, Enum):
@@ -37,11 +39,13 @@ class Loss(str, Enum):
 
 
 class Preset(Choice):
-    """``original-2018``: the 2018 conv architecture and schedule, quirks included;
-    ``quick``: a small dense model."""
+    """``original-2018``: the 2018 conv architecture and schedule, quirks included (28 × 28
+    grey only); ``quick``: a small dense model; ``conv``: a small strided-conv model. Quick and
+    conv take any side of :data:`IMAGE_SIDES`, grey or RGB."""
 
     ORIGINAL_2018 = "original-2018"
     QUICK = "quick"
+    CONV = "conv"
 
 
 class Reduction(Choice):
@@ -77,6 +81,8 @@ class AutoencoderConfig:
     conv_channels: tuple[int, int] = (256, 512)
     dense_units: tuple[int, int] = (512, 256)
     latent_dim: int = 3
+    image_side: int = 28           # what the model sees: side × side pixels, ``channels`` deep
+    channels: int = 1
     latent_points: int = 1_000     # shown in the scatter; ALL_POINTS: the whole dataset
     seed: int = 6278
     beta: float = 1.0              # the KL's weight: 0 a plain AE that samples, 1 the VAE
@@ -112,6 +118,18 @@ class AutoencoderConfig:
         check_int("train_offset", self.train_offset, 0, 1_000_000)
         check_int("latent_dim", self.latent_dim, 1, 64)
         check_int("latent_points", self.latent_points, 1, ALL_POINTS)
+        if self.image_side not in IMAGE_SIDES:
+            raise ValueError(f"image_side {self.image_side!r}: choose one of "
+                             f"{', '.join(map(str, IMAGE_SIDES))}")
+        if self.channels not in CHANNELS:
+            raise ValueError(f"channels {self.channels!r}: 1 (grey) or 3 (RGB)")
+        if self.preset is Preset.ORIGINAL_2018 and self.image_shape != (28, 28, 1):
+            raise ValueError(
+                f"the 2018 original sees 28 × 28 grey pictures, not {self.describe_pictures()}; "
+                "use the quick or conv preset for other sides or colour")
+        if self.backprop is Backprop.MANUAL and self.preset is Preset.CONV:
+            raise ValueError("hand-written backprop has no strided convolutions: use the quick or "
+                             "2018 original preset with it")
         if self.preset is Preset.ORIGINAL_2018 and self.latent_points > MAX_POINTS_2018:
             raise ValueError(
                 f"latent_points {self.latent_points}: the 2018 original's convolutional encoder "
@@ -131,9 +149,19 @@ class AutoencoderConfig:
         return dataclasses.replace(self, **changes)
 
     @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """(side, side, channels): what the encoder takes and the decoder makes."""
+        return (self.image_side, self.image_side, self.channels)
+
+    def describe_pictures(self) -> str:
+        """"28 × 28 grey", "64 × 64 RGB"."""
+        return f"{self.image_side} × {self.image_side} {'grey' if self.channels == 1 else 'RGB'}"
+
+    @property
     def architecture(self) -> tuple:
         """What fixes the models' shapes: runs with equal architectures share weight layouts."""
-        return (self.kind, self.preset, self.conv_channels, self.dense_units, self.latent_dim)
+        return (self.kind, self.preset, self.conv_channels, self.dense_units, self.latent_dim,
+                self.image_shape)
 
     def describe(self) -> str:
         """A short name for the run: "AE · log loss · quick · seed 6278"."""
@@ -160,6 +188,7 @@ def preset_config(kind: ModelKind | str, loss: Loss | str, preset: Preset | str,
         base = dict(epochs=21, batch_size=10, learning_rate=8e-5, reduction=Reduction.ORIGINAL_2018,
                     jit_compile=False, kl_2018_quirks=kind is ModelKind.VAE)
     else:
-        base = dict(epochs=10, batch_size=100, learning_rate=1e-3, reduction=Reduction.MEAN)
+        base = dict(epochs=10, batch_size=100, learning_rate=1e-3, reduction=Reduction.MEAN,
+                    jit_compile=preset is Preset.QUICK)
     base.update(overrides)
     return AutoencoderConfig(kind=kind, loss=loss, preset=preset, **base)

@@ -24,11 +24,12 @@ from engine.files.limits import (
     read_bounded,
 )
 from engine.files.resources import resource_path
-from engine.latent.image_folders import PictureFolderError, read_picture_folder
+from engine.latent.image_folders import PictureFolderError, folder_in_colour, read_picture_folder
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
 IMAGE_SIDE = 28
+PICTURE_SHAPE = (IMAGE_SIDE, IMAGE_SIDE, 1)   # MNIST's, and what a folder is read at by default
 MAX_DATASET_BYTES = 2**30   # a dataset file, inflated: MNIST's 60,000 digits are 47 MB
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
@@ -44,7 +45,8 @@ class DatasetError(ValueError):
 
 @dataclass(frozen=True)
 class ImageDataset:
-    """Labelled 28x28 greyscale images: ``images`` (N, 28, 28) uint8, ``labels`` (N,) int64.
+    """Labelled pictures: ``images`` (N, H, W) uint8 grey or (N, H, W, 3) RGB (MNIST's are
+    28 × 28 grey), ``labels`` (N,) int64; ``colour``: whether the source was in colour.
 
     The first ``train_count`` images are the training split, which runs train on; the rest (the
     test split, where the source has one) are only ever shown. ``None``: all of them train.
@@ -56,6 +58,7 @@ class ImageDataset:
     class_names: tuple[str, ...]
     train_count: int | None = None
     notice: str = ""
+    colour: bool = False
 
     def __post_init__(self) -> None:
         if self.train_count is None:
@@ -65,7 +68,7 @@ class ImageDataset:
         """This training split followed by ``test``, to be shown but never trained on."""
         return ImageDataset(self.name, np.concatenate([self.images, test.images]),
                             np.concatenate([self.labels, test.labels]), self.class_names,
-                            len(self.images), self.notice)
+                            len(self.images), self.notice, self.colour)
 
 
 def _idx_bytes(path: Path, kind: str, ndim: int, expected_magic: int, stop) -> tuple[tuple, bytes]:
@@ -220,9 +223,9 @@ def _idx_files_in(folder: Path, split: str) -> tuple[Path, Path] | None:
     return (images[0], labels[0]) if images and labels else None
 
 
-def load_path(path: str | Path, stop=None, progress=None) -> ImageDataset:
+def load_path(path: str | Path, stop=None, progress=None, image_shape=PICTURE_SHAPE) -> ImageDataset:
     """A dataset from what a user picked: an ``.npz``, an IDX images file, a folder of IDX files,
-    or a folder of pictures (:mod:`engine.latent.image_folders`)."""
+    or a folder of pictures (:mod:`engine.latent.image_folders`), read at ``image_shape``."""
     path = Path(path).expanduser()
     if path.is_dir():
         pair = _idx_files_in(path, "train")
@@ -230,7 +233,7 @@ def load_path(path: str | Path, stop=None, progress=None) -> ImageDataset:
             npz = sorted(path.glob("*.npz"))
             if npz:
                 return load_npz(npz[0], stop=stop)
-            return load_picture_folder(path, stop, progress)
+            return load_picture_folder(path, stop, progress, image_shape)
         return load_idx_pair(*pair, name=path.name, stop=stop)
     try:
         check_regular_file(path, "dataset file")
@@ -247,16 +250,18 @@ def load_path(path: str | Path, stop=None, progress=None) -> ImageDataset:
                        "of pictures")
 
 
-def load_picture_folder(path: Path, stop=None, progress=None) -> ImageDataset:
-    """A folder of pictures, one class per subfolder (or one class), as 28 × 28 grey;
-    ``progress(done, total)`` as they are read."""
+def load_picture_folder(path: Path, stop=None, progress=None, image_shape=PICTURE_SHAPE
+                        ) -> ImageDataset:
+    """A folder of pictures, one class per subfolder (or one class), read at ``image_shape``
+    (side, side, channels); ``progress(done, total)`` as they are read."""
+    side, _, channels = image_shape
     try:
-        folder = read_picture_folder(path, IMAGE_SIDE, MAX_DATASET_BYTES // IMAGE_SIDE ** 2, stop,
-                                     progress)
+        folder = read_picture_folder(path, side, MAX_DATASET_BYTES // (side * side * channels),
+                                     stop, progress, channels)
     except PictureFolderError as exc:
         raise DatasetError(str(exc)) from None
     return ImageDataset(path.name, folder.images, folder.labels, folder.class_names,
-                        notice=folder.notice)
+                        notice=folder.notice, colour=folder.colour)
 
 
 def load_bundled(name: str = "mnist", stop=None) -> ImageDataset:
@@ -288,20 +293,41 @@ def load_keras_mnist(download: bool = False) -> ImageDataset:
                                                DIGIT_NAMES))
 
 
-def load_dataset(source: str, stop=None, progress=None) -> ImageDataset:
+def load_dataset(source: str, stop=None, progress=None, image_shape=PICTURE_SHAPE) -> ImageDataset:
     """Resolve a dataset source: a bundled name, ``keras`` (cache or download), or a path;
     ``stop()`` is called while reading and may raise to abandon it; ``progress(done, total)``
-    tells how many pictures of a folder are read."""
+    tells how many pictures of a folder are read, at ``image_shape`` (the run's; other sources
+    keep their own format, converted as a run uses them)."""
     if source in BUNDLED:
         return load_bundled(source, stop)
     if source == "keras":
         return load_keras_mnist(download=True)
-    return load_path(source, stop, progress)
+    return load_path(source, stop, progress, image_shape)
+
+
+def source_in_colour(source: str) -> bool:
+    """Whether a dataset source holds colour pictures, cheaply (a folder's headers): what
+    "as the pictures are" means for it."""
+    if source in BUNDLED or source == "keras":
+        return False
+    path = Path(source).expanduser()
+    return path.is_dir() and _idx_files_in(path, "train") is None and \
+        not any(path.glob("*.npz")) and folder_in_colour(path)
+
+
+def channels_for(colour: str, source: str, preset: str) -> int:
+    """The channels a run sees for a colour choice: ``grey`` 1, ``rgb`` 3, ``auto`` as the
+    source's pictures are (grey for the 2018 original, which sees only grey)."""
+    if colour == "auto":
+        return 3 if preset != "original-2018" and source_in_colour(source) else 1
+    return 3 if colour == "rgb" else 1
 
 
 def normalise_per_image(images: np.ndarray) -> np.ndarray:
-    """Stretch each image to [0, 1] by its own min and max (the 2018 code's ``imresize`` bytescale)."""
+    """Stretch each image to [0, 1] by its own min and max (the 2018 code's ``imresize`` bytescale),
+    over all its pixels and channels."""
     x = images.astype(np.float32)
-    lo = x.min(axis=(1, 2), keepdims=True)
-    span = x.max(axis=(1, 2), keepdims=True) - lo
+    axes = tuple(range(1, x.ndim))
+    lo = x.min(axis=axes, keepdims=True)
+    span = x.max(axis=axes, keepdims=True) - lo
     return np.where(span > 0, (x - lo) / np.maximum(span, 1e-12), 0.0).astype(np.float32)

@@ -28,7 +28,7 @@ def latent_frames(run: Run, snapshots: list[Snapshot]) -> list[Image.Image]:
 
 def reconstruction_frames(run: Run, snapshots: list[Snapshot]) -> list[Image.Image]:
     """Originals (top row) above their reconstructions (bottom row), captioned with the step."""
-    originals = run.fixtures.reconstruction_images.reshape(-1, 28, 28)
+    originals = run.fixtures.originals
     return captioned_grids([[originals, s.payload.reconstructions] for s in snapshots],
                            [f"epoch {run.epoch_at(s.step):.2f}  step {s.step}" for s in snapshots])
 
@@ -36,7 +36,7 @@ def reconstruction_frames(run: Run, snapshots: list[Snapshot]) -> list[Image.Ima
 def epoch_pictures(run: Run, snapshot: Snapshot) -> dict[str, Image.Image]:
     """A snapshot's pictures for TensorBoard: the reconstructions and the latent scatter (its
     first three axes, on the snapshot's own extent)."""
-    originals = run.fixtures.reconstruction_images.reshape(-1, 28, 28)
+    originals = run.fixtures.originals
     codes = axes_projection(run.config.latent_dim).to_view(snapshot.payload.latent)
     return {"reconstructions": image_grid([originals, snapshot.payload.reconstructions]),
             "latent": render_scatter(codes, run.fixtures.view_labels, extent=nice_extent(codes),

@@ -2,11 +2,11 @@
 convention of ``keras.utils.image_dataset_from_directory``), or a flat folder is one class.
 
 PNG, JPEG, WebP, BMP and GIF of any size, grey or colour, each read whole (EXIF orientation
-applied, transparency over white), made grey and resized to ``side`` × ``side`` (its aspect
-ignored, as Keras does by default) into one uint8 array, so 100,000 pictures of 28 × 28 take
-78 MB however large the files. A file that cannot be read is listed with its reason and skipped;
-only a folder with no readable picture at all is an error. :func:`engine.latent.datasets.load_path`
-makes the result a dataset.
+applied, transparency over white), made grey or kept RGB and resized to ``side`` × ``side`` (its
+aspect ignored, as Keras does by default) into one uint8 array, so 100,000 pictures of 28 × 28
+grey take 78 MB however large the files. A file that cannot be read is listed with its reason
+and skipped; only a folder with no readable picture at all is an error.
+:func:`engine.latent.datasets.load_path` makes the result a dataset.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from PIL import Image
 from engine.files.images import ImageFileError, load_image
 
 PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"}
+GREY_MODES = {"1", "L", "LA", "La", "I", "I;16", "F"}
 SKIPPED_SHOWN = 5          # skipped files named in the notice; the rest are counted
 
 
@@ -30,13 +31,15 @@ class PictureFolderError(ValueError):
 
 @dataclass(frozen=True)
 class PictureFolder:
-    """What a folder's pictures read to: ``images`` (N, side, side) uint8 grey, ``labels`` (N,)
-    indices into ``class_names``, and a ``notice`` of the files skipped (empty: none)."""
+    """What a folder's pictures read to: ``images`` (N, side, side) uint8 grey or (N, side, side,
+    3) RGB, ``labels`` (N,) indices into ``class_names``, a ``notice`` of the files skipped
+    (empty: none), and whether any picture was in ``colour``."""
 
     images: np.ndarray
     labels: np.ndarray
     class_names: tuple[str, ...]
     notice: str
+    colour: bool
 
 
 def _pictures_in(folder: Path) -> list[Path]:
@@ -66,29 +69,51 @@ def picture_classes(folder: str | Path, max_pictures: int) -> list[tuple[str, li
     return classes
 
 
-def small_grey(path: Path, side: int) -> np.ndarray:
-    """One picture as ``side`` × ``side`` grey bytes."""
-    img = load_image(path, "L")
-    return np.asarray(img.resize((side, side), Image.Resampling.BOX), np.uint8)
+def small_picture(path: Path, side: int, channels: int) -> tuple[np.ndarray, bool]:
+    """One picture as ``side`` × ``side`` bytes, grey (side, side) or RGB (side, side, 3), and
+    whether the file was in colour (a mode other than grey)."""
+    img = load_image(path, "L" if channels == 1 else "RGB")
+    small = np.asarray(img.resize((side, side), Image.Resampling.BOX), np.uint8)
+    return small, picture_in_colour(path)
+
+
+def picture_in_colour(path: Path) -> bool:
+    """Whether a picture file is stored in colour, from its header alone."""
+    try:
+        with Image.open(path) as img:
+            return img.mode not in GREY_MODES
+    except (OSError, ValueError):
+        return False
+
+
+def folder_in_colour(folder: str | Path, per_class: int = 32) -> bool:
+    """Whether the first pictures of any class are in colour (headers only, so it is quick)."""
+    try:
+        classes = picture_classes(folder, 10**9)
+    except (PictureFolderError, OSError):
+        return False
+    return any(picture_in_colour(p) for _, files in classes for p in files[:per_class])
 
 
 def read_picture_folder(folder: str | Path, side: int, max_pictures: int,
                         stop: Callable[[], None] | None = None,
-                        progress: Callable[[int, int], None] | None = None) -> PictureFolder:
+                        progress: Callable[[int, int], None] | None = None,
+                        channels: int = 1) -> PictureFolder:
     """The pictures under ``folder``; ``stop()`` is called between pictures and may raise to
     abandon the read, ``progress(done, total)`` every 256 pictures and at the end."""
     folder = Path(folder).expanduser()
     classes = picture_classes(folder, max_pictures)
     total = sum(len(files) for _, files in classes)
-    images = np.empty((total, side, side), np.uint8)
+    images = np.empty((total, side, side) + ((3,) if channels == 3 else ()), np.uint8)
     labels = np.empty(total, np.int64)
-    kept, done, skipped = 0, 0, []
+    kept, done, skipped, colour = 0, 0, [], False
     for label, (_, files) in enumerate(classes):
         for path in files:
             if stop is not None:
                 stop()
             try:
-                images[kept] = small_grey(path, side)
+                images[kept], in_colour = small_picture(path, side, channels)
+                colour |= in_colour
                 labels[kept] = label
                 kept += 1
             except (ImageFileError, OSError, ValueError) as exc:
@@ -100,7 +125,7 @@ def read_picture_folder(folder: str | Path, side: int, max_pictures: int,
         raise PictureFolderError(f"{folder}: none of its {total} pictures could be read; the "
                                  f"first: {skipped[0]}")
     return PictureFolder(images[:kept].copy() if kept < total else images, labels[:kept],
-                         tuple(name for name, _ in classes), skipped_notice(skipped))
+                         tuple(name for name, _ in classes), skipped_notice(skipped), colour)
 
 
 def _reason(exc: Exception, path: Path) -> str:

@@ -15,10 +15,11 @@ from engine.files.model_files import ModelFileError, load_model, matching_weight
 from engine.latent.config import AutoencoderConfig, ModelKind, Preset
 from engine.tf_runtime import keras, tf
 
-IMAGE_SHAPE = (28, 28, 1)
-# digits per encoder call: the dense model takes a whole snapshot in one call (40% cheaper than
-# five calls of 250); the conv model's 28x28x256 activations for 1,010 digits would need ~0.8 GB
-ENCODE_BATCH = {Preset.QUICK: 2048, Preset.ORIGINAL_2018: 250}
+# pictures per encoder call: the dense model takes a whole snapshot in one call (40% cheaper than
+# five calls of 250); the 2018 conv model's 28x28x256 activations for 1,010 digits would need
+# ~0.8 GB; the small conv model's 32 channels at half the side are 8 MB a picture at 64 × 64 RGB
+ENCODE_BATCH = {Preset.QUICK: 2048, Preset.ORIGINAL_2018: 250, Preset.CONV: 512}
+CONV_WIDTHS = (32, 64)   # the conv preset's filters: two stride-2 convolutions each way
 
 
 class AutoencoderModels:
@@ -28,10 +29,11 @@ class AutoencoderModels:
     def __init__(self, encoder: keras.Model, decoder: keras.Model, preset: Preset = Preset.QUICK):
         self.encoder, self.decoder = encoder, decoder
         self.latent_dim = int(decoder.input_shape[-1])
+        self.image_shape = tuple(int(d) for d in encoder.input_shape[1:])
         self._vae = isinstance(encoder.output, (list, tuple))
         self._batch = ENCODE_BATCH[preset]
         self._encode_fn = tf.function(
-            self._encode, input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
+            self._encode, input_signature=[tf.TensorSpec([None, *self.image_shape], tf.float32)])
         self._decode_fn = tf.function(
             self._decode, input_signature=[tf.TensorSpec([None, self.latent_dim], tf.float32)])
 
@@ -55,16 +57,17 @@ class AutoencoderModels:
         self.decoder.set_weights(list(weights[n:]))
 
     def encode(self, images: np.ndarray) -> np.ndarray:
-        """Latent codes (the VAE's means) of images shaped (B, 28, 28[, 1]): floats in [0, 1] or
-        bytes 0..255, made float a chunk at a time."""
-        x = np.asarray(images).reshape(-1, 28, 28, 1)
+        """Latent codes (the VAE's means) of images shaped (B, side, side[, channels]): floats in
+        [0, 1] or bytes 0..255, made float a chunk at a time."""
+        x = np.asarray(images).reshape(-1, *self.image_shape)
         scale = 1 / 255 if x.dtype == np.uint8 else 1.0
         parts = [self._encode_fn(x[i:i + self._batch].astype(np.float32) * np.float32(scale))
                  .numpy() for i in range(0, len(x), self._batch)]
         return np.concatenate(parts) if parts else np.zeros((0, self.latent_dim), np.float32)
 
     def decode(self, latent: np.ndarray) -> np.ndarray:
-        """Images (B, 28, 28) in [0, 1] decoded from latent codes (B, latent_dim)."""
+        """Pictures in [0, 1] decoded from latent codes (B, latent_dim): (B, side, side) grey or
+        (B, side, side, 3) RGB."""
         z = np.asarray(latent, np.float32).reshape(-1, self.latent_dim)
         return self._decode_fn(z).numpy()
 
@@ -114,15 +117,46 @@ def _quick_decoder_body(config: AutoencoderConfig, z):
     for i, units in enumerate(reversed(config.dense_units)):
         x = keras.layers.Dense(units, activation="elu",
                                kernel_initializer=_initializer(config, 11 + i), name=f"dec{i + 1}")(x)
-    x = keras.layers.Dense(28 * 28, kernel_initializer=_initializer(config, 19), name="logits_flat")(x)
-    return keras.layers.Reshape(IMAGE_SHAPE, name="logits")(x)
+    x = keras.layers.Dense(int(np.prod(config.image_shape)), kernel_initializer=_initializer(config, 19),
+                           name="logits_flat")(x)
+    return keras.layers.Reshape(config.image_shape, name="logits")(x)
+
+
+def _conv_encoder_body(config: AutoencoderConfig, x):
+    for i, width in enumerate(CONV_WIDTHS):
+        x = keras.layers.Conv2D(width, 3, strides=2, padding="same", activation="elu",
+                                kernel_initializer=_initializer(config, 1 + i), name=f"conv{i + 1}")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    return keras.layers.Dense(config.dense_units[-1], activation="elu",
+                              kernel_initializer=_initializer(config, 3), name="enc_dense")(x)
+
+
+def _conv_decoder_body(config: AutoencoderConfig, z):
+    quarter = config.image_side // 4
+    x = keras.layers.Dense(config.dense_units[-1], activation="elu",
+                           kernel_initializer=_initializer(config, 11), name="dec_dense")(z)
+    x = keras.layers.Dense(quarter * quarter * CONV_WIDTHS[-1], activation="elu",
+                           kernel_initializer=_initializer(config, 12), name="dec_grid")(x)
+    x = keras.layers.Reshape((quarter, quarter, CONV_WIDTHS[-1]), name="unflatten")(x)
+    for i, width in enumerate(reversed(CONV_WIDTHS)):
+        x = keras.layers.Conv2DTranspose(width, 3, strides=2, padding="same", activation="elu",
+                                         kernel_initializer=_initializer(config, 13 + i),
+                                         name=f"deconv{i + 1}")(x)
+    return keras.layers.Conv2D(config.channels, 3, padding="same",
+                               kernel_initializer=_initializer(config, 19), name="logits")(x)
+
+
+_BODIES = {Preset.ORIGINAL_2018: (_encoder_body_2018, _decoder_body_2018),
+           Preset.QUICK: (_quick_encoder_body, _quick_decoder_body),
+           Preset.CONV: (_conv_encoder_body, _conv_decoder_body)}
 
 
 def build_models(config: AutoencoderConfig) -> AutoencoderModels:
     """Build the encoder and decoder the config describes, initialised from its seed."""
     arch_2018 = config.preset is Preset.ORIGINAL_2018
-    image = keras.Input(IMAGE_SHAPE, name="image")
-    features = (_encoder_body_2018 if arch_2018 else _quick_encoder_body)(config, image)
+    encoder_body, decoder_body = _BODIES[config.preset]
+    image = keras.Input(config.image_shape, name="image")
+    features = encoder_body(config, image)
     head = dict(use_bias=not arch_2018)
     if config.kind is ModelKind.VAE:
         mean = keras.layers.Dense(config.latent_dim, kernel_initializer=_initializer(config, 5),
@@ -135,14 +169,15 @@ def build_models(config: AutoencoderConfig) -> AutoencoderModels:
                                name="z", **head)(features)
         encoder = keras.Model(image, z, name="encoder")
     latent = keras.Input((config.latent_dim,), name="latent")
-    logits = (_decoder_body_2018 if arch_2018 else _quick_decoder_body)(config, latent)
+    logits = decoder_body(config, latent)
     decoder = keras.Model(latent, logits, name="decoder")
     return AutoencoderModels(encoder, decoder, config.preset)
 
 
 def images_from_logits(logits) -> tf.Tensor:
-    """Decoder logits (B, 28, 28, 1) to images in [0, 1], shape (B, 28, 28)."""
-    return tf.sigmoid(logits)[..., 0]
+    """Decoder logits (B, H, W, C) to pictures in [0, 1]: (B, H, W) grey, (B, H, W, 3) RGB."""
+    images = tf.sigmoid(logits)
+    return images[..., 0] if images.shape[-1] == 1 else images
 
 
 def save_autoencoder(models: AutoencoderModels, path) -> Path:
@@ -163,9 +198,10 @@ def autoencoder_weights_from_file(path, config: AutoencoderConfig) -> tuple[np.n
     except ValueError:
         raise ModelFileError(f"{path}: not a Latent Lab autoencoder (it has no encoder and "
                              "decoder)") from None
-    if tuple(decoder.output_shape[1:]) != IMAGE_SHAPE:
-        raise ModelFileError(f"{path}: its decoder makes {decoder.output_shape[1:]} images, "
-                             "not 28x28x1 digits")
+    made = tuple(decoder.output_shape[1:])
+    if made != config.image_shape:
+        raise ModelFileError(f"{path}: its decoder makes {'×'.join(map(str, made))} pictures, "
+                             f"not the {config.describe_pictures()} these settings train on")
     mine = build_models(config)
     hint = "pick the preset and model it was saved from"
     enc = matching_weights(encoder.get_weights(), mine.encoder.get_weights(), path, "encoder", hint)

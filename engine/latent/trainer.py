@@ -17,6 +17,7 @@ from engine.latent.config import AutoencoderConfig, Backprop, ModelKind
 from engine.latent.datasets import load_dataset
 from engine.latent.manual_backprop import Adam2018, manual_loss_and_gradients
 from engine.latent.models import AutoencoderModels, build_models
+from engine.latent.picture_format import shown
 from engine.latent.training_data import TrainingData, prepare_training_data
 from engine.runs.loop import MAX_STEPS_PER_CALL
 from engine.runs.shells import ShellPool
@@ -32,9 +33,9 @@ class LatentFixtures:
     """What a latent run always shows: the scatter's digits (as bytes: 70,000 of them take 55 MB)
     and the reconstruction digits."""
 
-    view_images: np.ndarray              # (N, 28, 28, 1) uint8, 0..255
+    view_images: np.ndarray              # (N, side, side, channels) uint8, 0..255
     view_labels: np.ndarray              # (N,) int
-    reconstruction_images: np.ndarray    # (R, 28, 28, 1) float32 in [0, 1]
+    reconstruction_images: np.ndarray    # (R, side, side, channels) float32 in [0, 1]
     reconstruction_labels: np.ndarray
     class_names: tuple[str, ...]
     source: str
@@ -45,8 +46,13 @@ class LatentFixtures:
                                np.round(np.clip(self.view_images, 0, 1) * 255).astype(np.uint8))
 
     def view_image(self, index: int) -> np.ndarray:
-        """One shown digit (28, 28) as float32 in [0, 1]."""
-        return self.view_images[index, ..., 0].astype(np.float32) / 255.0
+        """One shown picture as float32 in [0, 1]: (side, side) grey or (side, side, 3) RGB."""
+        return shown(self.view_images[index]).astype(np.float32) / 255.0
+
+    @property
+    def originals(self) -> np.ndarray:
+        """The reconstruction pictures as drawn: (R, side, side) grey or (R, side, side, 3)."""
+        return shown(self.reconstruction_images)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class LatentSnapshot:
     """The model's view of its fixed digits at one step."""
 
     latent: np.ndarray             # (N, latent_dim) float32: codes (the VAE's means)
-    reconstructions: np.ndarray    # (R, 28, 28) float32 in [0, 1]
+    reconstructions: np.ndarray    # (R, side, side[, 3]) float32 in [0, 1]
 
 
 def fixtures_of(data: TrainingData) -> LatentFixtures:
@@ -197,6 +203,7 @@ def trainer_for_run(config: AutoencoderConfig, control) -> AutoencoderTrainer:
     abandons it) and prepared, then a trainer of that graph (a pooled one when there is)."""
     data = prepare_training_data(config, load_dataset(config.dataset,
                                                       stop=control.raise_if_stopped,
-                                                      progress=control.report_loading))
+                                                      progress=control.report_loading,
+                                                      image_shape=config.image_shape))
     control.raise_if_stopped()
     return AutoencoderTrainer.for_run(config, data)

@@ -151,7 +151,7 @@ class ExplorerPanel(QtWidgets.QGroupBox):
                                                among=self._view.shown_mask())
         self.neighbour_indices = picked
         if not len(picked):
-            self.neighbours.show_image(np.ones((28, 28), np.float32))
+            self.neighbours.show_image(np.ones_like(self.neighbours.image))
             self.neighbours_label.setText("")
             return
         self.neighbours.show_rows([np.stack([fixtures.view_image(int(i)) for i in picked])])

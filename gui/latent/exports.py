@@ -197,7 +197,8 @@ class LatentExports(QtCore.QObject):
 
         def load():
             weights = autoencoder_weights_from_file(path, config)
-            data = prepare_training_data(config, load_dataset(config.dataset))
+            dataset = load_dataset(config.dataset, image_shape=config.image_shape)
+            data = prepare_training_data(config, dataset)
             return loaded_run(config, data, weights, Path(path).name)
 
         task = self.tasks.start(load, f"Loaded {path}")

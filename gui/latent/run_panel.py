@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtWidgets
 
 from engine.latent.config import (
     ALL_POINTS,
+    IMAGE_SIDES,
     MAX_BETA,
     MAX_POINTS_2018,
     AutoencoderConfig,
@@ -21,6 +22,7 @@ from engine.latent.config import (
     Preset,
     preset_config,
 )
+from engine.latent.datasets import channels_for
 from gui.settings import TextSetting
 from gui.widgets.choice_box import choice_box
 from gui.widgets.file_dialogs import ask_path
@@ -33,7 +35,10 @@ LOSS_CHOICES = {
     ModelKind.VAE: (("Log loss + KL", Loss.BCE), ("MSE + KL", Loss.MSE), ("KL only", Loss.KL)),
 }
 PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
+                  ("Conv (small, for colour and larger pictures)", Preset.CONV),
                   ("2018 original (conv, slow)", Preset.ORIGINAL_2018))
+SIDE_CHOICES = tuple((f"{side} × {side}", side) for side in IMAGE_SIDES)
+COLOUR_CHOICES = (("As the pictures are", "auto"), ("Grey", "grey"), ("RGB", "rgb"))
 MIN_LATENT_DIMS, MAX_LATENT_DIMS = 2, 16
 POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
                  ("All (70,000 of MNIST)", ALL_POINTS))
@@ -61,13 +66,20 @@ class RunPanel(QtWidgets.QWidget):
             DATASET_CHOICES,
             "The pictures to learn from: a bundled set, your mnist.npz or IDX files, or a "
             "folder of your pictures (PNG, JPEG, WebP; one subfolder per class, or one class), "
-            "each made 28 × 28 grey; unreadable ones are skipped and listed.")
+            "each made the side and colour below; unreadable ones are skipped and listed.")
         self.dataset_box.activated.connect(self._on_dataset_chosen)
+        self.side_box = choice_box(SIDE_CHOICES,
+                                   "The side of the pictures the model sees (quick and conv "
+                                   "presets); pictures of other sizes are resized to it.")
+        self.colour_box = choice_box(COLOUR_CHOICES,
+                                     "Grey or RGB pictures. As the pictures are: RGB for a folder "
+                                     "of colour pictures, grey for MNIST and for the 2018 "
+                                     "original, which sees 28 × 28 grey only.")
         self.dims_box = QtWidgets.QSpinBox()
         self.dims_box.setRange(MIN_LATENT_DIMS, MAX_LATENT_DIMS)
         self.dims_box.setValue(3)
         self.dims_box.setToolTip(
-            "The size of the latent code (the quick preset; the 2018 original's is 3). Above 3, "
+            "The size of the latent code (quick and conv presets; the 2018 original's is 3). Above 3, "
             "the 3-D view shows three of its axes, or its principal components (PCA axes); "
             "clicking, walking and the sliders decode full codes.")
         self.epochs_box = QtWidgets.QSpinBox()
@@ -105,7 +117,8 @@ class RunPanel(QtWidgets.QWidget):
             "Its curve goes on from that step; the optimiser starts afresh.")
         self.controls = TrainingControls(self, "model")
         self.controls.lock_while_running(self.preset_box, self.loss_box, self.dataset_box,
-                                         self.epochs_box, self.points_box, self.dims_box,
+                                         self.side_box, self.colour_box, self.epochs_box,
+                                         self.points_box, self.dims_box,
                                          self.corrected_kl, self.beta_box,
                                          self.tensorboard, self.continue_button)
         self.reset_button = QtWidgets.QPushButton("Reset")
@@ -124,6 +137,10 @@ class RunPanel(QtWidgets.QWidget):
         form.addRow("Preset", self.preset_box)
         form.addRow("Loss", self.loss_box)
         form.addRow("Data", self.dataset_box)
+        pictures = QtWidgets.QHBoxLayout()
+        pictures.addWidget(self.side_box)
+        pictures.addWidget(self.colour_box)
+        form.addRow("Pictures", pictures)
         form.addRow("Latent dims", self.dims_box)
         form.addRow("Epochs", self.epochs_box)
         form.addRow("Points shown", self.points_box)
@@ -158,15 +175,18 @@ class RunPanel(QtWidgets.QWidget):
 
     def config(self) -> AutoencoderConfig:
         """The settings as a config; a bad combination raises ValueError with the reason."""
-        overrides = {}
-        if self.preset_box.currentData() == Preset.QUICK:
+        preset = self.preset_box.currentData()
+        overrides = {"image_side": self.side_box.currentData(),
+                     "channels": channels_for(self.colour_box.currentData(), self.dataset_source(),
+                                              preset)}
+        if preset != Preset.ORIGINAL_2018:
             overrides["latent_dim"] = self.dims_box.value()
         if self.kind is ModelKind.VAE:
             overrides["beta"] = self.beta_box.value()
             if self.corrected_kl.isChecked():
                 overrides["kl_2018_quirks"] = False
         return preset_config(
-            self.kind, self.loss_box.currentData(), self.preset_box.currentData(),
+            self.kind, self.loss_box.currentData(), preset,
             epochs=self.epochs_box.value(), learning_rate=self.controls.lr_box.value(),
             dataset=self.dataset_source(),
             latent_points=self.points_shown(), **overrides)
@@ -216,7 +236,7 @@ class RunPanel(QtWidgets.QWidget):
                 "dataset_path": TextSetting(lambda: self.custom_dataset, self._put_dataset_path),
                 "dataset": self.dataset_box, "epochs": self.epochs_box,
                 "learning_rate": self.controls.lr_box, "points": self.points_box,
-                "latent_dims": self.dims_box,
+                "latent_dims": self.dims_box, "side": self.side_box, "colour": self.colour_box,
                 "fit_axes": self.fit_axes, "corrected_kl": self.corrected_kl, "beta": self.beta_box,
                 **self.tensorboard.settings_widgets()}
 

@@ -209,8 +209,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.shown_step = snapshot.step
         fixtures = run.fixtures
         self.scatter.set_points(snapshot.payload.latent, fixtures.view_labels, refit=live)
-        self.reconstructions.show_rows([fixtures.reconstruction_images[..., 0],
-                                        snapshot.payload.reconstructions])
+        self.reconstructions.show_rows([fixtures.originals, snapshot.payload.reconstructions])
         self.timeline.show_label(snapshot.step, live)
         self.explorer.refresh()
         self.sig_snapshot_shown.emit(snapshot.step)
