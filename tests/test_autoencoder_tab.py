@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 from engine.latent.config import ALL_POINTS
 from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
+from gui.latent.sprites import MAX_SPRITES, SPRITE_PX
 from gui.main_window import MainWindow
 
 
@@ -475,3 +476,37 @@ def test_a_16_dimensional_latent_space_in_pca_axes(window, qtbot):
     assert z.shape == (16,) and np.isfinite(z).all()
     assert tab.scatter.projection.to_view(z)[0, 0] == pytest.approx(
         lo[0] + (0.6 + 1) / 2 * (hi[0] - lo[0]), abs=1e-3)
+
+
+def test_pictures_as_points_draw_the_shown_pictures(window, qtbot, picture_folder, tmp_path):
+    """The Pictures toggle draws each point on screen as its picture: the frame holds, at a drawn
+    point, the colours of that point's picture; hidden classes get none; off, none are drawn."""
+    tab = window.tab("autoencoder")
+    tab.panel.set_custom_dataset(str(picture_folder))
+    tab.panel.preset_box.setCurrentIndex(tab.panel.preset_box.findData("conv"))
+    train_small(tab, qtbot, epochs=1)
+    panel = tab.scatter_panel
+    panel.sprites_box.setChecked(True)
+    qtbot.waitUntil(lambda: len(panel.sprites.drawn) > 0, timeout=10_000)
+    frame = tab.scatter.grab_frame()
+    frame.save(str(tmp_path / "sprites.png"))
+    drawn = panel.sprites.drawn
+    assert len(drawn) == min(len(tab.shown_codes()), MAX_SPRITES)
+    top = int(drawn[-1])                      # nearest the camera: drawn last, on top
+    x, y = tab.scatter.screen_positions()[top]
+    ratio = frame.devicePixelRatio()
+    side = int(SPRITE_PX * ratio)
+    rgb = frame.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), -1)
+    pixels = pixels[:, :rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3)
+    cx, cy = int(x * ratio), int(y * ratio)
+    tile = pixels[cy - side // 2 + 2:cy + side // 2 - 2, cx - side // 2 + 2:cx + side // 2 - 2]
+    picture = tab.run.fixtures.view_images[top].astype(np.float32)       # 28 x 28 RGB
+    assert tile.std() > 20                                  # a picture, not the white background
+    assert np.abs(tile.mean(axis=(0, 1)) - picture.mean(axis=(0, 1))).max() < 25   # its colours
+    hidden = int(tab.run.fixtures.view_labels[top])
+    panel.legend.buttons[hidden].click()
+    qtbot.waitUntil(lambda: hidden not in tab.run.fixtures.view_labels[panel.sprites.drawn],
+                    timeout=10_000)
+    panel.sprites_box.setChecked(False)
+    qtbot.waitUntil(lambda: len(panel.sprites.drawn) == 0, timeout=10_000)

@@ -290,6 +290,11 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             tip = "" if index is None else self.describe_point(index)
             QtWidgets.QToolTip.showText(ev.globalPosition().toPoint(), tip)
 
+    def camera_distances(self) -> np.ndarray:
+        """Each point's distance from the camera, in the box's [-1, 1] cube."""
+        eye = self.cameraPosition()
+        return np.linalg.norm(self._normalised(self._positions) - [eye.x(), eye.y(), eye.z()], axis=1)
+
     def describe_point(self, index: int) -> str:
         code = ", ".join(f"{v:.2f}" for v in self._positions[index])
         return f"#{index}: label {self._labels[index]}  z = ({code})"

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.latent.palette import SEED_RGB
 from gui.latent.scatter import LatentScatterView
+from gui.latent.sprites import MAX_SPRITES, PictureSprites
 
 
 def _dot(rgb) -> QtGui.QIcon:
@@ -99,11 +100,19 @@ class ScatterPanel(QtWidgets.QWidget):
             "snapshot, so the timeline does not move the axes) instead of their first three "
             "dimensions: a latent space of more than 3 dimensions, seen whole.")
         self.pca_box.toggled.connect(view.set_projection_mode)
+        self.sprites = PictureSprites()
+        view.addItem(self.sprites)
+        self.sprites_box = QtWidgets.QCheckBox("Pictures")
+        self.sprites_box.setToolTip(
+            f"Draw each point as its picture (up to {MAX_SPRITES} of those in view; zoom in with "
+            "the wheel to see them apart).")
+        self.sprites_box.toggled.connect(self._on_sprites_toggled)
         self.extent_label = QtWidgets.QLabel("")
         self.extent_label.setToolTip("The latent box's extent on each axis.")
         view.sig_extent_changed.connect(self._on_extent_changed)
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.legend, 1)
+        top.addWidget(self.sprites_box)
         top.addWidget(self.pca_box)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,6 +122,17 @@ class ScatterPanel(QtWidgets.QWidget):
 
     def set_legend(self, class_names) -> None:
         self.legend.set_classes(class_names)
+
+    def set_fixtures(self, fixtures) -> None:
+        """A run's shown pictures: its classes in the legend, its pictures for the sprites."""
+        self.set_legend(fixtures.class_names)
+        self.sprites.set_pictures(fixtures.view_images)
+        self.view.update()
+
+    @QtCore.Slot(bool)
+    def _on_sprites_toggled(self, on: bool) -> None:
+        self.sprites.enabled = on
+        self.view.update()
 
     @QtCore.Slot(object)
     def _on_hidden_changed(self, hidden) -> None:

@@ -184,7 +184,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.loss_plot.set_reference(curve_2018(run.config),
                                      "2018 log (epoch means, batch 10, as 2018 ran)")
         if run.fixtures is not None:
-            self.scatter_panel.set_legend(run.fixtures.class_names)
+            self.scatter_panel.set_fixtures(run.fixtures)
             self._show_step(run.step, live=True)
 
     def _on_run_changed(self, run: Run, update) -> None:
@@ -193,7 +193,7 @@ class LatentTab(TrainingTabMixin, QtWidgets.QWidget):
         self.loss_plot.changed()
         self.exports.weights_save.run_changed(run, update)
         if update is not None and update.setup is not None:
-            self.scatter_panel.set_legend(run.fixtures.class_names)
+            self.scatter_panel.set_fixtures(run.fixtures)
         live = self.timeline.follow(run)
         if update is not None and update.snapshot is not None and live:
             self._show_step(update.snapshot.step, live=True)
