@@ -510,3 +510,37 @@ def test_pictures_as_points_draw_the_shown_pictures(window, qtbot, picture_folde
                     timeout=10_000)
     panel.sprites_box.setChecked(False)
     qtbot.waitUntil(lambda: len(panel.sprites.drawn) == 0, timeout=10_000)
+
+
+def test_shift_drag_selects_the_points_in_a_box(window, qtbot):
+    """Shift+drag over the view selects exactly the shown points inside the rectangle: the strip
+    counts them by class and shows their pictures, rings mark them in the frame; a plain drag
+    still turns the view; Clear empties the selection."""
+    tab = window.tab("autoencoder")
+    train_small(tab, qtbot, epochs=1)
+    view, strip = tab.scatter, tab.scatter_panel.selection_strip
+    xy, inside = points_on_screen(tab)
+    cx, cy = np.median(xy[inside], axis=0)
+    a, b = QtCore.QPoint(int(cx - 60), int(cy - 50)), QtCore.QPoint(int(cx + 60), int(cy + 50))
+    expected = np.flatnonzero((xy[:, 0] >= a.x()) & (xy[:, 0] <= b.x()) &
+                              (xy[:, 1] >= a.y()) & (xy[:, 1] <= b.y()))
+    assert 0 < len(expected) < len(xy)
+    shift = QtCore.Qt.KeyboardModifier.ShiftModifier
+    camera = view.camera()
+    rings_before = drawn_pixels(tab, (230, 120, 0), 40)
+    with qtbot.waitSignal(tab.scatter_panel.selection.sig_selected, timeout=5_000) as chosen:
+        QtTest.QTest.mousePress(view, QtCore.Qt.MouseButton.LeftButton, shift, a)
+        QtTest.QTest.mouseMove(view, b)
+        QtTest.QTest.mouseRelease(view, QtCore.Qt.MouseButton.LeftButton, shift, b)
+    assert np.array_equal(chosen.args[0], expected)
+    labels = tab.run.fixtures.view_labels[expected]
+    commonest = int(np.bincount(labels).argmax())
+    assert strip.label.text().startswith(f"{len(expected):,} selected: {commonest} × "
+                                         f"{np.bincount(labels).max()}")
+    first = tab.run.fixtures.view_image(int(expected[0]))
+    assert np.allclose(strip.pictures.image[:28, :28], first, atol=1 / 255)
+    assert view.camera() == camera                       # the drag did not turn the view
+    assert drawn_pixels(tab, (230, 120, 0), 40) > rings_before + 10 * len(expected)
+    window.grab().save("/tmp/selection.png")
+    strip.clear_button.click()
+    assert len(tab.scatter_panel.selection.selected) == 0 and not strip.pictures.isVisible()

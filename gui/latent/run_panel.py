@@ -38,7 +38,7 @@ PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
                   ("Conv (small, for colour and larger pictures)", Preset.CONV),
                   ("2018 original (conv, slow)", Preset.ORIGINAL_2018))
 SIDE_CHOICES = tuple((f"{side} × {side}", side) for side in IMAGE_SIDES)
-COLOUR_CHOICES = (("As the pictures are", "auto"), ("Grey", "grey"), ("RGB", "rgb"))
+COLOUR_CHOICES = (("Auto colour", "auto"), ("Grey", "grey"), ("RGB", "rgb"))
 MIN_LATENT_DIMS, MAX_LATENT_DIMS = 2, 16
 POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
                  ("All (70,000 of MNIST)", ALL_POINTS))
@@ -72,7 +72,7 @@ class RunPanel(QtWidgets.QWidget):
                                    "The side of the pictures the model sees (quick and conv "
                                    "presets); pictures of other sizes are resized to it.")
         self.colour_box = choice_box(COLOUR_CHOICES,
-                                     "Grey or RGB pictures. As the pictures are: RGB for a folder "
+                                     "Grey or RGB pictures. Auto: as the pictures are, RGB for a folder "
                                      "of colour pictures, grey for MNIST and for the 2018 "
                                      "original, which sees 28 × 28 grey only.")
         self.dims_box = QtWidgets.QSpinBox()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from engine.latent.palette import SEED_RGB
+from gui.latent.box_select import BoxSelection, SelectionStrip
 from gui.latent.scatter import LatentScatterView
 from gui.latent.sprites import MAX_SPRITES, PictureSprites
 
@@ -107,6 +108,8 @@ class ScatterPanel(QtWidgets.QWidget):
             f"Draw each point as its picture (up to {MAX_SPRITES} of those in view; zoom in with "
             "the wheel to see them apart).")
         self.sprites_box.toggled.connect(self._on_sprites_toggled)
+        self.selection = BoxSelection(view)
+        self.selection_strip = SelectionStrip(self.selection, self)
         self.extent_label = QtWidgets.QLabel("")
         self.extent_label.setToolTip("The latent box's extent on each axis.")
         view.sig_extent_changed.connect(self._on_extent_changed)
@@ -119,6 +122,7 @@ class ScatterPanel(QtWidgets.QWidget):
         layout.addLayout(top)
         layout.addWidget(view.container(self), 1)
         layout.addWidget(self.extent_label)
+        layout.addWidget(self.selection_strip)
 
     def set_legend(self, class_names) -> None:
         self.legend.set_classes(class_names)
@@ -127,6 +131,7 @@ class ScatterPanel(QtWidgets.QWidget):
         """A run's shown pictures: its classes in the legend, its pictures for the sprites."""
         self.set_legend(fixtures.class_names)
         self.sprites.set_pictures(fixtures.view_images)
+        self.selection_strip.set_fixtures(fixtures)
         self.view.update()
 
     @QtCore.Slot(bool)
