@@ -163,3 +163,25 @@ def picture_folder(tmp_path):
     (root / "squares" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
     (root / "discs" / "notes.txt").write_text("not a picture")
     return root
+
+
+@pytest.fixture
+def cifar_cache(tmp_path):
+    """A home folder whose Keras cache holds CIFAR-10 in its layout (pickled batches of 32 x 32
+    RGB with labels), 60 pictures a batch: each class a colour of its own."""
+    import pickle
+
+    import numpy as np
+
+    home = tmp_path / "home"
+    folder = home / ".keras" / "datasets" / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(3)
+    for name in [f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]:
+        labels = rng.integers(0, 10, 60)
+        hues = np.stack([labels * 25, 250 - labels * 25, (labels * 70) % 256], axis=1)
+        pictures = np.broadcast_to(hues[:, :, None], (60, 3, 1024)) + rng.integers(0, 5, (60, 3, 1024))
+        record = {b"data": pictures.reshape(60, 3072).astype(np.uint8),
+                  b"labels": labels.tolist(), b"batch_label": name.encode()}
+        (folder / name).write_bytes(pickle.dumps(record, protocol=2))
+    return home

@@ -94,6 +94,19 @@ def test_train_on_colour_pictures_in_colour(tmp_path, picture_folder):
     assert refused.returncode == 2 and "2018 original sees 28 × 28 grey" in refused.stderr
 
 
+def test_train_on_cifar10_from_keras_cache(tmp_path, cifar_cache):
+    """--dataset cifar10 reads Keras' cache (here a small one in a stand-in home folder) and
+    trains in RGB at its own 32 x 32, the test split shown with the training pictures."""
+    out = tmp_path / "run"
+    result = run_main("train", "vae", "--preset", "quick", "--side", "32", "--epochs", "1",
+                      "--batch-size", "50", "--dataset", "cifar10", "--out", str(out),
+                      "--no-tensorboard", HOME=str(cifar_cache))
+    assert result.returncode == 0, result.stderr[-3000:]
+    history = json.loads((out / "history.json").read_text())
+    assert history["dataset"] == "cifar10" and history["config"]["channels"] == 3
+    assert len(history["columns"]["loss"]) == 6
+
+
 def test_train_reports_a_bad_dataset(tmp_path):
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(b"not a zip")

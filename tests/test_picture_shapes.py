@@ -72,3 +72,38 @@ def test_shown_pictures_are_capped_by_their_bytes():
     data = prepare_training_data(config, load_dataset("mnist"))
     assert len(data.view_images) == 21_845 and data.view_images.nbytes <= 2**28
     assert "showing 21,845 pictures of 64 × 64 RGB (at most 268.4 MB of them)" in data.notice
+
+
+def test_cifar10_from_keras_cache(cifar_cache):
+    from engine.latent.datasets import load_cifar10
+
+    ds = load_cifar10(cifar_cache / ".keras/datasets/cifar-10-batches-py")
+    assert ds.images.shape == (360, 32, 32, 3) and ds.train_count == 300 and ds.colour
+    assert ds.class_names[0] == "airplane" and ds.class_names[9] == "truck"
+    k = int(ds.labels[0])
+    red, green, _ = ds.images[0, 5, 5].astype(int)           # rows of RGB, not planes
+    assert abs(red - k * 25) <= 4 and abs(green - (250 - k * 25)) <= 4
+
+
+def test_a_tampered_cifar_pickle_runs_nothing(cifar_cache, tmp_path):
+    """A batch whose pickle names a function (here: one that would write a file) is refused by
+    name, and the function never runs."""
+    import pickle
+
+    from engine.latent.datasets import DatasetError, load_cifar10
+
+    marker = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    folder = cifar_cache / ".keras/datasets/cifar-10-batches-py"
+    (folder / "data_batch_3").write_bytes(pickle.dumps({b"data": Exploit()}, protocol=2))
+    with pytest.raises(DatasetError, match=r"data_batch_3: not a readable CIFAR-10 batch "
+                                           r"\(it names (builtins|io)\.open, which is not array data\)"):
+        load_cifar10(folder)
+    assert not marker.exists()
+    (folder / "test_batch").unlink()
+    with pytest.raises(DatasetError, match="CIFAR-10 is not in Keras' cache \\(missing test_batch\\)"):
+        load_cifar10(folder)

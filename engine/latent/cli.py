@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the 2018 hand-written backprop's bugs (ELU' = 2, pooling x4, Adam)")
     p.add_argument("--no-jit", dest="jit_compile", action="store_false", default=None)
     p.add_argument("--dataset", default="mnist",
-                   help="mnist, fashion-mnist, keras (cache/download) or a path (.npz, IDX, folder)")
+                   help="mnist, fashion-mnist, keras (MNIST: cache/download), cifar10 (Keras' "
+                        "cache) or a path (.npz, IDX, a folder of IDX files or of pictures)")
     p.add_argument("--side", dest="image_side", type=int, choices=IMAGE_SIDES,
                    help="the side of the pictures the model sees (default 28; the quick and "
                         "conv presets take 32 and 64 too)")

@@ -24,6 +24,7 @@ from engine.files.limits import (
     read_bounded,
 )
 from engine.files.resources import resource_path
+from engine.latent.cifar import CIFAR_NAMES, CifarError, read_cifar10
 from engine.latent.image_folders import PictureFolderError, folder_in_colour, read_picture_folder
 
 IMAGES_MAGIC = 2051
@@ -36,6 +37,7 @@ DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 BUNDLED = {"mnist": DIGIT_NAMES, "fashion-mnist": FASHION_NAMES}
+CIFAR = "cifar10"   # the source name of CIFAR-10 from Keras' cache
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
 
 
@@ -302,7 +304,20 @@ def load_dataset(source: str, stop=None, progress=None, image_shape=PICTURE_SHAP
         return load_bundled(source, stop)
     if source == "keras":
         return load_keras_mnist(download=True)
+    if source == CIFAR:
+        return load_cifar10(stop=stop)
     return load_path(source, stop, progress, image_shape)
+
+
+def load_cifar10(folder=None, stop=None) -> ImageDataset:
+    """CIFAR-10 from Keras' cache (:mod:`engine.latent.cifar`): 50,000 training pictures of
+    32 × 32 RGB, then 10,000 test pictures (shown, never trained on)."""
+    try:
+        (x, y), (x_test, y_test) = read_cifar10(folder, stop=stop)
+    except CifarError as exc:
+        raise DatasetError(str(exc)) from None
+    return ImageDataset(CIFAR, x, y, CIFAR_NAMES, colour=True).with_test_split(
+        ImageDataset(CIFAR, x_test, y_test, CIFAR_NAMES, colour=True))
 
 
 def source_in_colour(source: str) -> bool:
@@ -310,6 +325,8 @@ def source_in_colour(source: str) -> bool:
     "as the pictures are" means for it."""
     if source in BUNDLED or source == "keras":
         return False
+    if source == CIFAR:
+        return True
     path = Path(source).expanduser()
     return path.is_dir() and _idx_files_in(path, "train") is None and \
         not any(path.glob("*.npz")) and folder_in_colour(path)

@@ -43,7 +43,8 @@ MIN_LATENT_DIMS, MAX_LATENT_DIMS = 2, 16
 POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
                  ("All (70,000 of MNIST)", ALL_POINTS))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
-                   ("Keras cache / download", "keras"), ("Your file (npz, IDX)…", "file"),
+                   ("Keras cache / download", "keras"), ("CIFAR-10 (Keras cache)", "cifar10"),
+                   ("Your file (npz, IDX)…", "file"),
                    ("Your folder of pictures…", "folder"))
 CUSTOM_SOURCES = ("file", "folder")   # the entries that stand for the path the user chose
 
