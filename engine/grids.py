@@ -15,7 +15,7 @@ def image_grid(rows: list[np.ndarray], scale: int = 3, gap: int = 2) -> Image.Im
     for r, row in enumerate(rows):
         for c, tile in enumerate(row):
             grid[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tile
-    pixels = (np.clip(grid, 0, 1) * 255).round().astype(np.uint8)
+    pixels = (np.nan_to_num(np.clip(grid, 0, 1)) * 255).round().astype(np.uint8)   # NaN: black
     return Image.fromarray(pixels, "RGB" if channels else "L").resize(
         (grid.shape[1] * scale, grid.shape[0] * scale), Image.NEAREST)
 

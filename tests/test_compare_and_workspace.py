@@ -92,6 +92,7 @@ def test_a_walk_is_decoded_drawn_and_exported(window, qtbot, tmp_path):
     from PIL import Image
     with Image.open(tmp_path / "walk.gif") as gif:
         assert gif.n_frames == 17 + 15                            # there and back
+        assert gif.size == (28 * 6, 28 * 6)                       # each decode 6x larger
     assert tab.exports.export_walk_strip(tmp_path / "walk")
     assert (tmp_path / "walk.png").exists()
 

@@ -78,7 +78,7 @@ class LatentExports(QtCore.QObject):
         """The walk's decodes as an animation, there and back so it loops."""
         path = with_suffix(path, (".gif", ".webp"))
         images = self.host.explorer.walk_images
-        frames = [to_bytes(np.kron(im, np.ones((6, 6)))) for im in
+        frames = [to_bytes(im.repeat(6, axis=0).repeat(6, axis=1)) for im in
                   list(images) + list(images[-2:0:-1])]
         return self.tasks.start(lambda: save_animation(frames, path, frame_ms=120,
                                                        last_frame_ms=None), f"Saved {path}")
