@@ -107,3 +107,16 @@ def test_a_tampered_cifar_pickle_runs_nothing(cifar_cache, tmp_path):
     (folder / "test_batch").unlink()
     with pytest.raises(DatasetError, match="CIFAR-10 is not in Keras' cache \\(missing test_batch\\)"):
         load_cifar10(folder)
+
+
+def test_a_folder_over_the_picture_cap_is_refused_before_reading(picture_folder, monkeypatch):
+    """The cap is in bytes of the pictures as read: at 64 x 64 RGB a folder of 100,000 fits
+    (1.2 GB); past the cap the folder is refused by its count of files (121, the broken one too),
+    before any picture is decoded."""
+    from engine.latent import datasets
+
+    monkeypatch.setattr(datasets, "MAX_FOLDER_BYTES", 100 * 64 * 64 * 3)
+    with pytest.raises(datasets.DatasetError, match="shapes: 121 pictures; Latent Lab reads up to "
+                                                    "100 from a folder"):
+        datasets.load_dataset(str(picture_folder), image_shape=(64, 64, 3))
+    assert len(datasets.load_dataset(str(picture_folder), image_shape=(32, 32, 3)).images) == 120

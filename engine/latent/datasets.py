@@ -32,6 +32,7 @@ LABELS_MAGIC = 2049
 IMAGE_SIDE = 28
 PICTURE_SHAPE = (IMAGE_SIDE, IMAGE_SIDE, 1)   # MNIST's, and what a folder is read at by default
 MAX_DATASET_BYTES = 2**30   # a dataset file, inflated: MNIST's 60,000 digits are 47 MB
+MAX_FOLDER_BYTES = 2**31    # a folder's pictures as read: 100,000 of 64 × 64 RGB are 1.2 GB
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -258,7 +259,7 @@ def load_picture_folder(path: Path, stop=None, progress=None, image_shape=PICTUR
     (side, side, channels); ``progress(done, total)`` as they are read."""
     side, _, channels = image_shape
     try:
-        folder = read_picture_folder(path, side, MAX_DATASET_BYTES // (side * side * channels),
+        folder = read_picture_folder(path, side, MAX_FOLDER_BYTES // (side * side * channels),
                                      stop, progress, channels)
     except PictureFolderError as exc:
         raise DatasetError(str(exc)) from None
