@@ -1,8 +1,9 @@
-"""Box selection in the 3-D scatter: Shift+drag a rectangle to select the shown points inside it,
-and the strip that tells what was selected (how many of each class, the first pictures).
+"""Selection in the 3-D scatter: Shift+drag a rectangle, or Ctrl+Shift+drag a lasso, to select
+the shown points inside it, and the strip that tells what was selected (how many of each class,
+the first pictures).
 
 An event filter on the view takes Shift+left drags (a plain drag still turns the view, Ctrl+drag
-pans); a GL item paints the rubber band while dragging and a ring round each selected point
+pans); a GL item paints the band or lasso while dragging and a ring round each selected point
 (the first :data:`MARKED` of them) at every frame, so the marks follow the points as they train.
 """
 
@@ -17,6 +18,7 @@ from gui.widgets.image_panel import ImagePanel
 STRIP_PICTURES = 16   # pictures of the selection shown in its strip
 MARKED = 3_000   # selected points ringed in a frame; the selection itself has no limit
 RING_PX = 9.0
+LASSO_CORNERS = 256   # a lasso's path, thinned to at most this many corners when selecting
 
 
 class _SelectionMarks(GLGraphicsItem.GLGraphicsItem):
@@ -28,7 +30,7 @@ class _SelectionMarks(GLGraphicsItem.GLGraphicsItem):
 
     def paint(self) -> None:
         selection, view = self._selection, self.view()
-        if selection.band is None and not len(selection.selected):
+        if selection.band is None and selection.lasso is None and not len(selection.selected):
             return
         self.setupGLState()
         painter = QtGui.QPainter(view)
@@ -37,16 +39,18 @@ class _SelectionMarks(GLGraphicsItem.GLGraphicsItem):
             xy = view.screen_positions()
             for x, y in xy[selection.selected[:MARKED]]:
                 painter.drawEllipse(QtCore.QPointF(x, y), RING_PX / 2, RING_PX / 2)
+        painter.setBrush(QtGui.QColor(230, 120, 0, 40))
         if selection.band is not None:
-            painter.setBrush(QtGui.QColor(230, 120, 0, 40))
             painter.drawRect(selection.band)
+        if selection.lasso is not None:
+            painter.drawPolygon(QtGui.QPolygonF(selection.lasso))
         painter.end()
 
 
 class BoxSelection(QtCore.QObject):
     """The selection of one scatter view: ``selected`` holds indices of its points (sorted);
-    ``sig_selected`` is emitted with them when it changes, ``band`` is the rectangle being
-    dragged (None when not)."""
+    ``sig_selected`` is emitted with them when it changes; ``band`` is the rectangle being
+    dragged, ``lasso`` the points of the lasso being drawn (None when not)."""
 
     sig_selected = QtCore.Signal(object)
 
@@ -55,6 +59,7 @@ class BoxSelection(QtCore.QObject):
         self.view = view
         self.selected = np.zeros(0, np.int64)
         self.band: QtCore.QRectF | None = None
+        self.lasso: list[QtCore.QPointF] | None = None
         self._start: QtCore.QPointF | None = None
         view.addItem(_SelectionMarks(self))
         view.installEventFilter(self)
@@ -65,18 +70,27 @@ class BoxSelection(QtCore.QObject):
                 ev.button() == QtCore.Qt.MouseButton.LeftButton and \
                 ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier:
             self._start = ev.position()
-            self.band = QtCore.QRectF(self._start, self._start)
+            if ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier:
+                self.lasso = [self._start]
+            else:
+                self.band = QtCore.QRectF(self._start, self._start)
             return True
         if self._start is None:
             return False
         if kind == QtCore.QEvent.Type.MouseMove:
-            self.band = QtCore.QRectF(self._start, ev.position()).normalized()
+            if self.lasso is not None:
+                self.lasso.append(ev.position())
+            else:
+                self.band = QtCore.QRectF(self._start, ev.position()).normalized()
             self.view.update()
             return True
         if kind == QtCore.QEvent.Type.MouseButtonRelease:
-            rect = QtCore.QRectF(self._start, ev.position()).normalized()
-            self._start = self.band = None
-            self.select_rect(rect)
+            lasso, rect = self.lasso, QtCore.QRectF(self._start, ev.position()).normalized()
+            self._start = self.band = self.lasso = None
+            if lasso is not None:
+                self.select_polygon(np.array([(p.x(), p.y()) for p in lasso + [ev.position()]]))
+            else:
+                self.select_rect(rect)
             return True
         return False
 
@@ -85,6 +99,22 @@ class BoxSelection(QtCore.QObject):
         xy = self.view.screen_positions()
         inside = ((xy[:, 0] >= rect.left()) & (xy[:, 0] <= rect.right()) &
                   (xy[:, 1] >= rect.top()) & (xy[:, 1] <= rect.bottom()))
+        self.set_selected(np.flatnonzero(inside & self.view.shown_mask()))
+
+    def select_polygon(self, corners: np.ndarray) -> None:
+        """Select the shown points inside the polygon ``corners`` (K, 2) in widget pixels (the
+        even-odd rule: a crossing count per point, over the polygon's edges; the lasso is thinned
+        to :data:`LASSO_CORNERS` corners and the points taken in chunks, so memory stays small)."""
+        corners = corners[::max(1, -(-len(corners) // LASSO_CORNERS))]
+        a, b = corners[None], np.roll(corners, -1, axis=0)[None]
+        xy = self.view.screen_positions()
+        inside = np.zeros(len(xy), bool)
+        for i in range(0, len(xy), 8_192):
+            x, y = xy[i:i + 8_192, :1], xy[i:i + 8_192, 1:]
+            spans = (a[..., 1] > y) != (b[..., 1] > y)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                at = a[..., 0] + (y - a[..., 1]) * (b[..., 0] - a[..., 0]) / (b[..., 1] - a[..., 1])
+            inside[i:i + 8_192] = np.count_nonzero(spans & (x < at), axis=1) % 2 == 1
         self.set_selected(np.flatnonzero(inside & self.view.shown_mask()))
 
     def set_selected(self, indices) -> None:
