@@ -18,6 +18,7 @@ from gui.widgets.image_panel import ImagePanel
 STRIP_PICTURES = 16   # pictures of the selection shown in its strip
 MARKED = 3_000   # selected points ringed in a frame; the selection itself has no limit
 RING_PX = 9.0
+HOW_TO_SELECT = "Shift+drag on the view to select a box of points, Ctrl+Shift+drag a lasso."
 LASSO_CORNERS = 256   # a lasso's path, thinned to at most this many corners when selecting
 
 
@@ -135,7 +136,7 @@ class SelectionStrip(QtWidgets.QWidget):
         super().__init__(parent)
         self.selection = selection
         self._fixtures = None
-        self.label = QtWidgets.QLabel("Shift+drag on the view to select a box of points.")
+        self.label = QtWidgets.QLabel(HOW_TO_SELECT)
         self.label.setWordWrap(True)
         self.label.setToolTip("The selected points: how many, and of which classes.")
         self.pictures = ImagePanel("The first pictures of the selection", (200, 36))
@@ -162,7 +163,7 @@ class SelectionStrip(QtWidgets.QWidget):
         self.clear_button.setEnabled(bool(len(indices)))
         fixtures = self._fixtures
         if not len(indices) or fixtures is None:
-            self.label.setText("Shift+drag on the view to select a box of points.")
+            self.label.setText(HOW_TO_SELECT)
             self.pictures.setVisible(False)
             return
         counts = np.bincount(fixtures.view_labels[indices], minlength=len(fixtures.class_names))
