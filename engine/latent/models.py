@@ -17,7 +17,8 @@ from engine.tf_runtime import keras, tf
 
 # pictures per encoder call: the dense model takes a whole snapshot in one call (40% cheaper than
 # five calls of 250); the 2018 conv model's 28x28x256 activations for 1,010 digits would need
-# ~0.8 GB; the small conv model's 32 channels at half the side are 8 MB a picture at 64 × 64 RGB
+# ~0.8 GB; the small conv model's first activations (32 channels at half the side) are 131 kB a
+# picture at 64 × 64 RGB, 67 MB a call
 ENCODE_BATCH = {Preset.QUICK: 2048, Preset.ORIGINAL_2018: 250, Preset.CONV: 512}
 CONV_WIDTHS = (32, 64)   # the conv preset's filters: two stride-2 convolutions each way
 
