@@ -232,12 +232,11 @@ def load_path(path: str | Path, stop=None, progress=None, image_shape=PICTURE_SH
     path = Path(path).expanduser()
     if path.is_dir():
         pair = _idx_files_in(path, "train")
-        if pair is None:
-            npz = sorted(path.glob("*.npz"))
-            if npz:
-                return load_npz(npz[0], stop=stop)
+        if pair is not None:
+            return load_idx_pair(*pair, name=path.name, stop=stop)
+        if _is_picture_folder(path):
             return load_picture_folder(path, stop, progress, image_shape)
-        return load_idx_pair(*pair, name=path.name, stop=stop)
+        return load_npz(sorted(path.glob("*.npz"))[0], stop=stop)
     try:
         check_regular_file(path, "dataset file")
     except FileLimitError as exc:
@@ -329,8 +328,12 @@ def source_in_colour(source: str) -> bool:
     if source == CIFAR:
         return True
     path = Path(source).expanduser()
-    return path.is_dir() and _idx_files_in(path, "train") is None and \
-        not any(path.glob("*.npz")) and folder_in_colour(path)
+    return _is_picture_folder(path) and folder_in_colour(path)
+
+
+def _is_picture_folder(path: Path) -> bool:
+    """Whether :func:`load_path` reads ``path`` as a folder of pictures (no IDX files, no npz)."""
+    return path.is_dir() and _idx_files_in(path, "train") is None and not any(path.glob("*.npz"))
 
 
 def channels_for(colour: str, source: str, preset: str) -> int:

@@ -33,7 +33,8 @@ class PictureFolderError(ValueError):
 class PictureFolder:
     """What a folder's pictures read to: ``images`` (N, side, side) uint8 grey or (N, side, side,
     3) RGB, ``labels`` (N,) indices into ``class_names``, a ``notice`` of the files skipped
-    (empty: none), and whether any picture was in ``colour``."""
+    (empty: none), and whether its pictures are in ``colour`` (the first of each class, by
+    their headers)."""
 
     images: np.ndarray
     labels: np.ndarray
@@ -69,12 +70,10 @@ def picture_classes(folder: str | Path, max_pictures: int) -> list[tuple[str, li
     return classes
 
 
-def small_picture(path: Path, side: int, channels: int) -> tuple[np.ndarray, bool]:
-    """One picture as ``side`` × ``side`` bytes, grey (side, side) or RGB (side, side, 3), and
-    whether the file was in colour (a mode other than grey)."""
+def small_picture(path: Path, side: int, channels: int) -> np.ndarray:
+    """One picture as ``side`` × ``side`` bytes, grey (side, side) or RGB (side, side, 3)."""
     img = load_image(path, "L" if channels == 1 else "RGB")
-    small = np.asarray(img.resize((side, side), Image.Resampling.BOX), np.uint8)
-    return small, picture_in_colour(path)
+    return np.asarray(img.resize((side, side), Image.Resampling.BOX), np.uint8)
 
 
 def picture_in_colour(path: Path) -> bool:
@@ -86,13 +85,17 @@ def picture_in_colour(path: Path) -> bool:
         return False
 
 
-def folder_in_colour(folder: str | Path, per_class: int = 32) -> bool:
+def classes_in_colour(classes: list[tuple[str, list[Path]]], per_class: int = 32) -> bool:
     """Whether the first pictures of any class are in colour (headers only, so it is quick)."""
+    return any(picture_in_colour(p) for _, files in classes for p in files[:per_class])
+
+
+def folder_in_colour(folder: str | Path) -> bool:
+    """:func:`classes_in_colour` of a folder; False where it holds no pictures."""
     try:
-        classes = picture_classes(folder, 10**9)
+        return classes_in_colour(picture_classes(folder, 10**9))
     except (PictureFolderError, OSError):
         return False
-    return any(picture_in_colour(p) for _, files in classes for p in files[:per_class])
 
 
 def read_picture_folder(folder: str | Path, side: int, max_pictures: int,
@@ -106,14 +109,13 @@ def read_picture_folder(folder: str | Path, side: int, max_pictures: int,
     total = sum(len(files) for _, files in classes)
     images = np.empty((total, side, side) + ((3,) if channels == 3 else ()), np.uint8)
     labels = np.empty(total, np.int64)
-    kept, done, skipped, colour = 0, 0, [], False
+    kept, done, skipped = 0, 0, []
     for label, (_, files) in enumerate(classes):
         for path in files:
             if stop is not None:
                 stop()
             try:
-                images[kept], in_colour = small_picture(path, side, channels)
-                colour |= in_colour
+                images[kept] = small_picture(path, side, channels)
                 labels[kept] = label
                 kept += 1
             except (ImageFileError, OSError, ValueError) as exc:
@@ -125,7 +127,8 @@ def read_picture_folder(folder: str | Path, side: int, max_pictures: int,
         raise PictureFolderError(f"{folder}: none of its {total} pictures could be read; the "
                                  f"first: {skipped[0]}")
     return PictureFolder(images[:kept].copy() if kept < total else images, labels[:kept],
-                         tuple(name for name, _ in classes), skipped_notice(skipped), colour)
+                         tuple(name for name, _ in classes), skipped_notice(skipped),
+                         classes_in_colour(classes))
 
 
 def _reason(exc: Exception, path: Path) -> str:
