@@ -20,6 +20,9 @@ carry their count (``fps_70k_training``, ``click_to_decode_70k_training_ms``,
   one was swapped to the screen (idle).
 - fps_1k_rotate_idle / fps_1k_training: the camera turned a degree per swapped frame, as a user
   dragging the view does, idle and while the run trains (its snapshots move the points too).
+  Past 10,000 points, the view draws fewer of them while its camera moves when a full frame is
+  slow (gui/latent/point_cloud.py); points_drawn_turning_training is the mean number drawn a
+  frame then, and fps_training_every_point the frame rate with that level of detail turned off.
 """
 
 from __future__ import annotations
@@ -193,7 +196,10 @@ def run(args) -> None:
         scatter.frameSwapped.disconnect(next_frame)
         return (len(swapped) - 1) / (swapped[-1] - swapped[0])
 
+    drawn = []   # points drawn in each frame while turning (fewer while the camera moves)
+
     def rotate(_count: int) -> None:
+        drawn.append(scatter.cloud.drawn)
         scatter.orbit(1.0, 0.0)
 
     idle_clicks = click_latencies()   # the first builds the decoding replica of the run
@@ -218,8 +224,14 @@ def run(args) -> None:
     click_training_ms = float(np.median(training_clicks[1:]))
     print(f"click to decoded picture painted, while training: first {training_clicks[0]:.1f} ms, "
           f"then median {click_training_ms:.1f} ms, max {max(training_clicks[1:]):.1f} ms")
+    drawn.clear()
     fps_training = frames_per_second(rotate)
-    print(f"scatter turning, {shown:,} points, while training: {fps_training:.0f} fps")
+    drawn_training = float(np.mean(drawn[1:]))
+    scatter.cloud.level_of_detail = False
+    fps_training_all = frames_per_second(rotate)
+    scatter.cloud.level_of_detail = True
+    print(f"scatter turning, {shown:,} points, while training: {fps_training:.0f} fps drawing "
+          f"{drawn_training:,.0f} a frame on average; {fps_training_all:.0f} fps drawing all")
     tab.stop()
     wait_until(lambda: tab.state == "stopped", 60)
     close_window(window)
@@ -230,7 +242,9 @@ def run(args) -> None:
         f"click_to_decode{t}_training_ms": round(click_training_ms, 1),
         f"click_to_decode{t}_first_ms": round(idle_clicks[0], 1),
         f"click_to_decode{t}_training_first_ms": round(training_clicks[0], 1),
-        f"fps{n}_rotate_idle": round(fps_rotate_idle, 1), f"fps{n}_training": round(fps_training, 1)}
+        f"fps{n}_rotate_idle": round(fps_rotate_idle, 1), f"fps{n}_training": round(fps_training, 1),
+        f"fps{n}_training_every_point": round(fps_training_all, 1),
+        f"points_drawn{n}_turning_training": round(drawn_training)}
     print_result({"heartbeat_p99_ms": round(float(np.percentile(gaps, 99)), 1),
                   "heartbeat_max_ms": round(float(gaps.max()), 1),
                   "gui_sps_with_heartbeat_probe": round(with_probe), "points": shown,

@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from engine.latent.palette import label_colours
 from engine.latent.projection import ViewProjection, axes_projection, pca_projection
+from gui.latent.point_cloud import PointCloud
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
@@ -57,10 +58,8 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self._box = gl.GLBoxItem(color=(120, 120, 120, 255))
         self._box.setGLOptions("translucent")
         self.addItem(self._box)
-        self._points = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=POINT_PX,
-                                            color=(0, 0, 0, 0), pxMode=True)
-        self._points.setGLOptions("translucent")
-        self.addItem(self._points)
+        self.cloud = PointCloud(POINT_PX)   # fewer points while the camera moves, if slow
+        self.addItem(self.cloud)
         self._highlight = gl.GLScatterPlotItem(pos=np.zeros((1, 3), np.float32), size=RING_PX,
                                                color=(0, 0, 0, 0), pxMode=True)
         self._highlight.setGLOptions("translucent")
@@ -91,6 +90,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         deadline = time.monotonic() + timeout_s
         while not self.isExposed() and time.monotonic() < deadline:
             QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        self.cloud.draw_all_now(timeout_s)   # even just after a turn
         frame = self.grabFramebuffer()
         if frame.isNull():
             raise RuntimeError(f"the 3-D scatter drew no frame within {timeout_s:g} s "
@@ -101,7 +101,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         ratio = self.devicePixelRatioF()
         if ratio != self._pixel_ratio:  # a high-DPI screen (sizes start at 1x), or a move
             self._pixel_ratio = ratio
-            self._points.setData(size=self.point_px() * ratio)
+            self.cloud.setData(size=self.point_px() * ratio)
             self._highlight.setData(size=RING_PX * ratio)
         super().paintGL()
 
@@ -155,7 +155,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         resized = len(positions) != len(self._positions)
         self._positions = positions
         if resized:
-            self._points.setData(size=self.point_px() * self._pixel_ratio)
+            self.cloud.setData(size=self.point_px() * self._pixel_ratio)
         lo, hi = positions.min(axis=0), positions.max(axis=0)
         if self.fixed_extent is not None:
             lo, hi = self.fixed_extent
@@ -163,7 +163,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             lo, hi = np.minimum(lo, self._extent[0]), np.maximum(hi, self._extent[1])
         self._extent = (np.asarray(lo, np.float32), np.asarray(hi, np.float32))
         self._version += 1
-        self._points.setData(pos=self._normalised(positions))
+        self.cloud.set_positions(self._normalised(positions))
         self._place_box()
         if self.highlighted is not None:
             self.highlight(self.highlighted)
@@ -189,9 +189,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         return ~np.isin(self._labels, list(self._hidden))
 
     def _colour_points(self) -> None:
-        colours = label_colours(self._labels)
-        colours[~self.shown_mask(), 3] = 0.0   # translucent drawing: alpha 0 leaves no trace
-        self._points.setData(color=colours)
+        self.cloud.set_colours(label_colours(self._labels), self.shown_mask())
 
     def set_fit_to_data(self, fit: bool) -> None:
         self.fit_to_data = fit
