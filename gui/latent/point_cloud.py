@@ -41,7 +41,7 @@ class PointCloud(gl.GLScatterPlotItem):
         super().__init__(pos=np.zeros((0, 3), np.float32), size=size, color=(0, 0, 0, 0),
                          pxMode=True)
         self.setGLOptions("translucent")
-        self.level_of_detail = True
+        self._level_of_detail = True
         self.frame_ms = FRAME_MS
         self.drawn = 0
         self._positions = np.zeros((0, 3), np.float32)
@@ -58,19 +58,32 @@ class PointCloud(gl.GLScatterPlotItem):
         self._still.timeout.connect(self.settle)
 
     @property
+    def level_of_detail(self) -> bool:
+        return self._level_of_detail
+
+    @level_of_detail.setter
+    def level_of_detail(self, on: bool) -> None:
+        self._level_of_detail = on
+        if not on:
+            self.settle()
+
+    @property
     def moving(self) -> bool:
         return self._moving
 
+    @property
+    def partial(self) -> bool:
+        """Whether the last frame drew fewer than the shown points (the camera is moving)."""
+        return self.drawn < len(self._order)
+
     def set_positions(self, positions: np.ndarray) -> None:
-        """New positions (N, 3); until colours for N points come, they are drawn transparent."""
+        """New positions (N, 3); nothing is drawn while the colours are for another number."""
         self._positions = np.ascontiguousarray(positions, np.float32)
-        if len(self._colours) != len(positions):
-            self._colours = np.zeros((len(positions), 4), np.float32)
-            self._order = self._random_order(np.ones(len(positions), bool))
         self._refresh()
 
     def set_colours(self, colours: np.ndarray, shown: np.ndarray) -> None:
-        """Each point's colour (N, 4), and which points are drawn at all (N,) bool."""
+        """Each point's colour (N, 4), and which points are drawn at all (N,) bool; nothing is
+        drawn while the positions are for another number."""
         self._colours = np.ascontiguousarray(colours, np.float32)
         self._order = self._random_order(np.asarray(shown, bool))
         self._refresh()
