@@ -15,6 +15,7 @@ MAX_BETA = 10.0
 ALL_POINTS = 100_000
 MAX_POINTS_2018 = 10_000
 IMAGE_SIDES = (28, 32, 64)   # the sides a model may see: 28 is MNIST's, 32 CIFAR's
+ORIGINAL_2018_SHAPE = (28, 28, 1)   # what the 2018 original sees: MNIST's grey digits
 CHANNELS = (1, 3)            # grey or RGB
 
 
@@ -123,7 +124,7 @@ class AutoencoderConfig:
                              f"{', '.join(map(str, IMAGE_SIDES))}")
         if self.channels not in CHANNELS:
             raise ValueError(f"channels {self.channels!r}: 1 (grey) or 3 (RGB)")
-        if self.preset is Preset.ORIGINAL_2018 and self.image_shape != (28, 28, 1):
+        if self.preset is Preset.ORIGINAL_2018 and self.image_shape != ORIGINAL_2018_SHAPE:
             raise ValueError(
                 f"the 2018 original sees 28 × 28 grey pictures, not {self.describe_pictures()}; "
                 "use the quick or conv preset for other sides or colour")

@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from engine.files.limits import describe_size
-from engine.latent.config import AutoencoderConfig, Preset
+from engine.latent.config import ORIGINAL_2018_SHAPE, AutoencoderConfig, Preset
 from engine.latent.datasets import DatasetError, ImageDataset, normalise_per_image
 from engine.latent.picture_format import describe_shape, fit_pictures, picture_shape
 
@@ -101,7 +101,8 @@ def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
     chosen = chosen[np.argsort(dataset.labels[chosen], kind="stable")]
     return TrainingData(
         train_images=images, train_labels=labels,
-        view_images=image_bytes(dataset.images, view, fitted), view_labels=view_labels,
+        view_images=image_bytes(dataset.images, view, fitted, config.image_shape),
+        view_labels=view_labels,
         reconstruction_images=normalise_per_image(fitted(dataset.images[chosen])),
         reconstruction_labels=dataset.labels[chosen],
         class_names=dataset.class_names, source=dataset.name,
@@ -112,7 +113,7 @@ def _conversion_note(config: AutoencoderConfig, dataset: ImageDataset) -> str:
     """What the user should know about pictures made another shape for the model ('' if none)."""
     own = picture_shape(dataset.images)
     colour_lost = (dataset.colour or own[2] == 3) and config.channels == 1
-    if config.preset is Preset.ORIGINAL_2018 and (colour_lost or own != (28, 28, 1)):
+    if config.preset is Preset.ORIGINAL_2018 and (colour_lost or own != ORIGINAL_2018_SHAPE):
         return (f"the 2018 original sees 28 × 28 grey: {dataset.name}'s "
                 f"{'colour ' if colour_lost else ''}pictures are made so")
     if own != config.image_shape and not (own[:2] == config.image_shape[:2] and colour_lost):
@@ -120,11 +121,11 @@ def _conversion_note(config: AutoencoderConfig, dataset: ImageDataset) -> str:
     return ""
 
 
-def image_bytes(images: np.ndarray, indices: np.ndarray, fitted, chunk: int = 8_192) -> np.ndarray:
-    """``fitted(images[indices])`` each stretched to 0..255 as uint8 (N, side, side, channels),
-    in chunks, so 70,000 of them never pass through float32 all at once."""
-    first = fitted(images[indices[:1]])
-    out = np.empty((len(indices), *first.shape[1:]), np.uint8)
+def image_bytes(images: np.ndarray, indices: np.ndarray, fitted, shape: tuple[int, int, int],
+                chunk: int = 8_192) -> np.ndarray:
+    """``fitted(images[indices])``, pictures of ``shape`` (side, side, channels), each stretched
+    to 0..255 as uint8, in chunks, so 70,000 of them never pass through float32 all at once."""
+    out = np.empty((len(indices), *shape), np.uint8)
     for i in range(0, len(indices), chunk):
         out[i:i + chunk] = np.round(normalise_per_image(fitted(images[indices[i:i + chunk]])) * 255.0)
     return out
