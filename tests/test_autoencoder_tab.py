@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 from engine.latent.config import ALL_POINTS
 from engine.latent.models import autoencoder_weights_from_file, build_models
 from gui.app import make_application
-from gui.latent.sprites import MAX_SPRITES, SPRITE_PX
+from gui.latent.sprites import MAX_SPRITES, SPRITE_PX, ZOOMED_DISTANCE
 from gui.main_window import MainWindow
 
 
@@ -479,14 +479,14 @@ def test_a_16_dimensional_latent_space_in_pca_axes(window, qtbot):
 
 
 def test_pictures_as_points_draw_the_shown_pictures(window, qtbot, picture_folder, tmp_path):
-    """The Pictures toggle draws each point on screen as its picture: the frame holds, at a drawn
-    point, the colours of that point's picture; hidden classes get none; off, none are drawn."""
+    """Pictures always draws each point on screen as its picture: the frame holds, at a drawn
+    point, the colours of that point's picture; hidden classes get none; never draws none."""
     tab = window.tab("autoencoder")
     tab.panel.set_custom_dataset(str(picture_folder))
     tab.panel.preset_box.setCurrentIndex(tab.panel.preset_box.findData("conv"))
     train_small(tab, qtbot, epochs=1)
     panel = tab.scatter_panel
-    panel.sprites_box.setChecked(True)
+    panel.sprites_box.setCurrentIndex(panel.sprites_box.findData("always"))
     qtbot.waitUntil(lambda: len(panel.sprites.drawn) > 0, timeout=10_000)
     frame = tab.scatter.grab_frame()
     frame.save(str(tmp_path / "sprites.png"))
@@ -508,8 +508,44 @@ def test_pictures_as_points_draw_the_shown_pictures(window, qtbot, picture_folde
     panel.legend.buttons[hidden].click()
     qtbot.waitUntil(lambda: hidden not in tab.run.fixtures.view_labels[panel.sprites.drawn],
                     timeout=10_000)
-    panel.sprites_box.setChecked(False)
+    panel.sprites_box.setCurrentIndex(panel.sprites_box.findData("never"))
     qtbot.waitUntil(lambda: len(panel.sprites.drawn) == 0, timeout=10_000)
+
+
+def wheel(view, qtbot, notches: int) -> None:
+    """Turn the mouse wheel over the view's centre (positive: zoom in), a frame for each."""
+    centre = QtCore.QPointF(view.width() / 2, view.height() / 2)
+    for _ in range(abs(notches)):
+        event = QtGui.QWheelEvent(centre, view.mapToGlobal(centre), QtCore.QPoint(),
+                                  QtCore.QPoint(0, 120 if notches > 0 else -120),
+                                  QtCore.Qt.MouseButton.NoButton,
+                                  QtCore.Qt.KeyboardModifier.NoModifier,
+                                  QtCore.Qt.ScrollPhase.NoScrollPhase, False)
+        with qtbot.waitSignal(view.frameSwapped, timeout=10_000):
+            QtWidgets.QApplication.sendEvent(view, event)
+
+
+def test_pictures_come_when_zoomed_in(window, qtbot):
+    """By default the points become their pictures once the wheel brings the camera to half its
+    first distance (those on screen, none behind the camera), and points again when zoomed out."""
+    tab = window.tab("autoencoder")
+    train_small(tab, qtbot, epochs=1)
+    panel, view = tab.scatter_panel, tab.scatter
+    assert panel.sprites_box.currentData() == "zoomed"
+    with qtbot.waitSignal(view.frameSwapped, timeout=10_000):
+        view.update()
+    assert len(panel.sprites.drawn) == 0
+    notches = 0
+    while len(panel.sprites.drawn) == 0 and notches < 20:
+        wheel(view, qtbot, 1)
+        notches += 1
+    assert 0.999 ** 120 * ZOOMED_DISTANCE < view.opts["distance"] <= ZOOMED_DISTANCE
+    xy, inside = points_on_screen(tab, margin_px=-SPRITE_PX)
+    assert 0 < len(panel.sprites.drawn) == min(len(inside), MAX_SPRITES)
+    assert set(panel.sprites.drawn.tolist()) <= set(inside.tolist())
+    assert np.isfinite(xy[panel.sprites.drawn]).all()
+    wheel(view, qtbot, -1)
+    assert len(panel.sprites.drawn) == 0
 
 
 def test_shift_drag_selects_the_points_in_a_box(window, qtbot):

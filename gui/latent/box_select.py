@@ -37,8 +37,8 @@ class _SelectionMarks(GLGraphicsItem.GLGraphicsItem):
         painter = QtGui.QPainter(view)
         painter.setPen(QtGui.QPen(QtGui.QColor(230, 120, 0), 1.5))
         if len(selection.selected) and len(view.positions):
-            xy = view.screen_positions()
-            for x, y in xy[selection.selected[:MARKED]]:
+            xy = view.screen_positions()[selection.selected[:MARKED]]
+            for x, y in xy[np.isfinite(xy).all(axis=1)]:
                 painter.drawEllipse(QtCore.QPointF(x, y), RING_PX / 2, RING_PX / 2)
         painter.setBrush(QtGui.QColor(230, 120, 0, 40))
         if selection.band is not None:

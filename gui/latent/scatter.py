@@ -27,6 +27,7 @@ MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to no
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
 MIN_POINT_PX = 3.0   # points shrink past 10,000 of them (as 1/√N), so 70,000 do not paint a blob
 RING_PX = 16.0
+START_DISTANCE = 4.6   # the camera's distance from the box's centre (a [-1, 1] cube) at first
 
 
 class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
@@ -73,7 +74,7 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         self.fixed_extent: tuple[np.ndarray, np.ndarray] | None = None
         self._pixel_ratio = 1.0
         self._press_pos: QtCore.QPointF | None = None
-        self.setCameraPosition(distance=4.6, elevation=22, azimuth=40)
+        self.setCameraPosition(distance=START_DISTANCE, elevation=22, azimuth=40)
 
     def container(self, parent: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:
         """A widget holding this window, to put in a layout."""
@@ -236,8 +237,8 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
 
     # -- picking -------------------------------------------------------------------------------
     def screen_positions(self) -> np.ndarray:
-        """Each shown point's position in widget pixels (N, 2), from the current camera; kept
-        until the points, the box or the camera change (hovering 70,000 points asks often)."""
+        """Each point's position in widget pixels (N, 2), from the current camera, NaN behind
+        it; kept until the points, the box or the camera change (hovering asks often)."""
         viewport = self.getViewport()
         mvp = self.projectionMatrix(viewport, viewport) * self.viewMatrix()
         m = np.array(mvp.data(), np.float32).reshape(4, 4).T  # QMatrix4x4.data() is column-major
@@ -245,8 +246,9 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
         if self._screen_cache is None or self._screen_cache[0] != key:
             rows = m[[0, 1, 3]]                       # clip x, y and w; z is not needed
             xyw = self._normalised(self._positions) @ rows[:, :3].T + rows[:, 3]
-            xy = np.stack([(xyw[:, 0] / xyw[:, 2] + 1) / 2 * self.width(),
-                           (1 - xyw[:, 1] / xyw[:, 2]) / 2 * self.height()], axis=1)
+            w = np.where(xyw[:, 2] > 0, xyw[:, 2], np.nan)   # behind the camera: nowhere
+            xy = np.stack([(xyw[:, 0] / w + 1) / 2 * self.width(),
+                           (1 - xyw[:, 1] / w) / 2 * self.height()], axis=1)
             self._screen_cache = (key, xy)
         return self._screen_cache[1]
 

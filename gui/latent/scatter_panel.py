@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from engine.latent.palette import SEED_RGB
 from gui.latent.box_select import BoxSelection, SelectionStrip
 from gui.latent.scatter import LatentScatterView
-from gui.latent.sprites import MAX_SPRITES, PictureSprites
+from gui.latent.sprites import MAX_SPRITES, SPRITE_MODES, PictureSprites
 
 
 def _dot(rgb) -> QtGui.QIcon:
@@ -103,11 +103,13 @@ class ScatterPanel(QtWidgets.QWidget):
         self.pca_box.toggled.connect(view.set_projection_mode)
         self.sprites = PictureSprites()
         view.addItem(self.sprites)
-        self.sprites_box = QtWidgets.QCheckBox("Pictures")
+        self.sprites_box = QtWidgets.QComboBox()
+        for mode, text in SPRITE_MODES.items():
+            self.sprites_box.addItem(text, mode)
         self.sprites_box.setToolTip(
-            f"Draw each point as its picture (up to {MAX_SPRITES} of those in view; zoom in with "
-            "the wheel to see them apart).")
-        self.sprites_box.toggled.connect(self._on_sprites_toggled)
+            f"Draw points as their pictures (up to {MAX_SPRITES} of those in view): when zoomed "
+            "in (the wheel) to half the first distance or nearer, always, or never.")
+        self.sprites_box.currentIndexChanged.connect(self._on_sprites_mode)
         self.selection = BoxSelection(view)
         self.selection_strip = SelectionStrip(self.selection, self)
         self.extent_label = QtWidgets.QLabel("")
@@ -134,9 +136,9 @@ class ScatterPanel(QtWidgets.QWidget):
         self.selection_strip.set_fixtures(fixtures)
         self.view.update()
 
-    @QtCore.Slot(bool)
-    def _on_sprites_toggled(self, on: bool) -> None:
-        self.sprites.enabled = on
+    @QtCore.Slot(int)
+    def _on_sprites_mode(self, _index: int) -> None:
+        self.sprites.mode = self.sprites_box.currentData()
         self.view.update()
 
     @QtCore.Slot(object)

@@ -1,5 +1,6 @@
 """Thumbnails as points: the shown pictures drawn at their points of the 3-D scatter (as the
-Embedding Projector's sprites), for up to :data:`MAX_SPRITES` of those on screen.
+Embedding Projector's sprites), for up to :data:`MAX_SPRITES` of those on screen: always, or
+when zoomed in (the camera at most :data:`ZOOMED_DISTANCE` from the centre, half the start).
 
 A GL item that paints with a QPainter over the frame (the way pyqtgraph's GLTextItem draws
 text), at the view's cached screen positions, nearest to the camera last so it lies on top.
@@ -11,17 +12,22 @@ import numpy as np
 from pyqtgraph.opengl import GLGraphicsItem
 from PySide6 import QtCore, QtGui
 
+from gui.latent.scatter import START_DISTANCE
+
 MAX_SPRITES = 600      # thumbnails drawn at once; past it, a fixed choice of those on screen
+ZOOMED_DISTANCE = START_DISTANCE / 2   # "when zoomed in": the camera at most this far away
 SPRITE_PX = 30         # a thumbnail's side in logical pixels
+SPRITE_MODES = {"zoomed": "Pictures when zoomed in", "always": "Pictures always",
+                "never": "Pictures never"}
 
 
 class PictureSprites(GLGraphicsItem.GLGraphicsItem):
-    """Draws ``pictures`` (N, H, W, C) uint8 at the view's points while ``enabled``;
-    ``drawn`` holds the indices of the last frame's thumbnails (for tests)."""
+    """Draws ``pictures`` (N, H, W, C) uint8 at the view's points as ``mode`` says (a key of
+    :data:`SPRITE_MODES`); ``drawn`` holds the indices of the last frame's thumbnails."""
 
     def __init__(self):
         super().__init__()
-        self.enabled = False
+        self.mode = "zoomed"
         self.drawn = np.zeros(0, np.int64)
         self._pictures: np.ndarray | None = None
         self._images: dict[int, QtGui.QImage] = {}
@@ -57,11 +63,15 @@ class PictureSprites(GLGraphicsItem.GLGraphicsItem):
         return on[np.argsort(-view.camera_distances()[on], kind="stable")]
 
     def paint(self) -> None:
-        if not self.enabled:
-            self.drawn = np.zeros(0, np.int64)
-            return
+        self.drawn = np.zeros(0, np.int64)
+        view = self.view()
+        if self.mode == "never" or self.mode == "zoomed" and (
+                view.opts["distance"] > ZOOMED_DISTANCE or view.cloud.partial):
+            return      # (and while a large view turns, its pictures wait till it stops)
         self.setupGLState()
         self.drawn = self.chosen()
+        if not len(self.drawn):
+            return
         xy = self.view().screen_positions()
         painter = QtGui.QPainter(self.view())
         painter.setPen(QtGui.QPen(QtGui.QColor(120, 120, 120), 1))
