@@ -21,26 +21,26 @@ from PySide6 import QtCore, QtGui, QtOpenGL, QtWidgets
 
 from engine.latent.palette import label_colours
 from engine.latent.projection import ViewProjection, axes_projection, pca_projection
+from gui.latent.camera import START_DISTANCE, BoxCamera
 from gui.latent.point_cloud import PointCloud
 
 MIN_SIZE = QtCore.QSize(320, 280)  # a GL view without a minimum collapses to nothing
 POINT_PX = 6.0    # sizes in logical pixels; GL draws in device pixels (x2 on a high-DPI screen)
 MIN_POINT_PX = 3.0   # points shrink past 10,000 of them (as 1/√N), so 70,000 do not paint a blob
 RING_PX = 16.0
-START_DISTANCE = 4.6   # the camera's distance from the box's centre (a [-1, 1] cube) at first
 
 
-class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
-    sig_point_clicked = QtCore.Signal(int)   # index into the shown points
-    sig_extent_changed = QtCore.Signal(object)  # (lo, hi) arrays
-    sig_camera_changed = QtCore.Signal()     # the user turned or zoomed the view
-
+class LatentScatterView(BoxCamera, GLViewMixin, QtOpenGL.QOpenGLWindow):
     """Points (N, 3) coloured by their labels inside a box sized to the data's extents (emitted
     with ``sig_extent_changed`` for a read-out beside the view).
 
     ``fit_to_data`` rescales the view as the codes spread; otherwise the axes stay fixed at the
     largest extent seen, so growth is visible as points moving outwards.
     """
+
+    sig_point_clicked = QtCore.Signal(int)   # index into the shown points
+    sig_extent_changed = QtCore.Signal(object)  # (lo, hi) arrays
+    sig_camera_changed = QtCore.Signal()     # the user turned or zoomed the view
 
     def __init__(self):
         super().__init__()
@@ -213,17 +213,6 @@ class LatentScatterView(GLViewMixin, QtOpenGL.QOpenGLWindow):
             self._path.setData(pos=self._normalised(self.to_view(self._path_codes)),
                                color=(0.1, 0.1, 0.1, 0.9))
         self.update()
-
-    def camera(self) -> dict:
-        """Where the camera is: distance, elevation, azimuth (degrees) and the point it faces."""
-        centre = self.opts["center"]
-        return {"distance": float(self.opts["distance"]), "elevation": float(self.opts["elevation"]),
-                "azimuth": float(self.opts["azimuth"]), "center": [centre.x(), centre.y(), centre.z()]}
-
-    def set_camera(self, camera: dict) -> None:
-        self.setCameraPosition(pos=QtGui.QVector3D(*camera.get("center", (0.0, 0.0, 0.0))),
-                               distance=camera.get("distance"), elevation=camera.get("elevation"),
-                               azimuth=camera.get("azimuth"))
 
     def highlight(self, index: int | None) -> None:
         """Ring one point (or none) with a large marker."""

@@ -12,7 +12,7 @@ import numpy as np
 from pyqtgraph.opengl import GLGraphicsItem
 from PySide6 import QtCore, QtGui
 
-from gui.latent.scatter import START_DISTANCE
+from gui.latent.camera import START_DISTANCE
 
 MAX_SPRITES = 600      # thumbnails drawn at once; past it, a fixed choice of those on screen
 ZOOMED_DISTANCE = START_DISTANCE / 2   # "when zoomed in": the camera at most this far away
