@@ -347,6 +347,9 @@ def test_the_beta_ladder_trains_four_vaes_from_the_plain_ae_to_beta_4(window, qt
     text = window.comparisons.windows[-1].findings.text()
     for run in runs:
         assert f"β {run.config.beta:g}: ±{figs[run.name].extent_p99:.1f}" in text
+    compact = text.split("stays compact")[1].split("</p>")[0]   # the VAE proper only: β 1
+    assert f"±{figs[runs[2].name].extent_p99:.1f}" in compact
+    assert f"±{figs[runs[0].name].extent_p99:.1f}" not in compact
     assert figs[runs[0].name].extent_p99 > figs[runs[-1].name].extent_p99
     window.comparisons.windows[-1].close()
 

@@ -19,7 +19,8 @@ def findings_html(runs: list[Run]) -> str:
     """What the post found, in plain words, with the measured numbers of ``runs``."""
     figs = {run.name: figures(run) for run in runs}
     ae = [r for r in runs if r.config.kind is ModelKind.AE]
-    vae = [r for r in runs if r.config.kind is ModelKind.VAE and r.config.loss is not Loss.KL]
+    vae = [r for r in runs if r.config.kind is ModelKind.VAE and r.config.loss is not Loss.KL
+           and r.config.beta == 1.0]   # the VAE proper; other βs are the ladder's
     kl_only = [r for r in runs if r.config.loss is Loss.KL]
 
     def extents(group):
