@@ -70,3 +70,11 @@ def test_a_beta_that_means_nothing_is_refused(kind, loss, beta, message):
 def test_a_run_with_another_beta_says_so_in_its_name():
     assert "β 0.1" in preset_config("vae", "bce", "quick", beta=0.1).describe()
     assert "β" not in preset_config("vae", "bce", "quick").describe()
+
+
+def test_a_run_of_another_latent_size_or_picture_shape_says_so_in_its_name():
+    assert preset_config("vae", "bce", "quick", latent_dim=16).describe() == \
+        "VAE · log loss + KL · quick · 16-D · seed 6278"
+    assert preset_config("ae", "mse", "conv", image_side=64, channels=3).describe() == \
+        "AE · MSE · conv · 64 × 64 RGB · seed 6278"
+    assert preset_config("ae", "bce", "quick").describe() == "AE · log loss · quick · seed 6278"

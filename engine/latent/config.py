@@ -165,13 +165,18 @@ class AutoencoderConfig:
                 self.image_shape)
 
     def describe(self) -> str:
-        """A short name for the run: "AE · log loss · quick · seed 6278"."""
+        """A short name for the run: "AE · log loss · quick · seed 6278"; a latent size other
+        than 3 and pictures other than 28 × 28 grey are named too ("quick · 16-D · 32 × 32 RGB")."""
         loss = {"bce": "log loss", "mse": "MSE", "kl": "KL only"}[self.loss.value]
         if self.kind is ModelKind.VAE and self.loss is not Loss.KL:
             loss += " + KL"
         if self.beta != 1.0:
             loss += f" · β {self.beta:g}"
-        return f"{self.kind.value.upper()} · {loss} · {self.preset.value} · seed {self.seed}"
+        shape = [f"{self.latent_dim}-D"] if self.latent_dim != 3 else []
+        if self.image_shape != ORIGINAL_2018_SHAPE:
+            shape.append(self.describe_pictures())
+        return " · ".join([self.kind.value.upper(), loss, self.preset.value, *shape,
+                           f"seed {self.seed}"])
 
 
 def preset_config(kind: ModelKind | str, loss: Loss | str, preset: Preset | str,

@@ -40,8 +40,8 @@ PRESET_CHOICES = (("Quick (dense, ~1 s/epoch)", Preset.QUICK),
 SIDE_CHOICES = tuple((f"{side} × {side}", side) for side in IMAGE_SIDES)
 COLOUR_CHOICES = (("Auto colour", "auto"), ("Grey", "grey"), ("RGB", "rgb"))
 MIN_LATENT_DIMS, MAX_LATENT_DIMS = 2, 16
-POINT_CHOICES = (("1,000 digits", 1_000), ("10,000 digits", 10_000),
-                 ("All (70,000 of MNIST)", ALL_POINTS))
+POINT_CHOICES = (("1,000 pictures", 1_000), ("10,000 pictures", 10_000),
+                 ("All (70,000 for MNIST)", ALL_POINTS))
 DATASET_CHOICES = (("MNIST (bundled)", "mnist"), ("Fashion-MNIST (bundled)", "fashion-mnist"),
                    ("Keras cache / download", "keras"), ("CIFAR-10 (Keras cache)", "cifar10"),
                    ("Your file (npz, IDX)…", "file"),
