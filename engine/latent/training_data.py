@@ -101,7 +101,7 @@ def _cut(config: AutoencoderConfig, dataset: ImageDataset) -> TrainingData:
     chosen = chosen[np.argsort(dataset.labels[chosen], kind="stable")]
     return TrainingData(
         train_images=images, train_labels=labels,
-        view_images=image_bytes(dataset.images, view, fitted, config.image_shape),
+        view_images=image_bytes(dataset.images, view, config.image_shape),
         view_labels=view_labels,
         reconstruction_images=normalise_per_image(fitted(dataset.images[chosen])),
         reconstruction_labels=dataset.labels[chosen],
@@ -121,11 +121,13 @@ def _conversion_note(config: AutoencoderConfig, dataset: ImageDataset) -> str:
     return ""
 
 
-def image_bytes(images: np.ndarray, indices: np.ndarray, fitted, shape: tuple[int, int, int],
+def image_bytes(images: np.ndarray, indices: np.ndarray, shape: tuple[int, int, int],
                 chunk: int = 8_192) -> np.ndarray:
-    """``fitted(images[indices])``, pictures of ``shape`` (side, side, channels), each stretched
-    to 0..255 as uint8, in chunks, so 70,000 of them never pass through float32 all at once."""
+    """``images[indices]`` made pictures of ``shape`` (side, side, channels), each stretched to
+    0..255 as uint8, in chunks, so 70,000 of them never pass through float32 all at once."""
+    side, _, channels = shape
     out = np.empty((len(indices), *shape), np.uint8)
     for i in range(0, len(indices), chunk):
-        out[i:i + chunk] = np.round(normalise_per_image(fitted(images[indices[i:i + chunk]])) * 255.0)
+        pictures = fit_pictures(images[indices[i:i + chunk]], side=side, channels=channels)
+        out[i:i + chunk] = np.round(normalise_per_image(pictures) * 255.0)
     return out

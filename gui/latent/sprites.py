@@ -72,8 +72,8 @@ class PictureSprites(GLGraphicsItem.GLGraphicsItem):
         self.drawn = self.chosen()
         if not len(self.drawn):
             return
-        xy = self.view().screen_positions()
-        painter = QtGui.QPainter(self.view())
+        xy = view.screen_positions()
+        painter = QtGui.QPainter(view)
         painter.setPen(QtGui.QPen(QtGui.QColor(120, 120, 120), 1))
         half = SPRITE_PX / 2
         for index in self.drawn:
